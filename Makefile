@@ -1,0 +1,54 @@
+# Two commands from a fresh machine:  make run  |  make test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test test-postgres bench lock lint worker beat clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+## make run: install, migrate, load the demo data and serve on 127.0.0.1:8000 (SQLite, no services)
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving the portal at http://$(HOST)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST)
+
+## make test: install and run the whole suite (browser tests need Debian's chromium)
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make bench: the performance benchmarks (scratch data, printed figures)
+bench: install
+	$(PY) manage.py bench_matching
+	$(PY) manage.py bench_reports
+
+## make lock: re-pin requirements.lock after changing pyproject.toml
+lock: $(PY)
+	$(UV) pip compile --quiet pyproject.toml --group dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+worker: install
+	$(VENV)/bin/celery -A portal worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A portal beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

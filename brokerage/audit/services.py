@@ -1,0 +1,24 @@
+from django.db import models
+
+from brokerage.audit.models import AuditEvent
+
+
+def audit_event_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    summary: str,
+    data: dict | None = None,
+    acting_for: str = "",
+) -> AuditEvent:
+    """Write one audit entry for ``obj``. Call inside the transaction that made the change."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        summary=summary[:300],
+        data=data or {},
+        acting_for=acting_for,
+    )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EmployersConfig(AppConfig):
+    name = "brokerage.employers"
+    label = "employers"
+    verbose_name = "Employers"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    label = "cms"
+    verbose_name = "Front door pages"

@@ -1,0 +1,100 @@
+"""Roles are Django groups. Each role's model permissions are listed here, in one place.
+
+Object-level access (which caseload, which employer, which programme) is decided by each
+app's selectors from the user's memberships and assignments, never by the role alone.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    EMPLOYER = "employer", "Employer"
+    PARTNER_STAFF = "partner_staff", "Partner staff"
+    KEY_WORKER = "key_worker", "Key worker"
+    COORDINATOR = "coordinator", "Coordinator"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
+    EDITOR = "editor", "Editor"
+
+
+# Roles whose users must use two-factor authentication.
+STAFF_ROLES = frozenset(
+    {Role.PARTNER_STAFF, Role.KEY_WORKER, Role.COORDINATOR, Role.FINANCE_OFFICER, Role.EDITOR}
+)
+
+# Roles that may open the Wagtail admin (editors for pages; coordinators for routing rules,
+# partners and reference data kept there as snippets).
+ADMIN_ROLES = frozenset({Role.EDITOR, Role.COORDINATOR})
+
+_PAGE_EDITING = [
+    "wagtailadmin.access_admin",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+    "cms.change_sitesettings",
+]
+
+# role -> "app_label.codename" permissions. Apps add their models' permissions here.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.EMPLOYER: [],
+    Role.PARTNER_STAFF: [],
+    Role.KEY_WORKER: [],
+    Role.COORDINATOR: [
+        "wagtailadmin.access_admin",
+        "reference.add_partner",
+        "reference.change_partner",
+        "reference.view_partner",
+        "reference.view_area",
+        "reference.view_programme",
+        "reference.change_programme",
+        "reference.view_target",
+        "reference.add_target",
+        "reference.change_target",
+    ],
+    Role.FINANCE_OFFICER: [],
+    Role.EDITOR: _PAGE_EDITING
+    + [
+        "reference.add_partner",
+        "reference.change_partner",
+        "reference.view_partner",
+    ],
+}
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create one group per role and give it exactly the permissions listed above.
+
+    Runs after every ``migrate``; safe to run any number of times.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.label)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+    _grant_editor_page_permissions()
+
+
+def _grant_editor_page_permissions() -> None:
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None:
+        return
+    editors = Group.objects.get(name=Role.EDITOR.label)
+    for codename in ("add_page", "change_page", "publish_page"):
+        perm = Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename=codename
+        ).first()
+        if perm is not None:
+            GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=perm)

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from portal.accounts.roles import Role
+
+# (label, url name, roles that see it). Links whose view does not exist yet are left out.
+_NAVIGATION = [
+    ("Enquire", "enquiries:start", None),
+    ("Your organisation", "employers:dashboard", {Role.EMPLOYER}),
+    ("Opportunities", "opportunities:employer_list", {Role.EMPLOYER}),
+    ("Candidates", "pipeline:employer_candidates", {Role.EMPLOYER}),
+    ("Enquiries", "enquiries:inbox", {Role.PARTNER_STAFF, Role.COORDINATOR}),
+    ("Caseload", "participants:caseload", {Role.KEY_WORKER, Role.COORDINATOR}),
+    ("Opportunities", "opportunities:staff_list", {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR}),
+    ("Moderation", "opportunities:moderation_queue", {Role.COORDINATOR}),
+    ("Employers", "employers:staff_list", {Role.PARTNER_STAFF, Role.COORDINATOR}),
+    ("Search", "search:staff_search", {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR}),
+    ("Payments", "payments:home", {Role.FINANCE_OFFICER, Role.COORDINATOR, Role.KEY_WORKER}),
+    ("Reports", "reporting:index", {Role.COORDINATOR, Role.FINANCE_OFFICER}),
+]
+
+
+def _navigation(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    items, seen = [], set()
+    for label, url_name, roles in _NAVIGATION:
+        if roles is not None and not (user and user.is_authenticated and user.has_role(*roles)):
+            continue
+        if roles is None and user and user.is_authenticated and user.is_portal_staff:
+            continue  # staff do not need the public links
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        if url in seen:
+            continue
+        seen.add(url)
+        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    return items
+
+
+def portal(request) -> dict:
+    from cms.settings_access import site_contact
+
+    contact = site_contact(request)
+    return {
+        "SERVICE_NAME": "Employer opportunity portal",
+        "PARTNERSHIP_NAME": contact.get("partnership_name") or "Local employment partnership",
+        "CONTACT_EMAIL": contact.get("email", ""),
+        "CONTACT_PHONE": contact.get("phone", ""),
+        "FOOTER_LINKS": contact.get("footer_links", []),
+        "NAVIGATION": _navigation(request),
+        "DEMO_MODE": not settings.PRODUCTION,
+    }

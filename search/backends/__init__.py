@@ -1,0 +1,26 @@
+"""The search interface. Views call ``get_backend()`` and never branch on which one it is.
+
+The database backend is the default (SQLite and PostgreSQL); the Elasticsearch backend is
+used when ``ELASTICSEARCH_URL`` is set. Matching is added by the matching issue.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+
+from search.backends.base import SearchBackend
+
+
+@lru_cache(maxsize=1)
+def _backend_for(name: str) -> SearchBackend:
+    if name == "elasticsearch":
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        return ElasticsearchBackend(url=settings.ELASTICSEARCH_URL, prefix=settings.SEARCH_INDEX_PREFIX)
+    from search.backends.database import DatabaseBackend
+
+    return DatabaseBackend()
+
+
+def get_backend() -> SearchBackend:
+    return _backend_for(settings.SEARCH_BACKEND)

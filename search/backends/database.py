@@ -1,0 +1,7 @@
+class DatabaseBackend:
+    """Searches with ordinary ORM queries on SQLite or PostgreSQL; always available."""
+
+    name = "database"
+
+    def ping(self) -> bool:
+        return True

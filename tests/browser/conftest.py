@@ -1,0 +1,91 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server.
+
+Every page a journey visits is checked with axe-core (``assert_accessible(page)``).
+Outside CI a missing Chromium skips these tests with the reason; under CI=true it fails.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+from tests.browser.helpers import AXE_JS, CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(item.fspath).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+    if not AXE_JS.exists():
+        return "axe-core not installed (npm install)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Browser tests cannot run under CI: {reason}")
+        pytest.skip(f"Browser test skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(path=str(AXE_JS))  # injected outside the page's CSP
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def browser_login(context, live_server):
+    """browser_login(user): the browser context is signed in as ``user``."""
+    from django.test import Client
+
+    def _login(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return _login
