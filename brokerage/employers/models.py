@@ -68,3 +68,36 @@ class EmployerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.employer} ({self.role})"
+
+
+class InteractionKind(models.TextChoices):
+    ENQUIRY = "enquiry", "Enquiry received"
+    PHONE = "phone", "Phone call"
+    EMAIL = "email", "Email"
+    MEETING = "meeting", "Meeting"
+    VISIT = "visit", "Site visit"
+    REGISTRATION = "registration", "Registered on the portal"
+    OPPORTUNITY = "opportunity", "Opportunity"
+    NOTE = "note", "Note"
+
+
+class Interaction(models.Model):
+    """One contact with an employer, by any partner: the employer's shared timeline."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="interactions")
+    partner = models.ForeignKey(
+        "reference.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=InteractionKind.choices)
+    happened_at = models.DateTimeField(db_index=True)
+    summary = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.employer} on {self.happened_at:%d %b %Y}"
