@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.db import models
 
+from brokerage.employers.matching import normalise_employer_name
 from brokerage.reference.choices import DisabilityConfident, Sector, SizeBand
+
+
+class EmployerSource(models.TextChoices):
+    REGISTRATION = "registration", "Registered on the portal"
+    ENQUIRY = "enquiry", "Enquiry"
+    PARTNER = "partner", "Added by a partner"
+    IMPORT = "import", "Imported"
 
 
 class Employer(models.Model):
@@ -23,6 +31,25 @@ class Employer(models.Model):
     verified = models.BooleanField(
         default=False, help_text="Checked by a coordinator (needed before incentives are paid)."
     )
+    normalised_name = models.CharField(
+        max_length=200, blank=True, db_index=True, editable=False,
+        help_text="The name without case, punctuation or legal suffixes, for matching.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_partner = models.ForeignKey(
+        "reference.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Set when a partner created this record on the employer's behalf.",
+    )
+    source = models.CharField(
+        max_length=20, choices=EmployerSource.choices, default=EmployerSource.REGISTRATION
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from",
+        help_text="Set when a coordinator merged this duplicate into another record.",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -31,6 +58,14 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived matching key, kept in step with the name wherever the record is saved.
+        self.normalised_name = normalise_employer_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalised_name"}
+        super().save(*args, **kwargs)
 
 
 class EmployerSite(models.Model):
@@ -101,3 +136,144 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.employer} on {self.happened_at:%d %b %Y}"
+
+
+class EmployerContact(models.Model):
+    """A named contact at the employer (shown on the organisation profile)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120)
+    job_title = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employer})"
+
+
+class EmployerInvitation(models.Model):
+    """An admin's invitation to a colleague. The emailed link is signed and expires."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.employer}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an admin"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class EmployerJoinRequest(models.Model):
+    """Someone asking to join an organisation; its admins decide."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_join_requests"
+    )
+    status = models.CharField(
+        max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "user"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_join_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.employer}"
+
+
+class PartnerRelationship(models.Model):
+    """A partner works with an employer and may act for it (e.g. post opportunities)."""
+
+    partner = models.ForeignKey(
+        "reference.Partner", on_delete=models.CASCADE, related_name="employer_relationships"
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="partner_relationships"
+    )
+    requires_employer_signoff = models.BooleanField(
+        default=True,
+        help_text="Records the partner creates for this employer wait for the employer's sign-off.",
+    )
+    started_at = models.DateField()
+    ended_at = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "employer"], name="unique_partner_employer_relationship"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} works with {self.employer}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class DuplicateDismissal(models.Model):
+    """A coordinator decided two records are different employers; stop suggesting the pair."""
+
+    employer_low = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+")
+    employer_high = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer_low", "employer_high"], name="unique_duplicate_dismissal"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employer_low__lt=models.F("employer_high")),
+                name="duplicate_dismissal_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer_low} is not {self.employer_high}"

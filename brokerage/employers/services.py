@@ -1,8 +1,83 @@
-import datetime
+"""Changes to employer records: organisations, members, partners acting for employers, merges.
 
+Every function owns its transaction and writes an audit event. A partner acting on an
+employer's record is audited with ``acting_for`` set to the employer's name.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from brokerage.employers.models import Employer, Interaction
+from brokerage.audit.services import audit_event_record
+from brokerage.employers.matching import (
+    email_domain,
+    normalise_companies_house_number,
+    normalise_employer_name,
+)
+from brokerage.employers.models import (
+    DuplicateDismissal,
+    Employer,
+    EmployerContact,
+    EmployerInvitation,
+    EmployerJoinRequest,
+    EmployerMembership,
+    EmployerSite,
+    EmployerSource,
+    Interaction,
+    InteractionKind,
+    JoinRequestStatus,
+    MembershipRole,
+    PartnerRelationship,
+)
+from brokerage.reference.models import Area
+from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+
+INVITATION_SALT = "employers.invitation"
+INVITATION_MAX_AGE = datetime.timedelta(days=14)
+
+# Profile fields a merge fills on the kept record when it has no value of its own.
+MERGE_FILL_FIELDS = (
+    "companies_house_number",
+    "sector",
+    "size_band",
+    "postcode",
+    "area",
+    "email_domain",
+    "website",
+    "disability_confident",
+)
+
+
+def _acting_for(actor, employer: Employer) -> str:
+    """A partner's staff acting on an employer's record are audited as acting for it."""
+    if actor is not None and getattr(actor, "partner_id", None) and not _is_member(actor, employer):
+        return employer.name
+    return ""
+
+
+def _is_member(user, employer: Employer) -> bool:
+    return EmployerMembership.objects.filter(employer=employer, user=user).exists()
+
+
+def _postcode_or_error(postcode: str, *, field: str = "postcode") -> str:
+    try:
+        return validate_known_postcode(postcode)
+    except PostcodeError as exc:
+        raise ValidationError({field: str(exc)}) from exc
+
+
+def _companies_house_or_error(value: str | None) -> str:
+    try:
+        return normalise_companies_house_number(value)
+    except ValidationError as exc:
+        raise ValidationError({"companies_house_number": exc.messages}) from exc
+
+
+# --- the shared timeline ------------------------------------------------------------------
 
 
 def interaction_record(
@@ -14,7 +89,7 @@ def interaction_record(
     partner=None,
     happened_at: datetime.datetime | None = None,
 ) -> Interaction:
-    """Add one entry to the employer's shared timeline."""
+    """Add one entry to the employer's shared timeline (call inside the caller's transaction)."""
     return Interaction.objects.create(
         employer=employer,
         kind=kind,
@@ -23,3 +98,715 @@ def interaction_record(
         partner=partner,
         happened_at=happened_at or timezone.now(),
     )
+
+
+def interaction_add(
+    *,
+    actor,
+    employer: Employer,
+    kind: str,
+    summary: str,
+    happened_at: datetime.datetime | None = None,
+) -> Interaction:
+    """A member of staff records a contact with the employer on its shared timeline."""
+    if not summary.strip():
+        raise ValidationError({"summary": "Enter what happened"})
+    if happened_at and happened_at > timezone.now():
+        raise ValidationError({"happened_at": "The date must be today or in the past"})
+    with transaction.atomic():
+        interaction = interaction_record(
+            employer=employer,
+            kind=kind,
+            summary=summary.strip(),
+            actor=actor,
+            partner=getattr(actor, "partner", None),
+            happened_at=happened_at,
+        )
+        audit_event_record(
+            actor=actor,
+            action="employer.interaction_added",
+            obj=employer,
+            summary=f"{interaction.get_kind_display()} recorded",
+            data={"interaction_id": interaction.pk},
+            acting_for=_acting_for(actor, employer),
+        )
+    return interaction
+
+
+# --- finding and creating the one record ---------------------------------------------------
+
+
+def employer_match(
+    *,
+    name: str,
+    postcode: str = "",
+    email: str | None = None,
+    companies_house_number: str | None = None,
+) -> Employer | None:
+    """The existing record that is confidently the same organisation, if there is one.
+
+    Confident: the same Companies House number; or the same normalised name at the same
+    postcode (the main address or a site); or the same normalised name and email domain.
+    Weaker signals (a shared email domain alone) only make a suspected duplicate.
+    """
+    live = Employer.objects.filter(merged_into__isnull=True).order_by("pk")
+    number = normalise_companies_house_number(companies_house_number)
+    if number:
+        found = live.filter(companies_house_number=number).first()
+        if found:
+            return found
+    key = normalise_employer_name(name)
+    if not key:
+        return None
+    same_name = live.filter(normalised_name=key)
+    if postcode:
+        found = same_name.filter(
+            models.Q(postcode=postcode) | models.Q(sites__postcode=postcode)
+        ).first()
+        if found:
+            return found
+    domain = email_domain(email)
+    if domain:
+        found = same_name.filter(email_domain=domain).first()
+        if found:
+            return found
+    return None
+
+
+def employer_find_or_create(
+    *,
+    name: str,
+    postcode: str,
+    email: str | None = None,
+    companies_house_number: str | None = None,
+    sector: str = "",
+    size_band: str = "",
+    website: str = "",
+    actor=None,
+    partner=None,
+    source: str = EmployerSource.ENQUIRY,
+) -> tuple[Employer, bool]:
+    """Return ``(employer, created)``: the one record for this organisation, made if new.
+
+    Matches on Companies House number, normalised name with postcode, or normalised name
+    with email domain (see ``employer_match``). Records that only look alike are left for a
+    coordinator to merge (``selectors.employer_duplicates``); nothing is merged silently.
+    Raises ValidationError for an unknown postcode or a malformed Companies House number.
+    """
+    if not (name or "").strip():
+        raise ValidationError({"name": "Enter the organisation's name"})
+    postcode = _postcode_or_error(postcode)
+    number = _companies_house_or_error(companies_house_number)
+    with transaction.atomic():
+        existing = employer_match(
+            name=name, postcode=postcode, email=email, companies_house_number=number
+        )
+        if existing is not None:
+            updates = {}
+            if number and not existing.companies_house_number:
+                updates["companies_house_number"] = number
+            if email_domain(email) and not existing.email_domain:
+                updates["email_domain"] = email_domain(email)
+            for field, value in (("sector", sector), ("size_band", size_band), ("website", website)):
+                if value and not getattr(existing, field):
+                    updates[field] = value
+            if updates:
+                for field, value in updates.items():
+                    setattr(existing, field, value)
+                existing.save(update_fields=[*updates, "updated_at"])
+            return existing, False
+        employer = Employer.objects.create(
+            name=name.strip(),
+            postcode=postcode,
+            area=Area.for_postcode(postcode),
+            companies_house_number=number,
+            email_domain=email_domain(email),
+            sector=sector,
+            size_band=size_band,
+            website=website,
+            source=source,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by_partner=partner,
+        )
+        audit_event_record(
+            actor=actor,
+            action="employer.created",
+            obj=employer,
+            summary=f"Employer record created ({employer.get_source_display().lower()})",
+            data={"source": source},
+            acting_for=employer.name if partner is not None else "",
+        )
+    return employer, True
+
+
+def employer_register(
+    *,
+    actor,
+    name: str,
+    postcode: str,
+    companies_house_number: str = "",
+    sector: str = "",
+    size_band: str = "",
+    website: str = "",
+    disability_confident: str = "",
+    site_name: str = "",
+) -> Employer:
+    """An employer user creates their organisation and becomes its first admin.
+
+    Always a new record (the user is vouching for it); if it looks like one the partnership
+    already holds, coordinators see the pair as suspected duplicates and merge it.
+    """
+    postcode = _postcode_or_error(postcode)
+    number = _companies_house_or_error(companies_house_number)
+    if not (name or "").strip():
+        raise ValidationError({"name": "Enter the organisation's name"})
+    with transaction.atomic():
+        area = Area.for_postcode(postcode)
+        employer = Employer.objects.create(
+            name=name.strip(),
+            postcode=postcode,
+            area=area,
+            companies_house_number=number,
+            email_domain=email_domain(actor.email),
+            sector=sector,
+            size_band=size_band,
+            website=website,
+            disability_confident=disability_confident,
+            source=EmployerSource.REGISTRATION,
+            created_by=actor,
+        )
+        EmployerSite.objects.create(
+            employer=employer, name=site_name.strip() or "Main site", postcode=postcode, area=area
+        )
+        EmployerMembership.objects.create(employer=employer, user=actor, role=MembershipRole.ADMIN)
+        interaction_record(
+            employer=employer,
+            kind=InteractionKind.REGISTRATION,
+            summary=f"{actor.display_name} registered the organisation on the portal.",
+            actor=actor,
+        )
+        audit_event_record(
+            actor=actor, action="employer.registered", obj=employer,
+            summary=f"{employer.name} registered by {actor.email}",
+        )
+    return employer
+
+
+def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
+    """Change the organisation profile (by one of its admins, or a partner acting for it)."""
+    allowed = {
+        "name", "companies_house_number", "sector", "size_band", "postcode", "website",
+        "disability_confident",
+    }
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))}")
+    data = dict(data)
+    if "postcode" in data:
+        data["postcode"] = _postcode_or_error(data["postcode"])
+    if "companies_house_number" in data:
+        data["companies_house_number"] = _companies_house_or_error(data["companies_house_number"])
+    if "name" in data and not data["name"].strip():
+        raise ValidationError({"name": "Enter the organisation's name"})
+    with transaction.atomic():
+        employer = Employer.objects.select_for_update().get(pk=employer.pk)
+        changed = {}
+        for field, value in data.items():
+            if getattr(employer, field) != value:
+                changed[field] = [str(getattr(employer, field)), str(value)]
+                setattr(employer, field, value)
+        if "postcode" in changed:
+            employer.area = Area.for_postcode(employer.postcode)
+        if changed:
+            employer.save()
+            audit_event_record(
+                actor=actor, action="employer.updated", obj=employer,
+                summary=f"Changed {', '.join(sorted(changed))}", data={"changes": changed},
+                acting_for=_acting_for(actor, employer),
+            )
+    return employer
+
+
+def employer_site_add(*, actor, employer: Employer, name: str, postcode: str) -> EmployerSite:
+    postcode = _postcode_or_error(postcode)
+    if not (name or "").strip():
+        raise ValidationError({"name": "Enter a name for the site, like 'Head office'"})
+    with transaction.atomic():
+        site = EmployerSite.objects.create(
+            employer=employer, name=name.strip(), postcode=postcode, area=Area.for_postcode(postcode)
+        )
+        audit_event_record(
+            actor=actor, action="employer.site_added", obj=employer,
+            summary=f"Site added: {site}", data={"site_id": site.pk},
+            acting_for=_acting_for(actor, employer),
+        )
+    return site
+
+
+def employer_site_remove(*, actor, site: EmployerSite) -> None:
+    employer = site.employer
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor, action="employer.site_removed", obj=employer,
+            summary=f"Site removed: {site}", data={"site_id": site.pk},
+            acting_for=_acting_for(actor, employer),
+        )
+        site.delete()
+
+
+def employer_contact_add(
+    *, actor, employer: Employer, name: str, job_title: str = "", email: str = "", phone: str = ""
+) -> EmployerContact:
+    if not (name or "").strip():
+        raise ValidationError({"name": "Enter the contact's name"})
+    if not (email or phone):
+        raise ValidationError({"email": "Enter an email address or a phone number for the contact"})
+    with transaction.atomic():
+        contact = EmployerContact.objects.create(
+            employer=employer, name=name.strip(), job_title=job_title.strip(),
+            email=(email or "").strip().lower(), phone=(phone or "").strip(),
+        )
+        audit_event_record(
+            actor=actor, action="employer.contact_added", obj=employer,
+            summary=f"Contact added: {contact.name}", data={"contact_id": contact.pk},
+            acting_for=_acting_for(actor, employer),
+        )
+    return contact
+
+
+def employer_contact_remove(*, actor, contact: EmployerContact) -> None:
+    employer = contact.employer
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor, action="employer.contact_removed", obj=employer,
+            summary=f"Contact removed: {contact.name}", data={"contact_id": contact.pk},
+            acting_for=_acting_for(actor, employer),
+        )
+        contact.delete()
+
+
+# --- joining: requests and invitations -----------------------------------------------------
+
+
+def employer_join_request_create(*, user, employer: Employer) -> EmployerJoinRequest:
+    """Ask to join an organisation; its admins are emailed and decide."""
+    from brokerage.employers.tasks import employer_join_request_email_task
+
+    if _is_member(user, employer):
+        raise ValidationError(f"You are already a member of {employer.name}")
+    with transaction.atomic():
+        existing = EmployerJoinRequest.objects.filter(
+            employer=employer, user=user, status=JoinRequestStatus.PENDING
+        ).first()
+        if existing:
+            return existing
+        join_request = EmployerJoinRequest.objects.create(employer=employer, user=user)
+        audit_event_record(
+            actor=user, action="employer.join_requested", obj=employer,
+            summary=f"{user.email} asked to join", data={"join_request_id": join_request.pk},
+        )
+        transaction.on_commit(lambda: employer_join_request_email_task.delay(join_request.pk))
+    return join_request
+
+
+def employer_join_request_decide(
+    *, actor, join_request: EmployerJoinRequest, approve: bool
+) -> EmployerJoinRequest:
+    with transaction.atomic():
+        join_request = EmployerJoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        if join_request.status != JoinRequestStatus.PENDING:
+            raise ValidationError("This request has already been decided")
+        join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
+        join_request.decided_by = actor
+        join_request.decided_at = timezone.now()
+        join_request.save()
+        if approve:
+            EmployerMembership.objects.get_or_create(
+                employer=join_request.employer, user=join_request.user,
+                defaults={"role": MembershipRole.MEMBER},
+            )
+        audit_event_record(
+            actor=actor,
+            action="employer.join_approved" if approve else "employer.join_declined",
+            obj=join_request.employer,
+            summary=f"{'Approved' if approve else 'Declined'} {join_request.user.email}'s request to join",
+            data={"join_request_id": join_request.pk},
+        )
+    return join_request
+
+
+def employer_invitation_create(
+    *, actor, employer: Employer, email: str, role: str = MembershipRole.MEMBER
+) -> EmployerInvitation:
+    """Invite a colleague by email; the email carries a signed link that expires."""
+    from brokerage.employers.tasks import employer_invitation_email_task
+
+    email = (email or "").strip().lower()
+    if EmployerMembership.objects.filter(employer=employer, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {employer.name}"})
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": "Select a role"})
+    with transaction.atomic():
+        EmployerInvitation.objects.filter(
+            employer=employer, email__iexact=email, accepted_at__isnull=True, cancelled_at__isnull=True
+        ).update(cancelled_at=timezone.now())
+        invitation = EmployerInvitation.objects.create(
+            employer=employer, email=email, role=role, invited_by=actor
+        )
+        audit_event_record(
+            actor=actor, action="employer.member_invited", obj=employer,
+            summary=f"Invited {email} as {invitation.get_role_display().lower()}",
+            data={"invitation_id": invitation.pk},
+        )
+        transaction.on_commit(lambda: employer_invitation_email_task.delay(invitation.pk))
+    return invitation
+
+
+def employer_invitation_token(invitation: EmployerInvitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.pk))
+
+
+def employer_invitation_from_token(token: str) -> EmployerInvitation:
+    """The open invitation a link refers to, or ValidationError saying what is wrong."""
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        pk = signer.unsign(token, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            "This invitation has expired. Ask an admin of the organisation to invite you again"
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError("This invitation link is not valid. Check you copied all of it") from exc
+    invitation = EmployerInvitation.objects.select_related("employer").filter(pk=pk).first()
+    if invitation is None or invitation.cancelled_at is not None:
+        raise ValidationError(
+            "This invitation has been withdrawn. Ask an admin of the organisation to invite you again"
+        )
+    return invitation
+
+
+def employer_invitation_accept(*, user, invitation: EmployerInvitation) -> EmployerMembership:
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}. Sign in with that email address to accept it"
+        )
+    with transaction.atomic():
+        invitation = EmployerInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.cancelled_at is not None:
+            raise ValidationError("This invitation has been withdrawn")
+        membership, created = EmployerMembership.objects.get_or_create(
+            employer=invitation.employer, user=user, defaults={"role": invitation.role}
+        )
+        if invitation.accepted_at is None:
+            invitation.accepted_at = timezone.now()
+            invitation.accepted_by = user
+            invitation.save(update_fields=["accepted_at", "accepted_by"])
+        if created:
+            audit_event_record(
+                actor=user, action="employer.invitation_accepted", obj=invitation.employer,
+                summary=f"{user.email} joined as {membership.get_role_display().lower()}",
+                data={"invitation_id": invitation.pk},
+            )
+    return membership
+
+
+def employer_invitation_cancel(*, actor, invitation: EmployerInvitation) -> None:
+    with transaction.atomic():
+        if invitation.is_open:
+            invitation.cancelled_at = timezone.now()
+            invitation.save(update_fields=["cancelled_at"])
+            audit_event_record(
+                actor=actor, action="employer.invitation_cancelled", obj=invitation.employer,
+                summary=f"Withdrew the invitation to {invitation.email}",
+                data={"invitation_id": invitation.pk},
+            )
+
+
+def _other_admins(membership: EmployerMembership) -> bool:
+    return (
+        EmployerMembership.objects.select_for_update()
+        .filter(employer=membership.employer, role=MembershipRole.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def employer_membership_change_role(
+    *, actor, membership: EmployerMembership, role: str
+) -> EmployerMembership:
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": "Select a role"})
+    with transaction.atomic():
+        membership = EmployerMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == role:
+            return membership
+        if membership.role == MembershipRole.ADMIN and not _other_admins(membership):
+            raise ValidationError(
+                "An organisation must have at least one admin. Make someone else an admin first"
+            )
+        old = membership.get_role_display()
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_event_record(
+            actor=actor, action="employer.member_role_changed", obj=membership.employer,
+            summary=f"{membership.user.email}: {old} to {membership.get_role_display()}",
+            data={"membership_id": membership.pk},
+        )
+    return membership
+
+
+def employer_membership_remove(*, actor, membership: EmployerMembership) -> None:
+    with transaction.atomic():
+        membership = EmployerMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == MembershipRole.ADMIN and not _other_admins(membership):
+            raise ValidationError(
+                "You cannot remove the last admin. Make someone else an admin first"
+            )
+        audit_event_record(
+            actor=actor, action="employer.member_removed", obj=membership.employer,
+            summary=f"Removed {membership.user.email}", data={"user_id": membership.user_id},
+        )
+        membership.delete()
+
+
+# --- partners acting for employers ---------------------------------------------------------
+
+
+def partner_relationship_start(
+    *, actor, partner, employer: Employer, requires_employer_signoff: bool,
+    started_at: datetime.date | None = None,
+) -> PartnerRelationship:
+    """Record that ``partner`` works with ``employer`` (or change the sign-off rule)."""
+    with transaction.atomic():
+        relationship, created = PartnerRelationship.objects.select_for_update().get_or_create(
+            partner=partner, employer=employer,
+            defaults={
+                "requires_employer_signoff": requires_employer_signoff,
+                "started_at": started_at or timezone.localdate(),
+                "created_by": actor,
+            },
+        )
+        if not created:
+            relationship.requires_employer_signoff = requires_employer_signoff
+            relationship.ended_at = None
+            relationship.save(update_fields=["requires_employer_signoff", "ended_at"])
+        signoff = "needs" if requires_employer_signoff else "does not need"
+        audit_event_record(
+            actor=actor,
+            action="employer.relationship_started" if created else "employer.relationship_updated",
+            obj=employer,
+            summary=f"{partner} works with {employer.name}; {signoff} the employer's sign-off",
+            data={"relationship_id": relationship.pk, "requires_employer_signoff": requires_employer_signoff},
+            acting_for=employer.name,
+        )
+        if created:
+            interaction_record(
+                employer=employer, kind=InteractionKind.NOTE, actor=actor, partner=partner,
+                summary=f"{partner} started working with {employer.name}.",
+            )
+    return relationship
+
+
+def partner_relationship_end(*, actor, relationship: PartnerRelationship) -> PartnerRelationship:
+    with transaction.atomic():
+        if relationship.ended_at is None:
+            relationship.ended_at = timezone.localdate()
+            relationship.save(update_fields=["ended_at"])
+            audit_event_record(
+                actor=actor, action="employer.relationship_ended", obj=relationship.employer,
+                summary=f"{relationship.partner} stopped working with {relationship.employer.name}",
+                data={"relationship_id": relationship.pk},
+                acting_for=relationship.employer.name,
+            )
+    return relationship
+
+
+@dataclass
+class PartnerEmployerResult:
+    employer: Employer
+    created: bool
+    relationship: PartnerRelationship
+
+
+def partner_employer_add(
+    *,
+    actor,
+    name: str,
+    postcode: str,
+    email: str | None = None,
+    companies_house_number: str | None = None,
+    sector: str = "",
+    size_band: str = "",
+    website: str = "",
+    requires_employer_signoff: bool = True,
+) -> PartnerEmployerResult:
+    """Partner staff add an employer they work with: found if already held, else created."""
+    partner = getattr(actor, "partner", None)
+    if partner is None:
+        raise ValidationError("Only staff of a partner organisation can add an employer this way")
+    with transaction.atomic():
+        employer, created = employer_find_or_create(
+            name=name, postcode=postcode, email=email,
+            companies_house_number=companies_house_number, sector=sector, size_band=size_band,
+            website=website, actor=actor, partner=partner, source=EmployerSource.PARTNER,
+        )
+        if created:
+            EmployerSite.objects.create(
+                employer=employer, name="Main site", postcode=employer.postcode, area=employer.area
+            )
+        relationship = partner_relationship_start(
+            actor=actor, partner=partner, employer=employer,
+            requires_employer_signoff=requires_employer_signoff,
+        )
+    return PartnerEmployerResult(employer=employer, created=created, relationship=relationship)
+
+
+# --- duplicates and merging ----------------------------------------------------------------
+
+
+def _ordered(a: Employer, b: Employer) -> tuple[Employer, Employer]:
+    return (a, b) if a.pk < b.pk else (b, a)
+
+
+def employer_duplicate_dismiss(*, actor, first: Employer, second: Employer) -> DuplicateDismissal:
+    if first.pk == second.pk:
+        raise ValidationError("Choose two different employers")
+    low, high = _ordered(first, second)
+    with transaction.atomic():
+        dismissal, _ = DuplicateDismissal.objects.get_or_create(
+            employer_low=low, employer_high=high, defaults={"dismissed_by": actor}
+        )
+        for employer, other in ((low, high), (high, low)):
+            audit_event_record(
+                actor=actor, action="employer.duplicate_dismissed", obj=employer,
+                summary=f"Marked as a different employer from {other.name} (#{other.pk})",
+                data={"other_id": other.pk},
+            )
+    return dismissal
+
+
+def employer_merge(*, actor, keep: Employer, merge: Employer) -> Employer:
+    """Move everything from ``merge`` onto ``keep`` and mark ``merge`` as merged into it.
+
+    Every model with a foreign key (or many-to-many) to Employer moves, including those other
+    apps add later, found through ``Employer._meta.related_objects``. Where both records hold
+    the same member or partner relationship, the kept record keeps one (the stronger role).
+    One transaction; audited on both records.
+    """
+    from brokerage.employers.selectors import employer_merge_preview
+
+    if keep.pk == merge.pk:
+        raise ValidationError("Choose two different employers to merge")
+    with transaction.atomic():
+        locked = {
+            e.pk: e
+            for e in Employer.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])
+        }
+        keep, merge = locked[keep.pk], locked[merge.pk]
+        if keep.merged_into_id or merge.merged_into_id:
+            raise ValidationError("One of these records has already been merged. Start again")
+        preview = employer_merge_preview(keep=keep, merge=merge)
+
+        # Conflicts on unique (employer, x) constraints this app knows about.
+        for membership in EmployerMembership.objects.filter(employer=merge):
+            twin = EmployerMembership.objects.filter(employer=keep, user=membership.user_id).first()
+            if twin is not None:
+                if membership.role == MembershipRole.ADMIN and twin.role != MembershipRole.ADMIN:
+                    twin.role = MembershipRole.ADMIN
+                    twin.save(update_fields=["role"])
+                membership.delete()
+        for relationship in PartnerRelationship.objects.filter(employer=merge):
+            twin = PartnerRelationship.objects.filter(employer=keep, partner=relationship.partner_id).first()
+            if twin is not None:
+                twin.requires_employer_signoff = (
+                    twin.requires_employer_signoff or relationship.requires_employer_signoff
+                )
+                twin.started_at = min(twin.started_at, relationship.started_at)
+                twin.save(update_fields=["requires_employer_signoff", "started_at"])
+                relationship.delete()
+        EmployerJoinRequest.objects.filter(
+            employer=merge, status=JoinRequestStatus.PENDING,
+            user__in=EmployerMembership.objects.filter(employer=keep).values("user"),
+        ).delete()
+        DuplicateDismissal.objects.filter(
+            models.Q(employer_low=merge) | models.Q(employer_high=merge)
+        ).delete()
+
+        moved, left = {}, {}
+        for model, field_name in _employer_references():
+            if model is DuplicateDismissal:
+                continue
+            rows = model._default_manager.filter(**{field_name: merge})
+            if not rows.exists():
+                continue
+            if model is Employer and field_name == "merged_into":
+                count = rows.update(merged_into=keep)
+            elif refuses_bulk_update(model):
+                # Immutable facts (e.g. outcome records) stay on the merged-away record, which
+                # points to the kept one through merged_into.
+                left[str(model._meta.verbose_name_plural)] = rows.count()
+                continue
+            else:
+                try:
+                    with transaction.atomic():
+                        count = rows.update(**{field_name: keep})
+                except IntegrityError as exc:
+                    raise ValidationError(
+                        f"These records cannot be merged automatically: both have "
+                        f"{model._meta.verbose_name_plural} that must be unique. "
+                        "Resolve them first, then merge"
+                    ) from exc
+            if count:
+                label = str(model._meta.verbose_name_plural)
+                moved[label] = moved.get(label, 0) + count
+
+        filled = {}
+        for field in MERGE_FILL_FIELDS:
+            if not getattr(keep, field) and getattr(merge, field):
+                setattr(keep, field, getattr(merge, field))
+                filled[field] = str(getattr(merge, field))
+        keep.verified = keep.verified or merge.verified
+        keep.save()
+        merge.merged_into = keep
+        merge.merged_at = timezone.now()
+        merge.save(update_fields=["merged_into", "merged_at", "updated_at"])
+
+        interaction_record(
+            employer=keep, kind=InteractionKind.NOTE, actor=actor,
+            summary=f"Merged the duplicate record '{merge.name}' (#{merge.pk}) into this one.",
+        )
+        data = {"kept_id": keep.pk, "merged_id": merge.pk, "moved": moved, "left": left, "filled": filled,
+                "preview": [row.label for row in preview.rows if row.count]}
+        audit_event_record(
+            actor=actor, action="employer.merged", obj=keep,
+            summary=f"Merged {merge.name} (#{merge.pk}) into this record", data=data,
+        )
+        audit_event_record(
+            actor=actor, action="employer.merged_away", obj=merge,
+            summary=f"Merged into {keep.name} (#{keep.pk})", data=data,
+        )
+    return keep
+
+
+def refuses_bulk_update(model: type[models.Model]) -> bool:
+    """True for models whose queryset overrides update() (records that must not change)."""
+    queryset_class = type(model._default_manager.get_queryset())
+    return queryset_class.update is not models.QuerySet.update
+
+
+def _employer_references() -> list[tuple[type[models.Model], str]]:
+    """(model, field name) for every foreign key that points at Employer, in any app."""
+    references = []
+    for rel in Employer._meta.related_objects:
+        if rel.many_to_many:
+            through = rel.through
+            for field in through._meta.fields:
+                if field.is_relation and field.related_model is Employer:
+                    references.append((through, field.name))
+        elif rel.one_to_many or rel.one_to_one:
+            references.append((rel.related_model, rel.field.name))
+    for field in Employer._meta.many_to_many:  # m2m declared on Employer itself
+        for through_field in field.remote_field.through._meta.fields:
+            if through_field.is_relation and through_field.related_model is Employer:
+                references.append((field.remote_field.through, through_field.name))
+    return references

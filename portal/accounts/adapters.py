@@ -1,9 +1,30 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-up is open to employers; staff accounts are created by coordinators."""
+
+    # Messages in plain English, saying what to do next (GOV.UK error message style).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": (
+            "The email address or password is not correct. Check them and try again, "
+            "or reset your password."
+        ),
+        "too_many_login_attempts": (
+            "You have tried to sign in too many times. Wait 5 minutes and try again, "
+            "or reset your password."
+        ),
+        "email_taken": (
+            "An account already exists with this email address. Sign in or reset your password."
+        ),
+        # Raised when the current password given to change it is wrong.
+        "enter_current_password": "The current password is not correct",
+        "incorrect_password": "The password is not correct",
+        "account_inactive": "This account has been closed. Contact the partnership to reopen it.",
+    }
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -17,7 +38,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_email_verification_redirect_url(self, email_address):
-        return "/employer/"
+        # The dashboard sends each role to its own home page.
+        return reverse("core_dashboard")
 
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class AccountsConfig(AppConfig):
@@ -9,6 +9,18 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from portal.accounts.roles import sync_role_groups
+        post_migrate.connect(_sync_after_last_app, dispatch_uid="accounts.sync_role_groups")
 
-        post_migrate.connect(sync_role_groups, sender=self)
+
+def _sync_after_last_app(sender, **kwargs) -> None:
+    """Sync the role groups once every app's permissions exist.
+
+    ``migrate`` sends ``post_migrate`` once per app, in INSTALLED_APPS order, and Django creates
+    each app's permissions in that app's turn; this app comes first, so syncing in its own turn
+    would find none of the other apps' permissions. Run in the last app's turn instead.
+    """
+    from portal.accounts.roles import sync_role_groups
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if with_models and sender.label == with_models[-1].label:
+        sync_role_groups(**kwargs)

@@ -52,6 +52,51 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reference.view_target",
         "reference.add_target",
         "reference.change_target",
+        # Enquiry routing rules (brokerage.enquiries), edited as snippets.
+        "enquiries.add_routingrule",
+        "enquiries.change_routingrule",
+        "enquiries.delete_routingrule",
+        "enquiries.view_routingrule",
+        # Opportunity gateway rules (brokerage.opportunities), edited as snippets.
+        "opportunities.add_opportunityrule",
+        "opportunities.change_opportunityrule",
+        "opportunities.delete_opportunityrule",
+        "opportunities.view_opportunityrule",
+        "opportunities.add_minimumwagerate",
+        "opportunities.change_minimumwagerate",
+        "opportunities.view_minimumwagerate",
+        "opportunities.add_bannedphrase",
+        "opportunities.change_bannedphrase",
+        "opportunities.delete_bannedphrase",
+        "opportunities.view_bannedphrase",
+        # Participants (brokerage.participants): eligibility rules and teams, as snippets.
+        "participants.add_eligibilityrule",
+        "participants.change_eligibilityrule",
+        "participants.delete_eligibilityrule",
+        "participants.view_eligibilityrule",
+        "participants.add_team",
+        "participants.change_team",
+        "participants.view_team",
+        # Pipeline (brokerage.pipeline): checkpoint rules and route-ways, as snippets.
+        "pipeline.add_checkpointrule",
+        "pipeline.change_checkpointrule",
+        "pipeline.view_checkpointrule",
+        "pipeline.add_routeway",
+        "pipeline.change_routeway",
+        "pipeline.view_routeway",
+        # Flexible fund (brokerage.payments): budgets, limits, catalogue, suppliers, as snippets.
+        "payments.add_fundbudget",
+        "payments.change_fundbudget",
+        "payments.view_fundbudget",
+        "payments.add_fundsettings",
+        "payments.change_fundsettings",
+        "payments.view_fundsettings",
+        "payments.add_fundcatalogueitem",
+        "payments.change_fundcatalogueitem",
+        "payments.view_fundcatalogueitem",
+        "payments.add_supplier",
+        "payments.change_supplier",
+        "payments.view_supplier",
     ],
     Role.FINANCE_OFFICER: [],
     Role.EDITOR: _PAGE_EDITING
@@ -85,6 +130,11 @@ def sync_role_groups(**kwargs) -> None:
 
 
 def _grant_editor_page_permissions() -> None:
+    """Editors add and change pages and submit them for moderation, but do not publish.
+
+    Publishing is the "Moderators approval" workflow task, done by Wagtail's "Moderators"
+    group (see docs/cms.md), so any publish permission left from earlier set-ups is removed.
+    """
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupPagePermission, Page
 
@@ -92,9 +142,13 @@ def _grant_editor_page_permissions() -> None:
     if root is None:
         return
     editors = Group.objects.get(name=Role.EDITOR.label)
-    for codename in ("add_page", "change_page", "publish_page"):
+    for codename in ("add_page", "change_page"):
         perm = Permission.objects.filter(
             content_type__app_label="wagtailcore", codename=codename
         ).first()
         if perm is not None:
             GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=perm)
+    GroupPagePermission.objects.filter(
+        group=editors, permission__content_type__app_label="wagtailcore",
+        permission__codename="publish_page",
+    ).delete()

@@ -15,7 +15,7 @@ _NAVIGATION = [
     ("Moderation", "opportunities:moderation_queue", {Role.COORDINATOR}),
     ("Employers", "employers:staff_list", {Role.PARTNER_STAFF, Role.COORDINATOR}),
     ("Search", "search:staff_search", {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR}),
-    ("Payments", "payments:home", {Role.FINANCE_OFFICER, Role.COORDINATOR, Role.KEY_WORKER}),
+    ("Payments", "payments:home", {Role.FINANCE_OFFICER, Role.COORDINATOR}),
     ("Reports", "reporting:index", {Role.COORDINATOR, Role.FINANCE_OFFICER}),
 ]
 

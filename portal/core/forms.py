@@ -16,7 +16,7 @@ _WIDGET_CLASSES = {
     forms.Select: "govuk-select",
     forms.CheckboxInput: "govuk-checkboxes__input",
     forms.FileInput: "govuk-file-upload",
-    forms.Input: "govuk-input",
+    forms.widgets.Input: "govuk-input",
 }
 _GROUPED = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -53,14 +53,14 @@ class GovUKBoundField(BoundField):
     @property
     def anchor(self) -> str:
         """Where the error summary links: the first input of the field."""
-        if isinstance(self.field.widget, _GROUPED | GovUKDateInput):
+        if isinstance(self.field.widget, (*_GROUPED, GovUKDateInput)):
             return f"{self.auto_id}_0"
         return self.auto_id
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        if not isinstance(widget, _GROUPED | forms.MultiWidget):
+        if not isinstance(widget, (*_GROUPED, forms.MultiWidget)):
             for widget_type, css in _WIDGET_CLASSES.items():
                 if isinstance(widget, widget_type):
                     classes = [attrs.get("class", ""), css]

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, found by the GOV.UK form renderer (portal.core.forms).
+    "django.forms",
     "django_filters",
 ]
 
@@ -177,6 +179,24 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Employer opportunity portal"
+# allauth's forms with GOV.UK rendering, labels and hints (portal/accounts/forms.py).
+ACCOUNT_FORMS = {
+    "login": "portal.accounts.forms.LoginForm",
+    "signup": "portal.accounts.forms.SignupForm",
+    "add_email": "portal.accounts.forms.AddEmailForm",
+    "change_password": "portal.accounts.forms.ChangePasswordForm",
+    "set_password": "portal.accounts.forms.SetPasswordForm",
+    "reset_password": "portal.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "portal.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "portal.accounts.forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "portal.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
+    "deactivate_totp": "portal.accounts.forms.DeactivateTOTPForm",
+    "generate_recovery_codes": "portal.accounts.forms.GenerateRecoveryCodesForm",
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Employer opportunity portal"

@@ -1,3 +1,57 @@
+"""The database backend: ordinary ORM queries on SQLite or PostgreSQL; always available.
+
+The tables are the index, so ``index``/``remove`` have nothing to do. Matching runs the hard
+filters in SQL (status, places, readiness, consent, programme ring-fence, age, licences that
+cannot be bought, a bounding box for the travel limit), reads only the columns matching needs
+for the candidates left, and scores them in Python with ``search.scoring``. One or two queries
+per request, whatever the number of results.
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+import math
+
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Coalesce, Least
+
+from brokerage.opportunities.models import Opportunity, OpportunityStatus
+from brokerage.participants.models import Participant
+from brokerage.participants.selectors import json_list_has, participants_for_user
+from search import scoring
+from search.backends.base import MatchFilters
+from search.models import ArchivedMatch
+from search.scoring import (
+    DEFAULT_TRAVEL_MILES,
+    MAX_TRAVEL_MILES,
+    MILES_PER_DEGREE_LATITUDE,
+    NOT_FUNDABLE_LICENCES,
+    OFFER_FIELDS,
+    SEEKER_FIELDS,
+    Match,
+)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _ranked(matches, *, filters: MatchFilters, limit: int | None) -> list[Match]:
+    if filters.strong_only:
+        matches = (m for m in matches if m.strong)
+    if limit is not None:
+        return heapq.nsmallest(limit, matches, key=scoring.rank_key)
+    return sorted(matches, key=scoring.rank_key)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (text or "").split() if w][:8]
+
+
 class DatabaseBackend:
     """Searches with ordinary ORM queries on SQLite or PostgreSQL; always available."""
 
@@ -5,3 +59,156 @@ class DatabaseBackend:
 
     def ping(self) -> bool:
         return True
+
+    # --- the index: the tables themselves ---------------------------------------------------
+    def index(self, model_label: str, obj) -> None:
+        return None
+
+    def remove(self, model_label: str, pk: int) -> None:
+        return None
+
+    def reset(self, model_label: str) -> None:
+        return None
+
+    def index_many(self, model_label: str, objects) -> int:
+        return sum(1 for _ in objects)
+
+    def refresh(self) -> None:
+        return None
+
+    # --- opportunities for a participant ---------------------------------------------------
+    def opportunity_candidates(self, seeker: scoring.Seeker, *, filters: MatchFilters, today):
+        """The SQL part: opportunities passing the hard filters that SQL can check."""
+        qs = Opportunity.objects.filter(status=OpportunityStatus.LIVE, places_filled__lt=F("places"))
+        qs = qs.filter(Q(ring_fenced=False) | Q(programme__isnull=True) | Q(programme_id=seeker.programme_id))
+        age = scoring.age_on(seeker.date_of_birth, today)
+        if age is None:
+            qs = qs.filter(min_age__isnull=True, max_age__isnull=True)
+        else:
+            qs = qs.filter(Q(min_age__isnull=True) | Q(min_age__lte=age))
+            qs = qs.filter(Q(max_age__isnull=True) | Q(max_age__gte=age))
+        for licence in sorted(NOT_FUNDABLE_LICENCES - seeker.licences):
+            qs = qs.exclude(json_list_has("required_licences", licence))
+        miles = seeker.travel_limit
+        if filters.within_miles:
+            miles = min(miles, filters.within_miles)
+        if seeker.latitude is None or seeker.longitude is None:
+            qs = qs.filter(remote=True)
+        else:
+            low_lat, high_lat, low_lon, high_lon = scoring.bounding_box(seeker.latitude, seeker.longitude, miles)
+            qs = qs.filter(
+                Q(remote=True)
+                | Q(latitude__gte=low_lat, latitude__lte=high_lat, longitude__gte=low_lon, longitude__lte=high_lon)
+            )
+        if filters.sector:
+            qs = qs.filter(sector=filters.sector)
+        if filters.opportunity_type:
+            qs = qs.filter(opportunity_type=filters.opportunity_type)
+        return qs.exclude(
+            pk__in=ArchivedMatch.objects.filter(participant_id=seeker.pk).values("opportunity_id")
+        )
+
+    def opportunities_for_participant(
+        self, participant, *, filters: MatchFilters, today: datetime.date, limit: int | None = None
+    ) -> list[Match]:
+        seeker = scoring.seeker_from(participant)
+        if not scoring.seeker_matchable(seeker, include_getting_ready=filters.include_getting_ready):
+            return []
+        rows = self.opportunity_candidates(seeker, filters=filters, today=today).values_list(*OFFER_FIELDS)
+        within = filters.within_miles
+        found = []
+        for row in rows:
+            m = scoring.match(seeker, scoring.offer_from_row(row), today=today,
+                              include_getting_ready=filters.include_getting_ready)
+            if m is not None and (not within or m.fit.distance is None or m.fit.distance <= within):
+                found.append(m)
+        return _ranked(found, filters=filters, limit=limit)
+
+    # --- participants for an opportunity ---------------------------------------------------
+    def participant_candidates(self, offer: scoring.Offer, *, filters: MatchFilters, today, user=None):
+        """The SQL part: participants passing the hard filters that SQL can check."""
+        qs = Participant.objects.filter(
+            consent_employer_profile=True,
+            erased_at__isnull=True,
+            readiness__in=scoring.readiness_allowed(filters.include_getting_ready),
+        ).exclude(status__in=scoring.CLOSED_PARTICIPANT_STATUSES)
+        if user is not None:
+            qs = qs.filter(pk__in=participants_for_user(user).values("pk"))
+        if offer.ring_fenced and offer.programme_id:
+            qs = qs.filter(programme_id=offer.programme_id)
+        if offer.min_age is not None:
+            qs = qs.filter(date_of_birth__lte=_years_before(today, offer.min_age))
+        if offer.max_age is not None:
+            qs = qs.filter(date_of_birth__gt=_years_before(today, offer.max_age + 1))
+        for licence in sorted(offer.required_licences & NOT_FUNDABLE_LICENCES):
+            qs = qs.filter(json_list_has("licences", licence))
+        if not offer.remote:
+            if offer.latitude is None or offer.longitude is None:
+                return qs.none()
+            limit = Least(
+                Coalesce(F("max_travel_miles"), Value(DEFAULT_TRAVEL_MILES)),
+                Value(filters.within_miles or MAX_TRAVEL_MILES),
+                output_field=FloatField(),
+            )
+            widest = MAX_TRAVEL_MILES / MILES_PER_DEGREE_LATITUDE
+            lon_scale = MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(abs(offer.latitude) + widest)), 0.01)
+            qs = qs.annotate(
+                _dlat=limit / Value(MILES_PER_DEGREE_LATITUDE, output_field=FloatField()),
+                _dlon=limit / Value(lon_scale, output_field=FloatField()),
+            ).filter(
+                latitude__gte=Value(offer.latitude) - F("_dlat"),
+                latitude__lte=Value(offer.latitude) + F("_dlat"),
+                longitude__gte=Value(offer.longitude) - F("_dlon"),
+                longitude__lte=Value(offer.longitude) + F("_dlon"),
+            )
+        if filters.sector:
+            qs = qs.filter(json_list_has("sector_interests", filters.sector))
+        return qs.exclude(
+            pk__in=ArchivedMatch.objects.filter(opportunity_id=offer.pk).values("participant_id")
+        )
+
+    def participants_for_opportunity(
+        self, opportunity, *, filters: MatchFilters, today: datetime.date, user=None,
+        limit: int | None = None,
+    ) -> list[Match]:
+        offer = scoring.offer_from(opportunity)
+        if not scoring.offer_open(offer):
+            return []
+        rows = self.participant_candidates(offer, filters=filters, today=today, user=user).values_list(
+            *SEEKER_FIELDS
+        )
+        within = filters.within_miles
+        found = []
+        for row in rows:
+            m = scoring.match(scoring.seeker_from_row(row), offer, today=today,
+                              include_getting_ready=filters.include_getting_ready)
+            if m is not None and (not within or m.fit.distance is None or m.fit.distance <= within):
+                found.append(m)
+        return _ranked(found, filters=filters, limit=limit)
+
+    # --- staff search ----------------------------------------------------------------------
+    def search_opportunities(self, user, text: str, *, limit: int = 20) -> list[int]:
+        from brokerage.opportunities.selectors import staff_live_opportunities
+
+        words = _words(text)
+        if not words:
+            return []
+        qs = staff_live_opportunities(user)
+        for word in words:
+            qs = qs.filter(
+                Q(title__icontains=word) | Q(description__icontains=word)
+                | Q(employer__name__icontains=word) | Q(postcode__istartswith=word)
+            )
+        return list(qs.order_by("closing_date", "title", "pk").values_list("pk", flat=True)[:limit])
+
+    def search_participants(self, user, text: str, *, limit: int = 20) -> list[int]:
+        words = _words(text)
+        if not words:
+            return []
+        qs = participants_for_user(user)
+        for word in words:
+            qs = qs.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                | Q(reference__iexact=word) | Q(postcode__istartswith=word)
+            )
+        return list(qs.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)[:limit])

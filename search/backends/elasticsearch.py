@@ -1,4 +1,54 @@
-from elasticsearch import Elasticsearch
+"""The Elasticsearch 8 backend, through elasticsearch-dsl documents (``search.documents``).
+
+Matching sends the hard filters and a pre-ranking ``function_score`` to the cluster
+(``search.queries``), then re-scores the best hits with ``search.scoring`` using one database
+read, so ranking and reasons are the same as on the database backend.
+
+Participant documents hold the anonymised profile only. Staff searching participants by name
+therefore asks the database (``participants_for_user``): names and contact details are
+personal data that never leave the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch.helpers import bulk
+
+from brokerage.opportunities.models import Opportunity
+from brokerage.participants.models import Participant, TeamMembership
+from portal.accounts.roles import Role
+from search import queries, scoring
+from search.backends.base import MatchFilters
+from search.documents import DOCUMENTS
+from search.indexing import OPPORTUNITY, PARTICIPANT
+from search.models import ArchivedMatch
+from search.scoring import OFFER_FIELDS, SEEKER_FIELDS, Match
+
+
+def visibility_for(user) -> dict:
+    """``participants_for_user`` as an Elasticsearch filter."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queries.participant_visibility_filter()
+    if user.is_superuser:
+        return queries.participant_visibility_filter(everyone=True)
+    key_workers: set[int] = set()
+    supporting = None
+    programme_ids: list[int] = []
+    area_ids: list[int] = []
+    if user.has_role(Role.KEY_WORKER):
+        key_workers.add(user.pk)
+        supporting = user.pk
+        teams = TeamMembership.objects.filter(user_id=user.pk, sees_team_caseload=True).values("team_id")
+        key_workers.update(TeamMembership.objects.filter(team_id__in=teams).values_list("user_id", flat=True))
+    if user.has_role(Role.COORDINATOR):
+        programme_ids = list(user.programmes.values_list("id", flat=True))
+        area_ids = list(user.areas.values_list("id", flat=True))
+    return queries.participant_visibility_filter(
+        key_worker_ids=key_workers, supporting_user_id=supporting, programme_ids=programme_ids,
+        area_ids=area_ids,
+    )
 
 
 class ElasticsearchBackend:
@@ -6,10 +56,114 @@ class ElasticsearchBackend:
 
     name = "elasticsearch"
 
-    def __init__(self, *, url: str, prefix: str) -> None:
+    def __init__(self, *, url: str, prefix: str, client=None) -> None:
         self.url = url
         self.prefix = prefix
-        self.client = Elasticsearch(url, request_timeout=5)
+        self.client = client if client is not None else Elasticsearch(url, request_timeout=5)
 
     def ping(self) -> bool:
         return bool(self.client.ping())
+
+    # --- the index ----------------------------------------------------------------------------
+    def index_name(self, model_label: str) -> str:
+        return f"{self.prefix}_{model_label.split('.')[1]}"
+
+    def document(self, model_label: str, obj):
+        return DOCUMENTS[model_label].from_model(obj)
+
+    def index(self, model_label: str, obj) -> None:
+        doc = self.document(model_label, obj)
+        self.client.index(index=self.index_name(model_label), id=str(obj.pk), document=doc.to_dict())
+
+    def remove(self, model_label: str, pk: int) -> None:
+        try:
+            self.client.delete(index=self.index_name(model_label), id=str(pk))
+        except NotFoundError:
+            pass
+
+    def reset(self, model_label: str) -> None:
+        name = self.index_name(model_label)
+        self.client.indices.delete(index=name, ignore_unavailable=True)
+        DOCUMENTS[model_label].init(index=name, using=self.client)
+
+    def index_many(self, model_label: str, objects) -> int:
+        name = self.index_name(model_label)
+        actions = (
+            {"_index": name, "_id": str(obj.pk), "_source": self.document(model_label, obj).to_dict()}
+            for obj in objects
+        )
+        sent, _ = bulk(self.client, actions, chunk_size=500)
+        return sent
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=f"{self.prefix}_*")
+
+    def drop(self) -> None:
+        for label in DOCUMENTS:
+            self.client.indices.delete(index=self.index_name(label), ignore_unavailable=True)
+
+    def _ids(self, model_label: str, body: dict) -> list[int]:
+        response = self.client.search(index=self.index_name(model_label), body=body)
+        return [int(hit["_id"]) for hit in response["hits"]["hits"]]
+
+    # --- matching -----------------------------------------------------------------------------
+    def opportunities_for_participant(
+        self, participant, *, filters: MatchFilters, today: datetime.date, limit: int | None = None
+    ) -> list[Match]:
+        seeker = scoring.seeker_from(participant)
+        if not scoring.seeker_matchable(seeker, include_getting_ready=filters.include_getting_ready):
+            return []
+        archived = list(ArchivedMatch.objects.filter(participant_id=seeker.pk).values_list("opportunity_id", flat=True))
+        body = queries.opportunity_match_query(seeker, filters=filters, today=today, exclude_ids=archived)
+        hit_ids = self._ids(OPPORTUNITY, body)
+        rows = Opportunity.objects.filter(pk__in=hit_ids).values_list(*OFFER_FIELDS)
+        found = []
+        for row in rows:
+            m = scoring.match(seeker, scoring.offer_from_row(row), today=today,
+                              include_getting_ready=filters.include_getting_ready)
+            if m is not None and (not filters.within_miles or m.distance is None or m.distance <= filters.within_miles):
+                if not filters.strong_only or m.strong:
+                    found.append(m)
+        found.sort(key=scoring.rank_key)
+        return found[:limit] if limit is not None else found
+
+    def participants_for_opportunity(
+        self, opportunity, *, filters: MatchFilters, today: datetime.date, user=None,
+        limit: int | None = None,
+    ) -> list[Match]:
+        offer = scoring.offer_from(opportunity)
+        if not scoring.offer_open(offer):
+            return []
+        if not offer.remote and (offer.latitude is None or offer.longitude is None):
+            return []
+        archived = list(ArchivedMatch.objects.filter(opportunity_id=offer.pk).values_list("participant_id", flat=True))
+        body = queries.participant_match_query(
+            offer, filters=filters, today=today,
+            visibility=visibility_for(user) if user is not None else None, exclude_ids=archived,
+        )
+        hit_ids = self._ids(PARTICIPANT, body)
+        rows = Participant.objects.filter(pk__in=hit_ids).values_list(*SEEKER_FIELDS)
+        found = []
+        for row in rows:
+            m = scoring.match(scoring.seeker_from_row(row), offer, today=today,
+                              include_getting_ready=filters.include_getting_ready)
+            if m is not None and (not filters.within_miles or m.distance is None or m.distance <= filters.within_miles):
+                if not filters.strong_only or m.strong:
+                    found.append(m)
+        found.sort(key=scoring.rank_key)
+        return found[:limit] if limit is not None else found
+
+    # --- staff search -------------------------------------------------------------------------
+    def search_opportunities(self, user, text: str, *, limit: int = 20) -> list[int]:
+        from brokerage.opportunities.selectors import staff_live_opportunities
+
+        if not (text or "").strip():
+            return []
+        hit_ids = self._ids(OPPORTUNITY, queries.staff_opportunity_query(text.strip(), size=limit))
+        visible = set(staff_live_opportunities(user).filter(pk__in=hit_ids).values_list("pk", flat=True))
+        return [pk for pk in hit_ids if pk in visible]
+
+    def search_participants(self, user, text: str, *, limit: int = 20) -> list[int]:
+        from search.backends.database import DatabaseBackend
+
+        return DatabaseBackend().search_participants(user, text, limit=limit)

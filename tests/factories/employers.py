@@ -1,9 +1,18 @@
 import factory
+from django.utils import timezone
 
-from brokerage.employers.models import Employer, EmployerMembership, MembershipRole
+from brokerage.employers.models import (
+    Employer,
+    EmployerMembership,
+    EmployerSite,
+    Interaction,
+    InteractionKind,
+    MembershipRole,
+    PartnerRelationship,
+)
 from brokerage.reference.choices import Sector, SizeBand
 from portal.accounts.roles import Role
-from tests.factories.reference import UserFactory
+from tests.factories.reference import PartnerFactory, UserFactory
 
 
 class EmployerFactory(factory.django.DjangoModelFactory):
@@ -24,3 +33,33 @@ class EmployerMembershipFactory(factory.django.DjangoModelFactory):
     employer = factory.SubFactory(EmployerFactory)
     user = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
     role = MembershipRole.ADMIN
+
+
+class EmployerSiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmployerSite
+
+    employer = factory.SubFactory(EmployerFactory)
+    name = "Main site"
+    postcode = factory.LazyAttribute(lambda o: o.employer.postcode or "TS18 1AA")
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interaction
+
+    employer = factory.SubFactory(EmployerFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    kind = InteractionKind.PHONE
+    happened_at = factory.LazyFunction(timezone.now)
+    summary = "Talked about vacancies."
+
+
+class PartnerRelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerRelationship
+
+    partner = factory.SubFactory(PartnerFactory)
+    employer = factory.SubFactory(EmployerFactory)
+    requires_employer_signoff = True
+    started_at = factory.LazyFunction(timezone.localdate)

@@ -53,6 +53,7 @@ DEMO_LOGINS = [
     ("keyworker2@example.org", "Key worker (a second caseload)"),
     ("coordinator@example.org", "Coordinator"),
     ("finance@example.org", "Finance officer"),
-    ("editor@example.org", "CMS editor"),
+    ("editor@example.org", "CMS editor (submits pages for moderation)"),
+    ("moderator@example.org", "CMS editor and moderator (approves pages)"),
     ("admin@example.org", "Superuser (Django and Wagtail admin)"),
 ]

@@ -1,0 +1,414 @@
+"""Reads of employer records, scoped to what each user may see."""
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from brokerage.employers.matching import email_domain
+from brokerage.employers.models import (
+    DuplicateDismissal,
+    Employer,
+    EmployerInvitation,
+    EmployerJoinRequest,
+    EmployerMembership,
+    EmployerSite,
+    Interaction,
+    JoinRequestStatus,
+    MembershipRole,
+    PartnerRelationship,
+)
+from portal.accounts.roles import Role
+
+
+def _live() -> QuerySet[Employer]:
+    return Employer.objects.filter(merged_into__isnull=True)
+
+
+def _coordinator_areas(user):
+    """The areas a coordinator covers: their own list, else every area of their programmes."""
+    from brokerage.reference.models import Area
+
+    if user.areas.exists():
+        return user.areas.all()
+    return Area.objects.filter(programmes__staff=user).distinct()
+
+
+def employers_for_user(user) -> QuerySet[Employer]:
+    """Employers this user may see.
+
+    - employer users: the organisations they belong to;
+    - partner staff: employers their partner works with (a relationship), has recorded
+      contact with, or that sit in the partner's areas (so they can see who already works
+      with an employer before contacting it);
+    - coordinators: employers in their programmes' areas, and records with no area yet;
+    - superusers: every record.
+    Merged-away duplicates are never listed.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Employer.objects.none()
+    if user.is_superuser:
+        return _live()
+    scope = Q(pk__in=[])
+    if user.has_role(Role.EMPLOYER):
+        scope |= Q(memberships__user=user)
+    if user.has_role(Role.PARTNER_STAFF) and user.partner_id:
+        scope |= Q(partner_relationships__partner_id=user.partner_id)
+        scope |= Q(interactions__partner_id=user.partner_id)
+        scope |= Q(area__partners__id=user.partner_id)
+    if user.has_role(Role.COORDINATOR):
+        scope |= Q(area__in=_coordinator_areas(user)) | Q(area__isnull=True)
+    ids = _live().filter(scope).values("pk")
+    return _live().filter(pk__in=ids)
+
+
+def employer_for_user_or_404(user, pk) -> Employer:
+    """One employer the user may see, or 404 (never revealing that it exists)."""
+    try:
+        return employers_for_user(user).select_related("area", "created_by", "created_by_partner").get(pk=pk)
+    except (Employer.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such employer") from None
+
+
+def merged_record_for_user(user, pk) -> Employer | None:
+    """If ``pk`` was merged away, the record it now lives in (when the user may see that)."""
+    target = Employer.objects.filter(pk=pk, merged_into__isnull=False).values_list(
+        "merged_into", flat=True
+    ).first() if str(pk).isdigit() else None
+    if target is None:
+        return None
+    return employers_for_user(user).filter(pk=target).first()
+
+
+def employer_staff_list(user, *, query: str = "") -> QuerySet[Employer]:
+    employers = employers_for_user(user).select_related("area").annotate(
+        member_count=Count("memberships", distinct=True),
+        partner_count=Count("partner_relationships", distinct=True),
+    )
+    query = (query or "").strip()
+    if query:
+        employers = employers.filter(
+            Q(name__icontains=query) | Q(companies_house_number__iexact=query.replace(" ", ""))
+            | Q(postcode__istartswith=query)
+        )
+    return employers.order_by("name", "pk")
+
+
+def memberships_for_user(user) -> QuerySet[EmployerMembership]:
+    return (
+        EmployerMembership.objects.filter(user=user, employer__merged_into__isnull=True)
+        .select_related("employer", "employer__area")
+        .order_by("employer__name")
+    )
+
+
+def membership_for(user, employer: Employer) -> EmployerMembership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return EmployerMembership.objects.filter(user=user, employer=employer).first()
+
+
+def employer_for_member_or_404(user, pk, *, admin: bool = False) -> tuple[Employer, EmployerMembership]:
+    """The organisation ``pk`` if the user belongs to it (and is an admin, when asked)."""
+    membership = (
+        EmployerMembership.objects.select_related("employer", "employer__area")
+        .filter(user=user, employer_id=pk, employer__merged_into__isnull=True)
+        .first()
+        if getattr(user, "is_authenticated", False) and str(pk).isdigit()
+        else None
+    )
+    if membership is None or (admin and membership.role != MembershipRole.ADMIN):
+        raise Http404("No such organisation")
+    return membership.employer, membership
+
+
+def employer_join_candidates(user) -> QuerySet[Employer]:
+    """Organisations whose email domain matches the user's (the 'ask to join' suggestions)."""
+    domain = email_domain(getattr(user, "email", ""))
+    if not domain:
+        return Employer.objects.none()
+    return (
+        _live().filter(email_domain=domain)
+        .exclude(memberships__user=user)
+        .select_related("area")
+        .order_by("name")
+    )
+
+
+def pending_join_requests_for_user(user) -> QuerySet[EmployerJoinRequest]:
+    return EmployerJoinRequest.objects.filter(
+        user=user, status=JoinRequestStatus.PENDING
+    ).select_related("employer")
+
+
+def employer_profile(employer: Employer) -> Employer:
+    """The employer with its sites and contacts loaded (for the profile pages)."""
+    return (
+        Employer.objects.select_related("area", "created_by", "created_by_partner")
+        .prefetch_related(
+            Prefetch("sites", queryset=EmployerSite.objects.select_related("area")), "contacts"
+        )
+        .get(pk=employer.pk)
+    )
+
+
+def employer_members(employer: Employer) -> QuerySet[EmployerMembership]:
+    return employer.memberships.select_related("user").order_by("-role", "user__email")
+
+
+def employer_open_invitations(employer: Employer) -> QuerySet[EmployerInvitation]:
+    return employer.invitations.filter(
+        accepted_at__isnull=True, cancelled_at__isnull=True
+    ).select_related("invited_by")
+
+
+def employer_pending_join_requests(employer: Employer) -> QuerySet[EmployerJoinRequest]:
+    return employer.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("user")
+
+
+def employer_admins(employer: Employer) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        employer_memberships__employer=employer,
+        employer_memberships__role=MembershipRole.ADMIN,
+        is_active=True,
+    )
+
+
+def employer_timeline(employer: Employer) -> QuerySet[Interaction]:
+    """Every interaction by every partner, newest first."""
+    return employer.interactions.select_related("partner", "recorded_by")
+
+
+def employer_partners(employer: Employer) -> dict:
+    """Who works with this employer: partner relationships, and partners who have been in touch."""
+    relationships = list(
+        employer.partner_relationships.select_related("partner", "created_by").order_by("partner__name")
+    )
+    related_ids = {r.partner_id for r in relationships}
+    contacts = (
+        employer.interactions.filter(partner__isnull=False)
+        .exclude(partner_id__in=related_ids)
+        .values("partner_id", "partner__name")
+        .annotate(count=Count("id"))
+        .order_by("partner__name")
+    )
+    return {"relationships": relationships, "other_contacts": list(contacts)}
+
+
+# --- partners acting for employers --------------------------------------------------------
+
+
+def relationship_for(partner, employer: Employer) -> PartnerRelationship | None:
+    """The active relationship between a partner and an employer, if any."""
+    if partner is None or employer is None:
+        return None
+    return PartnerRelationship.objects.filter(
+        partner=partner, employer=employer, ended_at__isnull=True
+    ).first()
+
+
+def employers_partner_can_act_for(user) -> QuerySet[Employer]:
+    """Employers the user's partner has an active relationship with (partner staff only)."""
+    if (
+        not getattr(user, "is_authenticated", False)
+        or not user.partner_id
+        or not user.has_role(Role.PARTNER_STAFF)
+    ):
+        return Employer.objects.none()
+    return (
+        _live()
+        .filter(
+            partner_relationships__partner_id=user.partner_id,
+            partner_relationships__ended_at__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def user_can_act_for(user, employer: Employer) -> bool:
+    """Partner staff whose partner has an active relationship with the employer."""
+    return employers_partner_can_act_for(user).filter(pk=employer.pk).exists()
+
+
+# --- duplicates -----------------------------------------------------------------------------
+
+
+REASON_COMPANIES_HOUSE = "Same Companies House number"
+REASON_EMAIL_DOMAIN = "Same email domain"
+REASON_NAME_POSTCODE = "Same name and postcode"
+
+
+@dataclass
+class DuplicatePair:
+    first: Employer
+    second: Employer
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.first.pk, self.second.pk)
+
+
+def employer_duplicates(
+    *, employers: QuerySet[Employer] | None = None, employer: Employer | None = None
+) -> list[DuplicatePair]:
+    """Pairs of live records that look like the same organisation, with the reasons.
+
+    Reasons: the same Companies House number; the same (non-webmail) email domain; the same
+    normalised name at the same postcode (main address or any site). Pairs a coordinator has
+    marked as different employers are left out. ``employers`` limits the records considered
+    (e.g. to a coordinator's scope); ``employer`` keeps only the pairs involving it.
+    """
+    scope = employers if employers is not None else _live()
+    scope = scope.filter(merged_into__isnull=True)
+    if employer is not None:
+        scope = scope.filter(
+            Q(pk=employer.pk)
+            | (Q(companies_house_number=employer.companies_house_number) & ~Q(companies_house_number=""))
+            | (Q(email_domain=employer.email_domain) & ~Q(email_domain=""))
+            | (Q(normalised_name=employer.normalised_name) & ~Q(normalised_name=""))
+        )
+    groups: dict[tuple[int, int], set[str]] = defaultdict(set)
+
+    def collect(rows, reason):
+        buckets = defaultdict(set)
+        for key, pk in rows:
+            if key:
+                buckets[key].add(pk)
+        for pks in buckets.values():
+            for a, b in itertools.combinations(sorted(pks), 2):
+                groups[(a, b)].add(reason)
+
+    dup_numbers = (
+        scope.exclude(companies_house_number="").values("companies_house_number")
+        .annotate(n=Count("id")).filter(n__gt=1).values("companies_house_number")
+    )
+    collect(
+        scope.filter(companies_house_number__in=dup_numbers).values_list("companies_house_number", "pk"),
+        REASON_COMPANIES_HOUSE,
+    )
+    dup_domains = (
+        scope.exclude(email_domain="").values("email_domain")
+        .annotate(n=Count("id")).filter(n__gt=1).values("email_domain")
+    )
+    collect(scope.filter(email_domain__in=dup_domains).values_list("email_domain", "pk"), REASON_EMAIL_DOMAIN)
+    dup_names = (
+        scope.exclude(normalised_name="").values("normalised_name")
+        .annotate(n=Count("id")).filter(n__gt=1).values("normalised_name")
+    )
+    named = scope.filter(normalised_name__in=dup_names)
+    name_postcodes = [((n, p), pk) for n, p, pk in named.values_list("normalised_name", "postcode", "pk") if p]
+    name_postcodes += [
+        ((n, p), pk)
+        for n, p, pk in EmployerSite.objects.filter(employer__in=named).values_list(
+            "employer__normalised_name", "postcode", "employer_id"
+        )
+    ]
+    collect(name_postcodes, REASON_NAME_POSTCODE)
+
+    if employer is not None:
+        groups = {k: v for k, v in groups.items() if employer.pk in k}
+    if not groups:
+        return []
+    dismissed = set(
+        DuplicateDismissal.objects.filter(
+            employer_low__in={a for a, _ in groups}, employer_high__in={b for _, b in groups}
+        ).values_list("employer_low_id", "employer_high_id")
+    )
+    keys = [k for k in groups if k not in dismissed]
+    records = Employer.objects.select_related("area").annotate(
+        member_count=Count("memberships", distinct=True),
+    ).in_bulk({pk for k in keys for pk in k})
+    order = [REASON_COMPANIES_HOUSE, REASON_NAME_POSTCODE, REASON_EMAIL_DOMAIN]
+    pairs = [
+        DuplicatePair(records[a], records[b], sorted(groups[(a, b)], key=order.index))
+        for a, b in keys
+    ]
+    pairs.sort(key=lambda p: (-len(p.reasons), order.index(p.reasons[0]), p.first.name.lower(), p.key))
+    return pairs
+
+
+def duplicate_pair_or_404(user, first_pk, second_pk) -> DuplicatePair:
+    """The suspected pair, both visible to the coordinator; the reasons are recomputed."""
+    first = employer_for_user_or_404(user, first_pk)
+    second = employer_for_user_or_404(user, second_pk)
+    if first.pk == second.pk:
+        raise Http404("Choose two different employers")
+    for pair in employer_duplicates(employer=first):
+        if second.pk in pair.key:
+            return pair
+    return DuplicatePair(first, second, [])
+
+
+@dataclass
+class MergeRow:
+    label: str
+    count: int
+    detail: str = ""
+
+
+@dataclass
+class MergePreview:
+    keep: Employer
+    merge: Employer
+    rows: list[MergeRow]
+    filled: list[tuple[str, str]]
+    conflicts: list[str]
+    staying: list[MergeRow] = field(default_factory=list)
+
+
+def employer_merge_preview(*, keep: Employer, merge: Employer) -> MergePreview:
+    """What a merge would move from ``merge`` to ``keep``: every related record, by kind."""
+    from brokerage.employers.services import (
+        MERGE_FILL_FIELDS,
+        _employer_references,
+        refuses_bulk_update,
+    )
+
+    rows, staying = [], []
+    for model, field_name in _employer_references():
+        if model is DuplicateDismissal:
+            continue
+        if model is Employer and field_name == "merged_into":
+            count = Employer.objects.filter(merged_into=merge).count()
+            label = "earlier merged records"
+        else:
+            count = model._default_manager.filter(**{field_name: merge}).count()
+            label = str(model._meta.verbose_name_plural)
+        label = label[:1].upper() + label[1:]
+        if count and refuses_bulk_update(model):
+            staying.append(MergeRow(label=label, count=count))
+        elif count:
+            rows.append(MergeRow(label=label, count=count))
+    conflicts = []
+    shared_users = EmployerMembership.objects.filter(employer=merge).filter(
+        user__in=EmployerMembership.objects.filter(employer=keep).values("user")
+    ).select_related("user")
+    for membership in shared_users:
+        conflicts.append(
+            f"{membership.user.email} belongs to both; they keep one membership "
+            "(admin if they are an admin of either)"
+        )
+    shared_partners = PartnerRelationship.objects.filter(employer=merge).filter(
+        partner__in=PartnerRelationship.objects.filter(employer=keep).values("partner")
+    ).select_related("partner")
+    for relationship in shared_partners:
+        conflicts.append(
+            f"{relationship.partner} works with both; they keep one relationship "
+            "(sign-off needed if either needed it)"
+        )
+    filled = []
+    for name in MERGE_FILL_FIELDS:
+        if not getattr(keep, name) and getattr(merge, name):
+            model_field = Employer._meta.get_field(name)
+            value = getattr(merge, name)
+            display = getattr(merge, f"get_{name}_display")() if model_field.choices else str(value)
+            filled.append((str(model_field.verbose_name).capitalize(), display))
+    return MergePreview(
+        keep=keep, merge=merge, rows=rows, filled=filled, conflicts=conflicts, staying=staying
+    )

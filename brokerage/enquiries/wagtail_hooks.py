@@ -1,0 +1,21 @@
+"""Coordinators edit routing rules (rules as data) in the Wagtail admin."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from brokerage.enquiries.models import RoutingRule
+
+
+class RoutingRuleViewSet(SnippetViewSet):
+    model = RoutingRule
+    icon = "resubmit"
+    menu_label = "Enquiry routing"
+    menu_name = "enquiry-routing"
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["name", "area", "enquiry_type", "programme", "partner", "active"]
+    list_filter = ["area", "enquiry_type", "programme", "partner", "active"]
+    ordering = ["area__name", "enquiry_type", "partner__name"]
+
+
+register_snippet(RoutingRuleViewSet)

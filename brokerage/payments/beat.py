@@ -1,0 +1,28 @@
+from celery.schedules import crontab
+
+SCHEDULE = {
+    "payments-stripe-event-retry": {
+        "task": "brokerage.payments.tasks.stripe_event_retry_unprocessed_task",
+        "schedule": crontab(minute="*/10"),
+    },
+}
+
+# Employer incentives (brokerage/payments/incentive_tasks.py).
+SCHEDULE.update({
+    "payments-incentive-claims-sync": {
+        "task": "brokerage.payments.incentive_tasks.incentive_claims_sync_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "payments-incentive-payments-check": {
+        "task": "brokerage.payments.incentive_tasks.incentive_payments_check_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "payments-incentive-leavers-sync": {
+        "task": "brokerage.payments.incentive_tasks.incentive_leavers_sync_task",
+        "schedule": crontab(minute="5-59/15"),
+    },
+    "payments-incentive-run-propose": {
+        "task": "brokerage.payments.incentive_tasks.incentive_run_propose_task",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+})

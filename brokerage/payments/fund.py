@@ -1,0 +1,518 @@
+"""Flexible fund services: request, approve or refuse, pay through Stripe, record the receipt.
+
+Rules (seed 000, Routes to Work): the fund removes barriers to work "not funded elsewhere", so a
+key worker says which barrier a request removes and why it is not available elsewhere; it must
+be "immediately responsive and not bureaucratic", so requests up to the programme's limit
+(£100 unless the programme's fund settings say otherwise) that the budget can cover are
+approved at once, and larger ones go to a coordinator, who may not approve their own request.
+
+The budget is committed at approval, in the same transaction, with the budget row locked, so
+two requests approved at the same moment can never overspend it (and a database check stands
+behind the code). Card and transfer idempotency keys are derived from the request id, so a
+double click, a retried task or two workers make one card or one transfer in Stripe.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from brokerage.audit.services import audit_event_record
+from brokerage.participants.models import ActionItem, ActionKind, Participant, ParticipantStatus
+from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.models import (
+    DEFAULT_AUTO_APPROVE_LIMIT_PENCE,
+    FundBudget,
+    FundCardholder,
+    FundCatalogueItem,
+    FundCategory,
+    FundPaymentMethod,
+    FundRequest,
+    FundRequestStatus,
+    FundSettings,
+    IssuingTransaction,
+    LedgerKind,
+    Supplier,
+)
+from brokerage.payments.services import ledger_entry_record
+from portal.accounts.roles import Role
+
+logger = logging.getLogger(__name__)
+
+MAX_REQUEST_PENCE = 100_000_00  # £100,000: anything above is a typing mistake
+RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+RECEIPT_TYPES = {
+    ".pdf": b"%PDF",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+}
+# Where cards are billed: the Routes to Work team's office (Stripe needs a billing address).
+CARDHOLDER_ADDRESS = {
+    "line1": "Municipal Buildings, Church Road",
+    "city": "Stockton-on-Tees",
+    "postal_code": "TS18 1LD",
+}
+
+
+class FundRequestAlreadyDecided(ValidationError):
+    """The request is no longer waiting (e.g. a second click on Approve)."""
+
+
+def _pounds(pence: int) -> str:
+    pounds, pennies = divmod(abs(int(pence)), 100)
+    return f"£{pounds:,}.{pennies:02d}"
+
+
+# --- money ------------------------------------------------------------------------------------
+
+
+_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def pounds_to_pence(text) -> int:
+    """'£12.50', '12.50', '12', '1,250.00' -> pence. Raises ValidationError with a clear message."""
+    raw = str(text if text is not None else "").strip().replace(",", "").replace(" ", "")
+    if raw.startswith("£"):
+        raw = raw[1:]
+    if not raw:
+        raise ValidationError("Enter the amount, for example £45.00", code="required")
+    if not _AMOUNT.match(raw):
+        raise ValidationError("Enter the amount in pounds and pence, for example £45.00", code="invalid")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError("Enter the amount in pounds and pence, for example £45.00", code="invalid") from None
+    if value <= 0:
+        raise ValidationError("The amount must be more than £0", code="min_value")
+    pence = value * 100
+    if pence != pence.to_integral_value():
+        raise ValidationError("The amount cannot include fractions of a penny", code="invalid")
+    pence = int(pence)
+    if pence > MAX_REQUEST_PENCE:
+        raise ValidationError(f"The amount must be {_pounds(MAX_REQUEST_PENCE)} or less", code="max_value")
+    return pence
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def auto_approve_limit_pence(programme) -> int:
+    settings_row = FundSettings.objects.filter(programme=programme).first()
+    return settings_row.auto_approve_limit_pence if settings_row else DEFAULT_AUTO_APPROVE_LIMIT_PENCE
+
+
+def fund_budget_for(participant: Participant, *, on=None) -> FundBudget | None:
+    """The budget a participant's request draws on today: their area's, else the programme's."""
+    on = on or timezone.localdate()
+    budgets = FundBudget.objects.filter(
+        programme_id=participant.programme_id, starts_on__lte=on, ends_on__gte=on
+    )
+    if participant.area_id:
+        area_budget = budgets.filter(area_id=participant.area_id).order_by("-starts_on").first()
+        if area_budget is not None:
+            return area_budget
+    return budgets.filter(area__isnull=True).order_by("-starts_on").first()
+
+
+def _can_request(actor) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_role(Role.KEY_WORKER, Role.COORDINATOR))
+
+
+def fund_request_problems(
+    *, participant, actor, category, item, barrier, action, amount_pence, description,
+    justification, not_available_elsewhere, payment_method, supplier,
+) -> dict[str, list[str]]:
+    """Every rule a new request breaks, by field (empty when none)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if participant.status in (ParticipantStatus.ERASED, ParticipantStatus.CLOSED):
+        add("__all__", "The fund cannot be used for a participant whose record is closed.")
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence <= 0:
+        add("amount", "The amount must be more than £0")
+    elif amount_pence > MAX_REQUEST_PENCE:
+        add("amount", f"The amount must be {_pounds(MAX_REQUEST_PENCE)} or less")
+    if category not in FundCategory.values:
+        add("category", "Select what the money is for")
+    if item is not None:
+        if not item.active:
+            add("item", "That catalogue item is no longer offered; choose another")
+        elif category and item.category != category:
+            add("item", f"{item.name} is not in the category you chose")
+        elif item.max_amount_pence and isinstance(amount_pence, int) and amount_pence > item.max_amount_pence:
+            add("amount", f"{item.name} can be funded up to {_pounds(item.max_amount_pence)}")
+    if not barrier:
+        add("barrier", "Select the barrier this removes")
+    if action is not None and (action.participant_id != participant.pk or action.kind != ActionKind.BARRIER):
+        add("action", "Choose a barrier action from this participant's action plan")
+    if not (description or "").strip():
+        add("description", "Enter what the money is for")
+    if category == FundCategory.OTHER and not (justification or "").strip():
+        add("justification", "Explain why this is needed to remove a barrier to work")
+    if not (not_available_elsewhere or "").strip():
+        add("not_available_elsewhere", "Explain why this is not available from another service or fund")
+    if payment_method not in FundPaymentMethod.values:
+        add("payment_method", "Select how it will be paid")
+    elif payment_method == FundPaymentMethod.SUPPLIER:
+        account = getattr(supplier, "stripe_account", None) if supplier is not None else None
+        if supplier is None:
+            add("supplier", "Select the registered supplier to pay")
+        elif not supplier.active:
+            add("supplier", f"{supplier.name} is no longer a registered supplier")
+        elif account is None or not account.ready:
+            add("supplier", f"{supplier.name} cannot be paid yet: their payout account is not ready")
+    return errors
+
+
+def fund_request_submit(
+    *,
+    participant: Participant,
+    actor,
+    category: str,
+    barrier: str,
+    description: str,
+    amount_pence: int,
+    not_available_elsewhere: str,
+    payment_method: str,
+    item: FundCatalogueItem | None = None,
+    action: ActionItem | None = None,
+    justification: str = "",
+    supplier: Supplier | None = None,
+) -> FundRequest:
+    """Record a request; approve it at once when it is within the programme's limit.
+
+    The caller has already checked the actor may see the participant (selectors). Raises
+    ``ValidationError`` (with a message per field) and saves nothing when a rule is broken,
+    including when the budget has too little left.
+    """
+    if not _can_request(actor):
+        raise ValidationError("Only key workers and coordinators can request money from the fund.")
+    errors = fund_request_problems(
+        participant=participant, actor=actor, category=category, item=item, barrier=barrier,
+        action=action, amount_pence=amount_pence, description=description,
+        justification=justification, not_available_elsewhere=not_available_elsewhere,
+        payment_method=payment_method, supplier=supplier,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        budget_ref = fund_budget_for(participant)
+        if budget_ref is None:
+            raise ValidationError(
+                f"There is no flexible fund budget for {participant.programme} "
+                f"{'in ' + participant.area.name if participant.area_id else ''} today. "
+                "Ask your coordinator to set one up.".replace("  ", " ")
+            )
+        # Lock the budget row: requests approved at the same moment queue here.
+        budget = FundBudget.objects.select_for_update().get(pk=budget_ref.pk)
+        if amount_pence > budget.remaining_pence:
+            raise ValidationError(
+                {"amount": [
+                    f"The flexible fund has {_pounds(budget.remaining_pence)} left for this "
+                    f"programme and area, not enough for {_pounds(amount_pence)}. Ask your "
+                    "coordinator."
+                ]}
+            )
+        limit = auto_approve_limit_pence(participant.programme)
+        request = FundRequest.objects.create(
+            participant=participant, budget=budget, action=action, barrier=barrier,
+            category=category, item=item, description=description.strip()[:300],
+            amount_pence=amount_pence, justification=(justification or "").strip(),
+            not_available_elsewhere=not_available_elsewhere.strip(),
+            payment_method=payment_method,
+            supplier=supplier if payment_method == FundPaymentMethod.SUPPLIER else None,
+            requested_by=actor,
+        )
+        audit_event_record(
+            actor=actor, action="payments.fund_request_submitted", obj=request,
+            summary=f"Requested {_pounds(amount_pence)} from the flexible fund for {participant.reference}",
+            data={"amount_pence": amount_pence, "category": category, "barrier": barrier},
+        )
+        if amount_pence <= limit:
+            _approve(request, budget, actor=None, auto=True, note=(
+                f"Approved at once: {_pounds(amount_pence)} is within the {_pounds(limit)} limit "
+                "and the budget."
+            ))
+    return request
+
+
+def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, note: str = "") -> None:
+    """Commit the budget and approve. The budget row must be locked by the caller."""
+    if request.amount_pence > budget.remaining_pence:
+        raise ValidationError(
+            f"The budget has {_pounds(budget.remaining_pence)} left, not enough for "
+            f"{_pounds(request.amount_pence)}. Refuse the request, or ask finance to add to the budget."
+        )
+    budget.committed_pence += request.amount_pence
+    budget.save(update_fields=["committed_pence"])
+    request.status = FundRequestStatus.APPROVED
+    request.auto_approved = auto
+    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.save(update_fields=["status", "auto_approved", "decided_by", "decided_at", "decision_note", "updated_at"])
+    audit_event_record(
+        actor=actor, action="payments.fund_request_approved", obj=request,
+        summary=(
+            f"{'Approved at once' if auto else 'Approved'}: {_pounds(request.amount_pence)}; "
+            f"{_pounds(budget.remaining_pence)} left in the budget"
+        ),
+        data={"budget_id": budget.pk, "committed_pence": budget.committed_pence, "auto": auto},
+    )
+
+
+def _decider_checks(request: FundRequest, actor) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.has_role(Role.COORDINATOR)):
+        raise ValidationError("Only a coordinator can approve or refuse a fund request.")
+    if request.requested_by_id == actor.pk:
+        raise ValidationError(
+            "You made this request, so another coordinator must approve or refuse it."
+        )
+    if request.status != FundRequestStatus.REQUESTED:
+        raise FundRequestAlreadyDecided(
+            f"This request has already been dealt with: {request.get_status_display().lower()}."
+        )
+
+
+def fund_request_approve(*, fund_request: FundRequest, actor, note: str = "") -> FundRequest:
+    """A coordinator approves a request over the limit, committing the budget (row locked)."""
+    with transaction.atomic():
+        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        _decider_checks(request, actor)
+        budget = FundBudget.objects.select_for_update().get(pk=request.budget_id)
+        _approve(request, budget, actor=actor, auto=False, note=note.strip())
+    return request
+
+
+def fund_request_refuse(*, fund_request: FundRequest, actor, reason: str) -> FundRequest:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Enter why the request is refused"]})
+    with transaction.atomic():
+        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        _decider_checks(request, actor)
+        request.status = FundRequestStatus.REFUSED
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.decision_note = reason.strip()
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+        audit_event_record(
+            actor=actor, action="payments.fund_request_refused", obj=request,
+            summary=f"Refused {_pounds(request.amount_pence)}", data={"reason": reason.strip()},
+        )
+    return request
+
+
+def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -> FundRequest:
+    """Withdraw a request not yet paid; the budget committed to it is released."""
+    with transaction.atomic():
+        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        if request.status not in (FundRequestStatus.REQUESTED, FundRequestStatus.APPROVED):
+            raise ValidationError("Only a request that has not been paid can be cancelled.")
+        if request.status == FundRequestStatus.APPROVED:
+            budget = FundBudget.objects.select_for_update().get(pk=request.budget_id)
+            budget.committed_pence -= request.amount_pence
+            budget.save(update_fields=["committed_pence"])
+        request.status = FundRequestStatus.CANCELLED
+        request.decision_note = (reason or "").strip() or request.decision_note
+        request.save(update_fields=["status", "decision_note", "updated_at"])
+        audit_event_record(
+            actor=actor, action="payments.fund_request_cancelled", obj=request,
+            summary=f"Cancelled; {_pounds(request.amount_pence)} returned to the budget",
+            data={"reason": reason},
+        )
+    return request
+
+
+# --- payment ----------------------------------------------------------------------------------
+
+
+def _cardholder_for(user) -> str:
+    """The key worker's Issuing cardholder, created in Stripe once (key derived from the user)."""
+    existing = FundCardholder.objects.filter(user=user).first()
+    if existing is not None:
+        return existing.cardholder_id
+    cardholder_id = gateway.issuing_cardholder_create(
+        name=(user.get_full_name() or user.email), email=user.email,
+        address=CARDHOLDER_ADDRESS, idempotency_key=f"fund-cardholder-user-{user.pk}",
+    )
+    holder, _ = FundCardholder.objects.get_or_create(user=user, defaults={"cardholder_id": cardholder_id})
+    return holder.cardholder_id
+
+
+def fund_request_pay(*, fund_request: FundRequest, actor=None) -> FundRequest:
+    """Issue the card or make the transfer for an approved request. Safe to run twice.
+
+    The request row is locked while Stripe is asked, and the Stripe call carries a key derived
+    from the request, so however often this runs there is one card or one transfer. A Stripe
+    failure is kept on the request (and raised) so the key worker can try again.
+    """
+    try:
+        return _pay(fund_request, actor)
+    except gateway.PaymentProviderError as exc:
+        FundRequest.objects.filter(pk=fund_request.pk, status=FundRequestStatus.APPROVED).update(
+            payment_error=str(exc)[:500]
+        )
+        raise
+
+
+def _pay(fund_request: FundRequest, actor) -> FundRequest:
+    with transaction.atomic():
+        request = (
+            FundRequest.objects.select_for_update()
+            .select_related("requested_by", "supplier__stripe_account", "participant")
+            .get(pk=fund_request.pk)
+        )
+        if request.status != FundRequestStatus.APPROVED:
+            return request  # not approved, or already paid
+        metadata = {"fund_request_id": str(request.pk), "participant": request.participant.reference}
+        if request.payment_method == FundPaymentMethod.CARD:
+            card = gateway.issuing_card_create(
+                cardholder_id=_cardholder_for(request.requested_by),
+                amount_pence=request.amount_pence,
+                idempotency_key=f"fund-request-{request.pk}-card",
+                metadata=metadata,
+            )
+            request.card_id, request.card_last4 = card.id, card.last4
+            summary = f"Virtual card ending {card.last4} issued, limited to {_pounds(request.amount_pence)}"
+        else:
+            account = getattr(request.supplier, "stripe_account", None)
+            if account is None or not account.ready:
+                raise gateway.PaymentProviderError(
+                    f"{request.supplier} cannot be paid yet: their payout account is not ready."
+                )
+            transfer = gateway.transfer_create(
+                amount_pence=request.amount_pence, destination=account.account_id,
+                idempotency_key=f"fund-request-{request.pk}-transfer", metadata=metadata,
+                description=f"Flexible fund {request.reference}: {request.description}",
+            )
+            request.transfer_id = transfer.id
+            request.spent_pence = request.amount_pence
+            ledger_entry_record(
+                kind=LedgerKind.FUND_TRANSFER, amount_pence=transfer.amount_pence,
+                source=request, stripe_object_id=transfer.id, actor=actor,
+                description=f"Flexible fund {request.reference} to {request.supplier}",
+            )
+            summary = f"{_pounds(request.amount_pence)} paid to {request.supplier}"
+        request.status = FundRequestStatus.PAID
+        request.paid_at = timezone.now()
+        request.payment_error = ""
+        request.save()
+        audit_event_record(
+            actor=actor, action="payments.fund_request_paid", obj=request, summary=summary,
+            data={"card_id": request.card_id, "transfer_id": request.transfer_id},
+        )
+    return request
+
+
+# --- receipts ---------------------------------------------------------------------------------
+
+
+def receipt_validate(upload) -> None:
+    """A PDF, JPEG or PNG of 10 MB or less, whose content matches its name."""
+    if upload is None:
+        raise ValidationError("Select the receipt to upload")
+    name = (getattr(upload, "name", "") or "").lower()
+    suffix = name[name.rfind("."):] if "." in name else ""
+    if suffix not in RECEIPT_TYPES:
+        raise ValidationError("The receipt must be a PDF, JPG or PNG")
+    if upload.size == 0:
+        raise ValidationError("The selected file is empty")
+    if upload.size > RECEIPT_MAX_BYTES:
+        raise ValidationError("The receipt must be smaller than 10MB")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(RECEIPT_TYPES[suffix]):
+        raise ValidationError("The receipt must be a PDF, JPG or PNG")
+
+
+def fund_receipt_record(*, fund_request: FundRequest, actor, upload) -> FundRequest:
+    receipt_validate(upload)
+    with transaction.atomic():
+        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        if request.status not in (FundRequestStatus.PAID, FundRequestStatus.RECEIPTED):
+            raise ValidationError("A receipt can be added once the request has been paid.")
+        replacing = bool(request.receipt)
+        request.receipt.save(f"{request.reference}{upload.name[upload.name.rfind('.'):].lower()}", upload, save=False)
+        request.receipt_uploaded_at = timezone.now()
+        request.receipt_uploaded_by = actor
+        request.status = FundRequestStatus.RECEIPTED
+        request.save()
+        audit_event_record(
+            actor=actor, action="payments.fund_receipt_recorded", obj=request,
+            summary=f"Receipt {'replaced' if replacing else 'recorded'} for {request.reference}",
+            data={"file": request.receipt.name},
+        )
+    return request
+
+
+# --- webhooks (called by services.stripe_event_handle, inside its transaction) ----------------
+
+
+def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
+    """A capture or refund on a fund card: the request's spend, and one ledger entry each."""
+    request = FundRequest.objects.select_for_update().filter(card_id=data.card_id).first()
+    if request is None or data.amount_pence == 0:
+        return
+    if data.amount_pence < 0:  # a purchase (Stripe's sign)
+        kind, ledger_amount = LedgerKind.FUND_CARD, -data.amount_pence
+    else:
+        kind, ledger_amount = LedgerKind.FUND_CARD_REFUND, -data.amount_pence
+    ledger_entry_record(
+        kind=kind, amount_pence=ledger_amount, source=request, stripe_object_id=data.id,
+        stripe_parent_id=data.card_id,
+        description=f"Flexible fund {request.reference} card at {data.merchant_name or 'a merchant'}",
+    )
+    if kind == LedgerKind.FUND_CARD:
+        # Single use: once something is bought the card is cancelled (after this commits).
+        transaction.on_commit(lambda: _card_cancel_quietly(data.card_id), robust=True)
+    spent = -sum(
+        IssuingTransaction.objects.filter(card_id=data.card_id).values_list("amount_pence", flat=True)
+    )
+    if spent != request.spent_pence:
+        request.spent_pence = max(spent, 0)
+        if data.authorization_id in request.card_authorisations:
+            request.card_authorisations[data.authorization_id]["status"] = "closed"
+        request.save(update_fields=["spent_pence", "card_authorisations", "updated_at"])
+        audit_event_record(
+            actor=None, action="payments.fund_card_spend", obj=request,
+            summary=f"Card spend now {_pounds(request.spent_pence)} of {_pounds(request.amount_pence)}",
+            data={"transaction_id": data.id},
+        )
+
+
+def _card_cancel_quietly(card_id: str) -> None:
+    try:
+        gateway.issuing_card_cancel(card_id)
+    except gateway.PaymentProviderError:
+        # The all-time spending limit still caps the card; finance see it in Stripe.
+        logger.warning("Could not cancel used flexible fund card %s", card_id)
+
+
+def fund_card_authorisation_apply(obj: dict) -> None:
+    """Keep each authorisation's latest state on the request (merged by id, any order)."""
+    card = obj.get("card") or ""
+    card_id = card if isinstance(card, str) else card.get("id", "")
+    request = FundRequest.objects.select_for_update().filter(card_id=card_id).first() if card_id else None
+    if request is None or not obj.get("id"):
+        return
+    previous = request.card_authorisations.get(obj["id"], {})
+    status = obj.get("status") or "pending"
+    if previous.get("status") in ("closed", "reversed") and status == "pending":
+        status = previous["status"]  # a late "created" never reopens a finished authorisation
+    request.card_authorisations[obj["id"]] = {
+        "amount": int(obj.get("amount") or obj.get("pending_request", {}).get("amount") or 0),
+        "approved": bool(obj.get("approved")),
+        "status": status,
+        "merchant": ((obj.get("merchant_data") or {}).get("name") or "")[:100],
+    }
+    request.save(update_fields=["card_authorisations", "updated_at"])

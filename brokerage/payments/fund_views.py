@@ -1,0 +1,194 @@
+"""Flexible fund pages: a participant's requests, a new request, a request's page (payment,
+receipt), the coordinator's approval queue and the budget overview.
+
+Anyone who may not use the fund (employers, partner staff, finance on participant pages) and
+anyone who may not see the participant gets a 404, so nothing about the request is revealed.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from brokerage.participants.selectors import participant_for_user_or_404
+from brokerage.participants.services import access_log_record
+from brokerage.payments import fund, fund_selectors
+from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.fund_forms import FundDecisionForm, FundRequestForm, ReceiptForm
+from brokerage.payments.models import FundRequestStatus
+
+PAGE_SIZE = 25
+
+
+def _gate(test):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not test(request.user):
+                raise Http404("Page not found")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+fund_user_required = _gate(fund_selectors.can_use_fund)
+fund_home_required = _gate(lambda u: fund_selectors.can_use_fund(u) or fund_selectors.can_see_budgets(u))
+coordinator_required = _gate(fund_selectors.can_decide)
+
+
+def _participant(request, reference: str, page: str):
+    participant = participant_for_user_or_404(request.user, reference)
+    if request.method == "GET":
+        access_log_record(participant=participant, user=request.user, page=page, path=request.path)
+    return participant
+
+
+def _pay(request, fund_request) -> None:
+    """Pay an approved request now; a Stripe problem is shown and can be tried again."""
+    try:
+        paid = fund.fund_request_pay(fund_request=fund_request, actor=request.user)
+    except gateway.PaymentProviderError as exc:
+        messages.error(request, f"The request is approved but not yet paid. {exc}")
+        return
+    if paid.card_id:
+        messages.success(request, f"Virtual card ending {paid.card_last4} issued for {fund._pounds(paid.amount_pence)}")
+    elif paid.transfer_id:
+        messages.success(request, f"{fund._pounds(paid.amount_pence)} paid to {paid.supplier}")
+
+
+# --- key worker -------------------------------------------------------------------------------
+
+
+@fund_home_required
+@require_GET
+def fund_home(request: HttpRequest) -> HttpResponse:
+    """Key workers: their caseload's requests. Coordinators and finance: budgets too."""
+    budgets = list(fund_selectors.fund_budgets_for_user(request.user))
+    requests_qs = fund_selectors.fund_requests_for_user(request.user)
+    page_obj = Paginator(requests_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "payments/fund/home.html", {
+        "budgets": budgets,
+        "can_see_budgets": fund_selectors.can_see_budgets(request.user),
+        "can_use_fund": fund_selectors.can_use_fund(request.user),
+        "waiting_count": fund_selectors.fund_approvals_for_user(request.user).count(),
+        "page_obj": page_obj,
+    })
+
+
+@fund_user_required
+@require_GET
+def fund_participant(request: HttpRequest, reference: str) -> HttpResponse:
+    participant = _participant(request, reference, "Flexible fund")
+    requests_qs = fund_selectors.fund_requests_for_participant(request.user, participant)
+    return render(request, "payments/fund/participant.html", {
+        "participant": participant,
+        "fund_requests": requests_qs,
+        "budget": fund.fund_budget_for(participant),
+        "limit_pence": fund.auto_approve_limit_pence(participant.programme),
+    })
+
+
+@fund_user_required
+def fund_request_new(request: HttpRequest, reference: str) -> HttpResponse:
+    participant = _participant(request, reference, "Flexible fund request")
+    form = FundRequestForm(request.POST or None, participant=participant, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = fund.fund_request_submit(participant=participant, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if created.status == FundRequestStatus.APPROVED:
+                _pay(request, created)
+            return redirect("payments:fund_request_detail", reference=participant.reference, pk=created.pk)
+    return render(request, "payments/fund/request_form.html", {
+        "participant": participant,
+        "form": form,
+        "budget": fund.fund_budget_for(participant),
+        "limit_pence": fund.auto_approve_limit_pence(participant.programme),
+        "catalogue": fund_selectors.catalogue_items(),
+    })
+
+
+@fund_user_required
+def fund_request_detail(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    participant = _participant(request, reference, "Flexible fund request")
+    fund_request = fund_selectors.fund_request_for_user_or_404(request.user, participant, pk)
+    form = ReceiptForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "receipt":
+            form = ReceiptForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    fund.fund_receipt_record(fund_request=fund_request, actor=request.user, upload=form.cleaned_data["receipt"])
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, "Receipt recorded")
+                    return redirect("payments:fund_request_detail", reference=reference, pk=pk)
+        elif action == "pay":
+            _pay(request, fund_request)
+            return redirect("payments:fund_request_detail", reference=reference, pk=pk)
+        elif action == "cancel":
+            try:
+                fund.fund_request_cancel(fund_request=fund_request, actor=request.user)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, "Request cancelled. The money is back in the budget.")
+            return redirect("payments:fund_request_detail", reference=reference, pk=pk)
+    return render(request, "payments/fund/request_detail.html", {
+        "participant": participant,
+        "fund_request": fund_request,
+        "form": form,
+        "statuses": FundRequestStatus,
+    })
+
+
+# --- coordinator ------------------------------------------------------------------------------
+
+
+@coordinator_required
+@require_GET
+def fund_approvals(request: HttpRequest) -> HttpResponse:
+    page_obj = Paginator(fund_selectors.fund_approvals_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "payments/fund/approvals.html", {"page_obj": page_obj})
+
+
+@coordinator_required
+def fund_approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    fund_request = fund_selectors.fund_approval_for_user_or_404(request.user, pk)
+    form = FundDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                approved = fund.fund_request_approve(fund_request=fund_request, actor=request.user, note=form.cleaned_data["note"])
+                messages.success(request, f"{fund_request.reference} approved")
+                _pay(request, approved)
+            else:
+                fund.fund_request_refuse(fund_request=fund_request, actor=request.user, reason=form.cleaned_data["note"])
+                messages.success(request, f"{fund_request.reference} refused")
+        except fund.FundRequestAlreadyDecided as exc:
+            messages.info(request, exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("payments:fund_approvals")
+        if not form.errors:
+            return redirect("payments:fund_approvals")
+    return render(request, "payments/fund/decide.html", {
+        "fund_request": fund_request,
+        "form": form,
+        "budget": fund_request.budget,
+        "own_request": fund_request.requested_by_id == request.user.pk,
+    })
+

@@ -1,0 +1,38 @@
+"""Celery tasks for employer incentives (imported by ``brokerage.payments.tasks``)."""
+
+from celery import shared_task
+
+from brokerage.payments import incentives
+from brokerage.payments.stripe_gateway import PaymentProviderUnavailable
+
+
+@shared_task
+def incentive_claims_sync_task() -> int:
+    """Claims for recorded job starts that have none yet; safe to run any number of times."""
+    return incentives.incentive_claims_sync()
+
+
+@shared_task
+def incentive_payments_check_task() -> int:
+    """Mark payments due and check them, so employers see an up-to-date status."""
+    return incentives.incentive_payments_check_due()
+
+
+@shared_task
+def incentive_run_propose_task() -> int:
+    """Propose this week's payment run (returns the waiting one if there is one already)."""
+    return incentives.payment_run_propose().pk
+
+
+@shared_task(
+    autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=8, acks_late=True,
+)
+def incentive_run_execute_task(run_id: int) -> int:
+    """Make an approved run's transfers; a retry or a second worker pays nothing twice."""
+    return incentives.incentive_run_execute(run_id=run_id)
+
+
+@shared_task
+def incentive_leavers_sync_task() -> int:
+    """Clawbacks for leavers recorded after a later stage was paid."""
+    return incentives.incentive_leavers_sync()

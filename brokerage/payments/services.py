@@ -1,0 +1,357 @@
+"""Everything that changes money records. Each function owns its transaction and row locks.
+
+Webhook handlers are written to be run any number of times and in any order: they merge
+Stripe's snapshot of an object into what the portal holds (amounts reversed only grow, a
+failure is final, an older account snapshot never overwrites a newer one), and every ledger
+entry is keyed by its Stripe object id, so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from brokerage.audit.services import audit_event_record
+from brokerage.employers.models import Employer
+from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.models import (
+    OUTGOING_KINDS,
+    RETURNING_KINDS,
+    IssuingTransaction,
+    LedgerEntry,
+    LedgerKind,
+    StripeAccount,
+    StripeEvent,
+    StripeTransfer,
+    Supplier,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class PaymentError(Exception):
+    """A payment action that cannot be done; the message is for the person who tried."""
+
+
+# --- ledger -----------------------------------------------------------------------------------
+
+
+def ledger_entry_record(
+    *,
+    kind: str,
+    amount_pence: int,
+    source: models.Model | None = None,
+    source_type: str = "",
+    source_id: str = "",
+    stripe_object_id: str = "",
+    stripe_parent_id: str = "",
+    description: str = "",
+    actor=None,
+) -> LedgerEntry:
+    """Record one money movement. Payments out are positive; money coming back is negative.
+
+    Recording the same Stripe object twice returns the first entry (a webhook may have got
+    there first), provided it is the same movement; otherwise ``PaymentError``.
+    """
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence == 0:
+        raise PaymentError("A ledger entry needs a whole, non-zero number of pence.")
+    if kind in OUTGOING_KINDS and amount_pence < 0:
+        raise PaymentError("A payment out is recorded as a positive amount.")
+    if kind in RETURNING_KINDS and amount_pence > 0:
+        raise PaymentError("Money coming back is recorded as a negative amount.")
+    if kind not in LedgerKind.values:
+        raise PaymentError(f"Unknown ledger entry kind: {kind}.")
+    if source is not None:
+        source_type, source_id = source._meta.label_lower, str(source.pk)
+
+    if stripe_object_id:
+        existing = LedgerEntry.objects.filter(stripe_object_id=stripe_object_id).first()
+        if existing is not None:
+            return _same_movement(existing, amount_pence)
+    try:
+        with transaction.atomic():
+            entry = LedgerEntry.objects.create(
+                kind=kind,
+                amount_pence=amount_pence,
+                source_type=source_type,
+                source_id=source_id,
+                stripe_object_id=stripe_object_id,
+                stripe_parent_id=stripe_parent_id,
+                description=description[:300],
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            audit_event_record(
+                actor=actor,
+                action="payments.ledger_entry_recorded",
+                obj=entry,
+                summary=f"{entry.get_kind_display()}: {amount_pence} pence",
+                data={"stripe_object_id": stripe_object_id, "source": f"{source_type}:{source_id}"},
+            )
+    except IntegrityError:
+        # Two writers recorded the same Stripe object at once; the other one won.
+        existing = LedgerEntry.objects.get(stripe_object_id=stripe_object_id)
+        return _same_movement(existing, amount_pence)
+    return entry
+
+
+def _same_movement(existing: LedgerEntry, amount_pence: int) -> LedgerEntry:
+    if existing.amount_pence != amount_pence:
+        raise PaymentError(
+            f"Stripe object {existing.stripe_object_id} is already in the ledger for "
+            f"{existing.amount_pence} pence, not {amount_pence}."
+        )
+    return existing
+
+
+# --- connected accounts -----------------------------------------------------------------------
+
+
+def _apply_account_status(
+    account: StripeAccount, status: gateway.ConnectedAccount, as_of
+) -> bool:
+    """Copy Stripe's status onto the row unless we already hold a newer one. Row is locked."""
+    if account.status_as_of and as_of and as_of < account.status_as_of:
+        return False
+    account.charges_enabled = status.charges_enabled
+    account.payouts_enabled = status.payouts_enabled
+    account.details_submitted = status.details_submitted
+    account.requirements_due = status.requirements_due
+    account.disabled_reason = status.disabled_reason
+    account.status_as_of = as_of or timezone.now()
+    account.save()
+    return True
+
+
+def employer_payout_account_start(*, employer: Employer, actor) -> StripeAccount:
+    """The employer's connected account, created in Stripe the first time only.
+
+    The employer row is locked while we look, and the Stripe call carries a key derived from
+    the employer, so a double click or two tabs still make one account.
+    """
+    with transaction.atomic():
+        Employer.objects.select_for_update().filter(pk=employer.pk).first()
+        existing = StripeAccount.objects.filter(employer=employer).first()
+        if existing is not None:
+            return existing
+        created = gateway.connected_account_create(
+            email=getattr(actor, "email", ""),
+            business_name=employer.name,
+            metadata={"portal_employer_id": str(employer.pk)},
+            idempotency_key=f"portal-employer-{employer.pk}-connect-account",
+        )
+        account, _ = StripeAccount.objects.get_or_create(
+            employer=employer, defaults={"account_id": created.id}
+        )
+        _apply_account_status(account, created, timezone.now())
+        audit_event_record(
+            actor=actor,
+            action="payments.payout_account_created",
+            obj=account,
+            summary=f"Stripe payout account created for {employer.name}",
+            data={"account_id": created.id},
+            acting_for=employer.name,
+        )
+    return account
+
+
+def supplier_payout_account_start(*, supplier: Supplier, actor) -> StripeAccount:
+    """A registered supplier's connected account, created once (as for employers)."""
+    with transaction.atomic():
+        Supplier.objects.select_for_update().filter(pk=supplier.pk).first()
+        existing = StripeAccount.objects.filter(supplier=supplier).first()
+        if existing is not None:
+            return existing
+        created = gateway.connected_account_create(
+            email=supplier.email,
+            business_name=supplier.name,
+            metadata={"portal_supplier_id": str(supplier.pk)},
+            idempotency_key=f"portal-supplier-{supplier.pk}-connect-account",
+        )
+        account, _ = StripeAccount.objects.get_or_create(
+            supplier=supplier, defaults={"account_id": created.id}
+        )
+        _apply_account_status(account, created, timezone.now())
+        audit_event_record(
+            actor=actor,
+            action="payments.payout_account_created",
+            obj=account,
+            summary=f"Stripe payout account created for supplier {supplier.name}",
+            data={"account_id": created.id},
+        )
+    return account
+
+
+def payout_account_link(*, account: StripeAccount, refresh_url: str, return_url: str) -> str:
+    """A fresh Stripe onboarding link (they expire after a few minutes)."""
+    return gateway.account_link_create(
+        account_id=account.account_id, refresh_url=refresh_url, return_url=return_url
+    )
+
+
+def payout_account_refresh(*, account: StripeAccount, actor=None) -> StripeAccount:
+    """Ask Stripe for the account's status now (e.g. when its owner comes back from Stripe)."""
+    status = gateway.connected_account_retrieve(account.account_id)
+    with transaction.atomic():
+        locked = StripeAccount.objects.select_for_update().get(pk=account.pk)
+        was_ready = locked.ready
+        _apply_account_status(locked, status, timezone.now())
+        if locked.ready != was_ready:
+            audit_event_record(
+                actor=actor,
+                action="payments.payout_account_status",
+                obj=locked,
+                summary=f"Payout account {'ready' if locked.ready else 'needs more details'}",
+                data={"payouts_enabled": locked.payouts_enabled},
+            )
+    return locked
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def stripe_event_receive(*, event: gateway.WebhookEvent) -> tuple[StripeEvent, bool]:
+    """Store a verified event once by its id and queue its handling. Returns (event, is_new)."""
+    from brokerage.payments.tasks import stripe_event_handle_task
+
+    with transaction.atomic():
+        stored, created = StripeEvent.objects.get_or_create(
+            event_id=event.id,
+            defaults={
+                "type": event.type,
+                "livemode": event.livemode,
+                "stripe_created": event.created,
+                "payload": event.payload,
+            },
+        )
+        if created:
+            # robust: if the broker is down the event is stored and the retry sweep queues it.
+            transaction.on_commit(
+                lambda: stripe_event_handle_task.delay(stored.pk), robust=True
+            )
+    return stored, created
+
+
+def stripe_event_handle(*, event_pk: int) -> StripeEvent | None:
+    """Handle a stored event exactly once; safe to call again, concurrently or late."""
+    try:
+        with transaction.atomic():
+            event = StripeEvent.objects.select_for_update().filter(pk=event_pk).first()
+            if event is None or event.processed_at is not None:
+                return event
+            handler = _HANDLERS.get(event.type)
+            if handler is None and event.type.startswith("issuing_authorization."):
+                handler = _issuing_authorization
+            if handler is not None:
+                handler(event)
+            event.processed_at = timezone.now()
+            event.attempts += 1
+            event.processing_error = ""
+            event.save(update_fields=["processed_at", "attempts", "processing_error"])
+            return event
+    except gateway.PaymentProviderUnavailable:
+        _note_failure(event_pk, "Stripe could not be reached; will try again.")
+        raise
+    except Exception as exc:  # recorded for the retry sweep and the service team
+        logger.exception("Stripe event %s could not be handled", event_pk)
+        _note_failure(event_pk, f"{type(exc).__name__}: {exc}")
+        return None
+
+
+def _note_failure(event_pk: int, message: str) -> None:
+    StripeEvent.objects.filter(pk=event_pk).update(
+        attempts=models.F("attempts") + 1, processing_error=message[:2000]
+    )
+
+
+def _account_updated(event: StripeEvent) -> None:
+    status = gateway.account_from_event_object(event.data_object)
+    account = StripeAccount.objects.select_for_update().filter(account_id=status.id).first()
+    if account is None:
+        return  # not one of ours
+    was_ready = account.ready
+    if _apply_account_status(account, status, event.stripe_created or event.received_at):
+        if account.ready != was_ready:
+            audit_event_record(
+                actor=None,
+                action="payments.payout_account_status",
+                obj=account,
+                summary=f"Stripe reports the payout account is {'ready' if account.ready else 'not ready'}",
+                data={"event_id": event.event_id},
+            )
+
+
+def _transfer_event(event: StripeEvent) -> None:
+    snapshot = gateway.transfer_from_event_object(event.data_object)
+    mirror, _ = StripeTransfer.objects.get_or_create(
+        transfer_id=snapshot.id,
+        defaults={"destination": snapshot.destination, "amount_pence": snapshot.amount_pence,
+                  "currency": snapshot.currency, "metadata": snapshot.metadata},
+    )
+    mirror = StripeTransfer.objects.select_for_update().get(pk=mirror.pk)
+    # Merge by state: what Stripe has reversed only grows; a failure is final.
+    mirror.amount_pence = snapshot.amount_pence or mirror.amount_pence
+    mirror.destination = snapshot.destination or mirror.destination
+    mirror.metadata = {**mirror.metadata, **snapshot.metadata}
+    mirror.amount_reversed_pence = max(mirror.amount_reversed_pence, snapshot.amount_reversed_pence)
+    mirror.reversed = mirror.reversed or snapshot.reversed
+    mirror.failed = mirror.failed or event.type == "transfer.failed"
+    mirror.save()
+
+    from brokerage.payments.incentives import incentive_transfer_event_apply
+
+    incentive_transfer_event_apply(event_type=event.type, snapshot=snapshot)  # marks the payment
+
+    # Reversals made in Stripe (or by the portal, before its own entry was written) go in the
+    # ledger once each, against the portal record that the transfer paid.
+    paid = LedgerEntry.objects.filter(stripe_object_id=snapshot.id).first()
+    if paid is None:
+        return
+    for reversal in snapshot.reversals:
+        ledger_entry_record(
+            kind=LedgerKind.TRANSFER_REVERSAL,
+            amount_pence=-reversal.amount_pence,
+            source_type=paid.source_type,
+            source_id=paid.source_id,
+            stripe_object_id=reversal.id,
+            stripe_parent_id=snapshot.id,
+            description=f"Stripe reversed {reversal.amount_pence} pence of transfer {snapshot.id}",
+        )
+
+
+def _issuing_transaction_created(event: StripeEvent) -> None:
+    data = gateway.issuing_transaction_from_event_object(event.data_object)
+    IssuingTransaction.objects.get_or_create(
+        transaction_id=data.id,
+        defaults={
+            "card_id": data.card_id,
+            "authorization_id": data.authorization_id,
+            "amount_pence": data.amount_pence,
+            "currency": data.currency,
+            "type": data.type,
+            "merchant_name": data.merchant_name[:255],
+        },
+    )
+    from brokerage.payments.fund import fund_card_transaction_apply
+
+    fund_card_transaction_apply(data)  # the fund request's spend and its ledger entry
+
+
+def _issuing_authorization(event: StripeEvent) -> None:
+    """Cards are limited by their Stripe spending controls; the fund request notes the spend."""
+    from brokerage.payments.fund import fund_card_authorisation_apply
+
+    fund_card_authorisation_apply(event.data_object)
+
+
+_HANDLERS: dict[str, Callable[[StripeEvent], None]] = {
+    "account.updated": _account_updated,
+    "transfer.created": _transfer_event,
+    "transfer.updated": _transfer_event,
+    "transfer.reversed": _transfer_event,
+    "transfer.failed": _transfer_event,
+    "transfer.paid": _transfer_event,
+    "issuing_transaction.created": _issuing_transaction_created,
+}

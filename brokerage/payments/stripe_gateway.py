@@ -1,0 +1,460 @@
+"""The portal's only door to Stripe: the one module that imports ``stripe``.
+
+Every function takes and returns plain Python (pence as ``int``, small dataclasses), and every
+Stripe failure becomes a ``PaymentProviderError`` whose message a finance officer can read.
+Calls that move money require an ``idempotency_key`` derived from the portal record, so a
+retried task, a double click or two workers send the same key and Stripe creates one object.
+
+``settings.STRIPE_API_BASE`` points the client at a local stub in tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import stripe
+from django.conf import settings
+
+CURRENCY = "gbp"
+COUNTRY = "GB"
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class PaymentProviderError(Exception):
+    """Stripe refused or could not do something. ``str(error)`` is safe to show to staff."""
+
+    retryable = False
+
+    def __init__(self, message: str, *, code: str = "", detail: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.detail = detail  # Stripe's own wording, for logs and audit data
+
+
+class PaymentProviderUnavailable(PaymentProviderError):
+    """Stripe could not be reached or asked us to slow down: safe to try again later."""
+
+    retryable = True
+
+
+class PaymentObjectMissing(PaymentProviderError):
+    """Stripe has no object with that id."""
+
+
+class InvalidWebhook(Exception):
+    """The webhook request was not signed by Stripe with our secret, or is not an event."""
+
+
+def _translate(exc: stripe.StripeError) -> PaymentProviderError:
+    detail = getattr(exc, "user_message", None) or getattr(exc, "_message", None) or str(exc)
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, stripe.APIConnectionError):
+        return PaymentProviderUnavailable(
+            "Stripe could not be reached. Nothing has been paid. Try again in a few minutes.",
+            code="connection", detail=detail,
+        )
+    if isinstance(exc, stripe.RateLimitError):
+        return PaymentProviderUnavailable(
+            "Stripe is busy. Nothing has been paid. Try again in a few minutes.",
+            code="rate_limit", detail=detail,
+        )
+    if isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
+        return PaymentProviderError(
+            "Stripe did not accept the portal's keys. Ask the service team to check the Stripe "
+            "settings. Nothing has been paid.",
+            code="authentication", detail=detail,
+        )
+    if isinstance(exc, stripe.IdempotencyError):
+        return PaymentProviderError(
+            "Stripe already has a request for this payment with different details. Nothing new "
+            "has been paid. Ask the service team to check the payment before trying again.",
+            code="idempotency", detail=detail,
+        )
+    if isinstance(exc, stripe.InvalidRequestError) and code == "resource_missing":
+        return PaymentObjectMissing(
+            "Stripe has no record of this item.", code=code, detail=detail
+        )
+    if code == "balance_insufficient":
+        return PaymentProviderError(
+            "There is not enough money in the programme's Stripe balance. Nothing has been paid. "
+            "Ask finance to top up the balance, then try again.",
+            code=code, detail=detail,
+        )
+    if isinstance(exc, stripe.APIError):
+        return PaymentProviderUnavailable(
+            "Stripe had a problem. Nothing has been paid. Try again in a few minutes.",
+            code="api_error", detail=detail,
+        )
+    return PaymentProviderError(f"Stripe refused the request: {detail}", code=code, detail=detail)
+
+
+def _client() -> stripe.StripeClient:
+    base_addresses: dict[str, str] = {}
+    if settings.STRIPE_API_BASE:
+        base_addresses = {"api": settings.STRIPE_API_BASE, "connect": settings.STRIPE_API_BASE}
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY or "sk_unset",
+        base_addresses=base_addresses or None,  # type: ignore[arg-type]
+        max_network_retries=2,  # the library retries with the same Idempotency-Key
+    )
+
+
+def _call(fn, *args, **kwargs) -> dict:
+    """Call the Stripe library; return the object as a plain dict."""
+    try:
+        obj = fn(*args, **kwargs)
+    except stripe.StripeError as exc:
+        raise _translate(exc) from exc
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
+
+
+def _options(idempotency_key: str | None) -> dict:
+    return {"idempotency_key": idempotency_key} if idempotency_key else {}
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    try:
+        value = obj[key]
+    except (KeyError, TypeError):
+        return default
+    return default if value is None else value
+
+
+# --- connected accounts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    id: str
+    charges_enabled: bool
+    payouts_enabled: bool
+    details_submitted: bool
+    requirements_due: list[str] = field(default_factory=list)
+    disabled_reason: str = ""
+
+
+def _account(obj: Any) -> ConnectedAccount:
+    requirements = _get(obj, "requirements", {})
+    due = list(_get(requirements, "currently_due", [])) + [
+        item for item in _get(requirements, "past_due", []) if item not in _get(requirements, "currently_due", [])
+    ]
+    return ConnectedAccount(
+        id=obj["id"],
+        charges_enabled=bool(_get(obj, "charges_enabled", False)),
+        payouts_enabled=bool(_get(obj, "payouts_enabled", False)),
+        details_submitted=bool(_get(obj, "details_submitted", False)),
+        requirements_due=due,
+        disabled_reason=_get(requirements, "disabled_reason", "") or "",
+    )
+
+
+def account_from_event_object(obj: dict) -> ConnectedAccount:
+    """The account snapshot carried by an ``account.updated`` event."""
+    return _account(obj)
+
+
+def connected_account_create(
+    *, email: str, business_name: str, metadata: dict[str, str], idempotency_key: str
+) -> ConnectedAccount:
+    """An Express account in the UK that can receive transfers."""
+    params: dict[str, Any] = {
+        "type": "express",
+        "country": COUNTRY,
+        "capabilities": {"transfers": {"requested": True}},
+        "business_profile": {"name": business_name[:100]},
+        "metadata": metadata,
+    }
+    if email:
+        params["email"] = email
+    obj = _call(_client().v1.accounts.create, params, _options(idempotency_key))
+    return _account(obj)
+
+
+def connected_account_retrieve(account_id: str) -> ConnectedAccount:
+    return _account(_call(_client().v1.accounts.retrieve, account_id))
+
+
+def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> str:
+    """A short-lived Stripe onboarding URL for the account's owner."""
+    obj = _call(
+        _client().v1.account_links.create,
+        {
+            "account": account_id,
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+            "type": "account_onboarding",
+        },
+    )
+    return obj["url"]
+
+
+# --- transfers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transfer:
+    id: str
+    amount_pence: int
+    amount_reversed_pence: int
+    currency: str
+    destination: str
+    reversed: bool
+    metadata: dict[str, str]
+    reversals: list[TransferReversal] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TransferReversal:
+    id: str
+    transfer_id: str
+    amount_pence: int
+    currency: str
+
+
+def _reversal(obj: Any) -> TransferReversal:
+    transfer = _get(obj, "transfer", "")
+    return TransferReversal(
+        id=obj["id"],
+        transfer_id=transfer if isinstance(transfer, str) else _get(transfer, "id", ""),
+        amount_pence=int(_get(obj, "amount", 0)),
+        currency=_get(obj, "currency", CURRENCY),
+    )
+
+
+def _transfer(obj: Any) -> Transfer:
+    destination = _get(obj, "destination", "")
+    metadata = _get(obj, "metadata", {})
+    reversals = _get(_get(obj, "reversals", {}), "data", [])
+    return Transfer(
+        id=obj["id"],
+        amount_pence=int(_get(obj, "amount", 0)),
+        amount_reversed_pence=int(_get(obj, "amount_reversed", 0)),
+        currency=_get(obj, "currency", CURRENCY),
+        destination=destination if isinstance(destination, str) else _get(destination, "id", ""),
+        reversed=bool(_get(obj, "reversed", False)),
+        metadata={str(k): str(v) for k, v in dict(metadata).items()},
+        reversals=[_reversal(r) for r in reversals],
+    )
+
+
+def transfer_from_event_object(obj: dict) -> Transfer:
+    """The transfer snapshot carried by a ``transfer.*`` event."""
+    return _transfer(obj)
+
+
+def transfer_create(
+    *,
+    amount_pence: int,
+    destination: str,
+    idempotency_key: str,
+    metadata: dict[str, str] | None = None,
+    description: str = "",
+    transfer_group: str = "",
+) -> Transfer:
+    """Move ``amount_pence`` from the platform balance to a connected account.
+
+    ``idempotency_key`` must be derived from the portal's payment record (e.g.
+    ``"incentive-payment-42"``): the same key always returns the same transfer.
+    """
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence <= 0:
+        raise ValueError("amount_pence must be a positive whole number of pence")
+    if not idempotency_key:
+        raise ValueError("a transfer needs an idempotency key derived from the payment")
+    params: dict[str, Any] = {
+        "amount": amount_pence,
+        "currency": CURRENCY,
+        "destination": destination,
+        "metadata": metadata or {},
+    }
+    if description:
+        params["description"] = description[:500]
+    if transfer_group:
+        params["transfer_group"] = transfer_group
+    return _transfer(_call(_client().v1.transfers.create, params, _options(idempotency_key)))
+
+
+def transfer_retrieve(transfer_id: str) -> Transfer:
+    return _transfer(_call(_client().v1.transfers.retrieve, transfer_id))
+
+
+def transfer_reversal_create(
+    *,
+    transfer_id: str,
+    idempotency_key: str,
+    amount_pence: int | None = None,
+    metadata: dict[str, str] | None = None,
+) -> TransferReversal:
+    """Take money back from a transfer (all of what is left when ``amount_pence`` is None)."""
+    if not idempotency_key:
+        raise ValueError("a reversal needs an idempotency key derived from the clawback")
+    params: dict[str, Any] = {"metadata": metadata or {}}
+    if amount_pence is not None:
+        if not isinstance(amount_pence, int) or amount_pence <= 0:
+            raise ValueError("amount_pence must be a positive whole number of pence")
+        params["amount"] = amount_pence
+    obj = _call(
+        _client().v1.transfers.reversals.create, transfer_id, params, _options(idempotency_key)
+    )
+    return _reversal(obj)
+
+
+def transfer_reversal_retrieve(*, transfer_id: str, reversal_id: str) -> TransferReversal:
+    return _reversal(_call(_client().v1.transfers.reversals.retrieve, transfer_id, reversal_id))
+
+
+# --- Issuing (flexible fund virtual cards) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuingCard:
+    id: str
+    cardholder_id: str
+    last4: str
+    status: str
+    spending_limit_pence: int
+    currency: str
+
+
+def _card(obj: Any) -> IssuingCard:
+    cardholder = _get(obj, "cardholder", "")
+    limits = _get(_get(obj, "spending_controls", {}), "spending_limits", [])
+    all_time = [limit for limit in limits if _get(limit, "interval") == "all_time"]
+    return IssuingCard(
+        id=obj["id"],
+        cardholder_id=cardholder if isinstance(cardholder, str) else _get(cardholder, "id", ""),
+        last4=_get(obj, "last4", ""),
+        status=_get(obj, "status", ""),
+        spending_limit_pence=int(_get(all_time[0], "amount", 0)) if all_time else 0,
+        currency=_get(obj, "currency", CURRENCY),
+    )
+
+
+def issuing_cardholder_create(
+    *, name: str, email: str, address: dict[str, str], idempotency_key: str
+) -> str:
+    """A cardholder for the key worker who will use the card; returns its id.
+
+    ``address`` has ``line1``, ``city`` and ``postal_code`` (the partner's office address).
+    """
+    params = {
+        "type": "individual",
+        "name": name[:24],
+        "email": email,
+        "billing": {"address": {**address, "country": COUNTRY}},
+    }
+    obj = _call(_client().v1.issuing.cardholders.create, params, _options(idempotency_key))
+    return obj["id"]
+
+
+def issuing_card_create(
+    *,
+    cardholder_id: str,
+    amount_pence: int,
+    idempotency_key: str,
+    metadata: dict[str, str] | None = None,
+) -> IssuingCard:
+    """An active virtual card that can never spend more than ``amount_pence`` in total."""
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence <= 0:
+        raise ValueError("amount_pence must be a positive whole number of pence")
+    if not idempotency_key:
+        raise ValueError("a card needs an idempotency key derived from the fund request")
+    params = {
+        "cardholder": cardholder_id,
+        "currency": CURRENCY,
+        "type": "virtual",
+        "status": "active",
+        "spending_controls": {
+            "spending_limits": [{"amount": amount_pence, "interval": "all_time"}],
+        },
+        "metadata": metadata or {},
+    }
+    return _card(_call(_client().v1.issuing.cards.create, params, _options(idempotency_key)))
+
+
+def issuing_card_retrieve(card_id: str) -> IssuingCard:
+    return _card(_call(_client().v1.issuing.cards.retrieve, card_id))
+
+
+def issuing_card_cancel(card_id: str) -> IssuingCard:
+    """Cancel a card (after its one purchase, or when the request is withdrawn)."""
+    return _card(_call(_client().v1.issuing.cards.update, card_id, {"status": "canceled"}))
+
+
+@dataclass(frozen=True)
+class IssuingTransactionData:
+    id: str
+    card_id: str
+    authorization_id: str
+    amount_pence: int  # Stripe's sign: purchases are negative
+    currency: str
+    type: str
+    merchant_name: str
+
+
+def issuing_transaction_from_event_object(obj: dict) -> IssuingTransactionData:
+    card = _get(obj, "card", "")
+    authorization = _get(obj, "authorization", "")
+    return IssuingTransactionData(
+        id=obj["id"],
+        card_id=card if isinstance(card, str) else _get(card, "id", ""),
+        authorization_id=(
+            authorization if isinstance(authorization, str) else _get(authorization, "id", "")
+        ),
+        amount_pence=int(_get(obj, "amount", 0)),
+        currency=_get(obj, "currency", CURRENCY),
+        type=_get(obj, "type", ""),
+        merchant_name=_get(_get(obj, "merchant_data", {}), "name", ""),
+    )
+
+
+def issuing_transaction_retrieve(transaction_id: str) -> IssuingTransactionData:
+    obj = _call(_client().v1.issuing.transactions.retrieve, transaction_id)
+    return issuing_transaction_from_event_object(obj)
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    id: str
+    type: str
+    created: datetime.datetime | None
+    livemode: bool
+    payload: dict
+
+
+def webhook_event_construct(*, payload: bytes, sig_header: str) -> WebhookEvent:
+    """Verify the Stripe-Signature header on the raw request body and parse the event.
+
+    Raises ``InvalidWebhook`` when the signature is missing, wrong or too old, or the body is
+    not a Stripe event.
+    """
+    if not sig_header:
+        raise InvalidWebhook("Missing Stripe-Signature header")
+    try:
+        _client().construct_event(payload, sig_header, settings.STRIPE_WEBHOOK_SECRET)
+        data = json.loads(payload)
+    except stripe.SignatureVerificationError as exc:
+        raise InvalidWebhook("Invalid signature") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidWebhook("Invalid payload") from exc
+    if not isinstance(data, dict) or not data.get("id") or not data.get("type"):
+        raise InvalidWebhook("Invalid payload")
+    created = data.get("created")
+    return WebhookEvent(
+        id=str(data["id"]),
+        type=str(data["type"]),
+        created=(
+            datetime.datetime.fromtimestamp(created, tz=datetime.UTC)
+            if isinstance(created, int) else None
+        ),
+        livemode=bool(data.get("livemode", False)),
+        payload=data,
+    )

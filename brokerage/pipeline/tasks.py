@@ -1,0 +1,12 @@
+"""Celery tasks: safe to run twice (each notice is claimed once by a unique row)."""
+
+from celery import shared_task
+
+from brokerage.pipeline import services
+
+
+@shared_task
+def checkpoint_notices_send_task() -> dict:
+    """Reminders before checkpoints, confirmation links on the due date, and missed flags."""
+    run = services.checkpoint_notices_send()
+    return {"reminders": run.reminders, "confirm_requests": run.confirm_requests, "missed": run.missed}

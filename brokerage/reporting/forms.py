@@ -1,0 +1,34 @@
+import datetime
+
+from django import forms
+
+from portal.core.forms import GovUKDateField, GovUKForm
+
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
+
+
+class ReportFilterForm(GovUKForm):
+    """The date range and area of a report. Empty dates mean the whole programme to today."""
+
+    date_from = GovUKDateField(
+        label="From", required=False, help_text="For example, 1 4 2025. Leave empty for the programme start."
+    )
+    date_to = GovUKDateField(
+        label="To", required=False, help_text="For example, 31 3 2026. Leave empty for today."
+    )
+    area = forms.ModelChoiceField(label="Area", queryset=None, required=False, empty_label="All areas")
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
+        for name in ("date_from", "date_to"):
+            value = data.get(name)
+            if value and not (EARLIEST <= value <= LATEST):
+                self.add_error(name, "Enter a date between 2000 and 2099")
+        return data

@@ -1,0 +1,101 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from brokerage.reporting import selectors
+from brokerage.reporting.charts import chart_svg
+from brokerage.reporting.exports import XLSX_TYPE, table_csv, table_xlsx
+from brokerage.reporting.forms import ReportFilterForm
+
+
+def reports_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not selectors.can_see_reports(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@reports_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    programmes = [
+        (programme, selectors.available_reports(programme))
+        for programme in selectors.report_programmes(request.user).prefetch_related("strands")
+    ]
+    return render(request, "reporting/index.html", {"programmes": programmes})
+
+
+def _scoped(request: HttpRequest, slug: str, kind: str):
+    """The programme, the report kind, the filter form and (when it is valid) the scope."""
+    programme = selectors.report_programme_get(request.user, slug)
+    report = selectors.REPORTS_BY_SLUG.get(kind)
+    if report is None or report not in selectors.available_reports(programme):
+        raise Http404("No such report")
+    areas = selectors.report_areas(request.user, programme)
+    form = ReportFilterForm(request.GET or None, areas=areas)
+    scope = None
+    if not request.GET:
+        scope = selectors.report_scope(request.user, programme)
+    elif form.is_valid():
+        scope = selectors.report_scope(
+            request.user, programme, date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"], area=form.cleaned_data["area"],
+        )
+    return programme, report, form, scope
+
+
+@reports_required
+@require_GET
+def report(request: HttpRequest, slug: str, kind: str, printable: bool = False) -> HttpResponse:
+    programme, report, form, scope = _scoped(request, slug, kind)
+    tables = selectors.report_tables(kind, scope) if scope else []
+    blocks = [
+        {"table": table, "chart": chart_svg(table, f"chart-{table.slug}")} for table in tables
+    ]
+    return render(request, "reporting/report.html", {
+        "programme": programme,
+        "report": report,
+        "reports": selectors.available_reports(programme),
+        "form": form,
+        "scope": scope,
+        "blocks": blocks,
+        "printable": printable,
+        "crumbs": [("Reports", reverse("reporting:index")), (f"{programme.name}: {report.title}", None)],
+        "query": request.GET.urlencode(),
+        "seed_note": kind == "outcomes" and programme.slug == "ambition-scr",
+    })
+
+
+@reports_required
+@require_GET
+def export(request: HttpRequest, slug: str, kind: str, table: str, fmt: str) -> HttpResponse:
+    programme, report, form, scope = _scoped(request, slug, kind)
+    if scope is None:
+        raise Http404("Fix the filters on the report page first")
+    found = next((t for t in selectors.report_tables(kind, scope) if t.slug == table), None)
+    if found is None:
+        raise Http404("No such table")
+    area = ", ".join(a.name for a in scope.areas) if scope.restricted else "All areas"
+    context = [
+        f"Programme: {programme.name}",
+        f"Period: {scope.date_from:%-d %B %Y} to {scope.date_to:%-d %B %Y}",
+        f"Area: {area}",
+        f"Produced: {timezone.localtime():%-d %B %Y %H:%M}",
+    ]
+    filename = f"{programme.slug}-{found.slug}-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(table_csv(found, context=context), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(table_xlsx(found, context=context), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

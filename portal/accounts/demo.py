@@ -1,0 +1,67 @@
+"""Demo logins: one user per role plus a superuser (run by ``manage.py seed_demo``).
+
+Idempotent: users are matched by email and brought back to the state below. All share
+``settings.DEMO_PASSWORD``, have a confirmed email address and skip two-factor set-up (which
+``skip_two_factor`` never does in production, where ``seed_demo`` is refused anyway).
+"""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+
+DEMO_PARTNER = "Stockton Jobcentre Plus"
+DEMO_PROGRAMMES = ["Routes to Work", "Plan 500"]
+
+# email, first name, last name, role (None for the superuser), scope
+DEMO_USERS = [
+    ("employer@example.org", "Priya", "Shah", Role.EMPLOYER, None),
+    ("partner@example.org", "Gareth", "Collins", Role.PARTNER_STAFF, "partner"),
+    ("keyworker@example.org", "Aisha", "Khan", Role.KEY_WORKER, "programmes"),
+    ("keyworker2@example.org", "Daniel", "Wright", Role.KEY_WORKER, "programmes"),
+    ("coordinator@example.org", "Helen", "Marsh", Role.COORDINATOR, "programmes"),
+    ("finance@example.org", "Tom", "Bell", Role.FINANCE_OFFICER, "programmes"),
+    ("editor@example.org", "Sophie", "Turner", Role.EDITOR, None),
+    ("admin@example.org", "Alex", "Morgan", None, None),
+]
+
+
+def load(stdout) -> None:
+    from brokerage.reference.models import Partner, Programme
+
+    partner = Partner.objects.filter(name=DEMO_PARTNER).first()
+    programmes = list(Programme.objects.filter(name__in=DEMO_PROGRAMMES))
+    if partner is None:
+        stdout.write(f"  accounts: partner {DEMO_PARTNER!r} not found; partner@ has no partner")
+    missing = set(DEMO_PROGRAMMES) - {p.name for p in programmes}
+    if missing:
+        stdout.write(f"  accounts: programmes not found: {', '.join(sorted(missing))}")
+
+    created = 0
+    for email, first_name, last_name, role, scope in DEMO_USERS:
+        superuser = role is None
+        user, was_created = User.objects.update_or_create(
+            email=email,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_active": True,
+                "is_staff": superuser,
+                "is_superuser": superuser,
+                "skip_two_factor": True,
+                "partner": partner if scope == "partner" else None,
+            },
+        )
+        created += was_created
+        if not user.check_password(settings.DEMO_PASSWORD):
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if role is not None:
+            user.groups.set([Group.objects.get_or_create(name=Role(role).label)[0]])
+        user.programmes.set(programmes if scope == "programmes" else [])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+    stdout.write(f"  accounts: {len(DEMO_USERS)} demo users ({created} new)")

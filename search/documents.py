@@ -1,0 +1,161 @@
+"""Elasticsearch documents for opportunities and participants, with explicit mappings.
+
+Text is analysed as English; vocabularies (sector, licences, skills, adjustments…) are
+``keyword`` facets; places are ``geo_point``s at the outward-code centroid; eligibility ranges
+are ``integer_range``s. Participant documents hold the anonymised profile only: no name,
+date of birth is kept as a date for the age filter, no contact details.
+"""
+
+from __future__ import annotations
+
+from elasticsearch_dsl import (
+    Boolean,
+    Date,
+    Document,
+    Float,
+    Integer,
+    IntegerRange,
+    Keyword,
+    Text,
+)
+from elasticsearch_dsl import (
+    GeoPoint as GeoPointField,
+)
+
+from search.scoring import DEFAULT_TRAVEL_MILES, MAX_TRAVEL_MILES
+
+METRES_PER_MILE = 1609.344
+INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def _point(lat, lon) -> dict | None:
+    if lat is None or lon is None:
+        return None
+    return {"lat": lat, "lon": lon}
+
+
+def _range(low, high) -> dict:
+    out = {}
+    if low is not None:
+        out["gte"] = low
+    if high is not None:
+        out["lte"] = high
+    return out
+
+
+class OpportunityDocument(Document):
+    title = Text(analyzer="english", fields={"raw": Keyword()})
+    description = Text(analyzer="english")
+    employer_name = Text(analyzer="english", fields={"raw": Keyword()})
+    postcode = Keyword()
+    opportunity_type = Keyword()
+    sector = Keyword()
+    status = Keyword()
+    programme_id = Integer()
+    ring_fenced = Boolean()
+    age_limited = Boolean()
+    age = IntegerRange()
+    required_licences = Keyword()
+    essential_skills = Keyword()
+    desirable_skills = Keyword()
+    adjustments = Keyword()
+    remote = Boolean()
+    location = GeoPointField()
+    hours = Float()
+    start_date = Date()
+    closing_date = Date()
+    places_left = Integer()
+
+    class Index:
+        name = "opportunities"
+        settings = INDEX_SETTINGS
+
+    @classmethod
+    def from_model(cls, opp) -> OpportunityDocument:
+        doc = cls(
+            meta={"id": opp.pk},
+            title=opp.title,
+            description=opp.description,
+            employer_name=opp.employer.name if opp.show_employer_name else "",
+            postcode=opp.postcode,
+            opportunity_type=opp.opportunity_type,
+            sector=opp.sector or None,
+            status=opp.status,
+            programme_id=opp.programme_id,
+            ring_fenced=opp.ring_fenced,
+            age_limited=opp.min_age is not None or opp.max_age is not None,
+            required_licences=list(opp.required_licences or []),
+            essential_skills=sorted({s.strip().lower() for s in opp.essential_skills or [] if s.strip()}),
+            desirable_skills=sorted({s.strip().lower() for s in opp.desirable_skills or [] if s.strip()}),
+            adjustments=list(opp.adjustments or []),
+            remote=opp.remote,
+            location=_point(opp.latitude, opp.longitude),
+            hours=float(opp.hours_per_week) if opp.hours_per_week is not None else None,
+            start_date=opp.start_date,
+            closing_date=opp.closing_date,
+            places_left=opp.places_left,
+        )
+        if opp.min_age is not None or opp.max_age is not None:
+            doc.age = _range(opp.min_age, opp.max_age)
+        return doc
+
+
+class ParticipantDocument(Document):
+    reference = Keyword()
+    programme_id = Integer()
+    area_id = Integer()
+    key_worker_id = Integer()
+    supporting_worker_ids = Integer()
+    readiness = Keyword()
+    status = Keyword()
+    date_of_birth = Date()
+    outward_code = Keyword()
+    location = GeoPointField()
+    travel_limit_miles = Integer()
+    travel_limit_metres = Float()
+    licences = Keyword()
+    skills = Keyword()
+    skills_text = Text(analyzer="english")
+    sector_interests = Keyword()
+    adjustments_needed = Keyword()
+    hours = IntegerRange()
+    available_from = Date()
+
+    class Index:
+        name = "participants"
+        settings = INDEX_SETTINGS
+
+    @classmethod
+    def from_model(cls, p) -> ParticipantDocument:
+        limit = min(p.max_travel_miles if p.max_travel_miles is not None else DEFAULT_TRAVEL_MILES, MAX_TRAVEL_MILES)
+        skills = sorted({s.strip().lower() for s in p.skills or [] if s.strip()})
+        doc = cls(
+            meta={"id": p.pk},
+            reference=p.reference,
+            programme_id=p.programme_id,
+            area_id=p.area_id,
+            key_worker_id=p.key_worker_id,
+            supporting_worker_ids=[u.pk for u in p.supporting_workers.all()],
+            readiness=p.readiness,
+            status=p.status,
+            date_of_birth=p.date_of_birth,
+            outward_code=p.outward_code,
+            location=_point(p.latitude, p.longitude),
+            travel_limit_miles=limit,
+            travel_limit_metres=limit * METRES_PER_MILE,
+            licences=list(p.licences or []),
+            skills=skills,
+            skills_text=" ".join(skills),
+            sector_interests=list(p.sector_interests or []),
+            adjustments_needed=list(p.adjustments_needed or []),
+            available_from=p.available_from,
+        )
+        if p.hours_min is not None or p.hours_max is not None:
+            doc.hours = _range(p.hours_min, p.hours_max)
+        return doc
+
+
+DOCUMENTS = {
+    "opportunities.opportunity": OpportunityDocument,
+    "participants.participant": ParticipantDocument,
+}

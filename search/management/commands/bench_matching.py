@@ -1,0 +1,149 @@
+"""Benchmark matching in a scratch database: 10,000 participants and 10,000 live opportunities
+across the seed areas, then p50/p95 of top-20 matches in each direction and SQL queries per
+request. Never touches the real database: it creates (and afterwards destroys) a test database
+(a temporary SQLite file, or ``test_<name>`` on PostgreSQL) exactly as the test runner does.
+"""
+
+import datetime
+import random
+import re
+import statistics
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+SEED_PREFIXES = ("TS", "DL", "S", "L", "SN", "CH", "WA", "PR", "DE", "NG")
+SKILLS = ["forklift", "customer service", "stock control", "cleaning", "cooking", "driving", "excel",
+          "care", "bricklaying", "painting", "cash handling", "first aid", "welding", "security"]
+
+
+class Command(BaseCommand):
+    help = "Benchmark matching (10,000 × 10,000) in a scratch database and print p50/p95."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--people", type=int, default=10_000)
+        parser.add_argument("--opportunities", type=int, default=10_000)
+        parser.add_argument("--queries", type=int, default=200)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, **options):
+        settings_dict = connection.settings_dict
+        old_name = settings_dict["NAME"]
+        tmp = None
+        if connection.vendor == "sqlite":
+            tmp = tempfile.TemporaryDirectory()
+            settings_dict.setdefault("TEST", {})["NAME"] = str(Path(tmp.name) / "bench.sqlite3")
+        self.stdout.write(f"Creating a scratch {connection.vendor} database…")
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            self._run(**options)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            if tmp is not None:
+                tmp.cleanup()
+
+    def _run(self, *, people, opportunities, queries, seed, **_):
+        from brokerage.employers.models import Employer
+        from brokerage.opportunities.models import Opportunity, OpportunityStatus
+        from brokerage.participants.models import Participant, ParticipantStatus, Readiness
+        from brokerage.reference.choices import Adjustment, Licence, Sector
+        from brokerage.reference.models import Programme
+        from brokerage.reference.postcodes import centroids
+        from search.backends import get_backend
+        from search.backends.base import MatchFilters
+
+        rng = random.Random(seed)
+        today = timezone.localdate()
+        codes = [
+            (code, point) for code, point in centroids().items()
+            if re.match(r"[A-Z]+", code).group(0) in SEED_PREFIXES
+        ]
+        programme = Programme.objects.create(name="Bench programme", slug="bench", start_date=today, end_date=today)
+        other = Programme.objects.create(name="Bench other", slug="bench-other", start_date=today, end_date=today)
+        employers = Employer.objects.bulk_create([Employer(name=f"Employer {i}") for i in range(200)])
+        sectors, licences, adjustments = Sector.values, Licence.values, Adjustment.values
+
+        def some(values, most):
+            return rng.sample(values, rng.randint(0, most))
+
+        started = time.perf_counter()
+        opps = []
+        for i in range(opportunities):
+            code, (lat, lon) = rng.choice(codes)
+            age = rng.random() < 0.2
+            opps.append(Opportunity(
+                employer=employers[i % len(employers)], opportunity_type="vacancy", title=f"Job {i}",
+                status=OpportunityStatus.LIVE, sector=rng.choice(sectors), postcode=code, latitude=lat,
+                longitude=lon, remote=rng.random() < 0.03, places=rng.randint(1, 5),
+                hours_per_week=Decimal(rng.choice([16, 20, 25, 30, 37.5, 40])),
+                start_date=today + datetime.timedelta(days=rng.randint(0, 60)),
+                programme=rng.choice([programme, other]), ring_fenced=rng.random() < 0.2,
+                min_age=16 if age else None, max_age=24 if age else None,
+                required_licences=some(licences, 1), essential_skills=some(SKILLS, 3),
+                desirable_skills=some(SKILLS, 2), adjustments=some(adjustments, 3),
+                approved_at=timezone.now(),
+            ))
+        Opportunity.objects.bulk_create(opps, batch_size=1000)
+        persons = []
+        for _ in range(people):
+            code, (lat, lon) = rng.choice(codes)
+            low = rng.choice([0, 8, 16, 20])
+            persons.append(Participant(
+                programme=rng.choice([programme, other]), status=ParticipantStatus.ACTIVE,
+                first_name="Bench", last_name="Person", referral_source="jcp", referred_on=today,
+                assessment_due_on=today, date_of_birth=today - datetime.timedelta(days=rng.randint(16 * 365, 60 * 365)),
+                postcode=code, outward_code=code, latitude=lat, longitude=lon,
+                readiness=rng.choice([Readiness.JOB_READY] * 3 + [Readiness.GETTING_READY]),
+                consent_employer_profile=rng.random() < 0.9, licences=some(licences, 2),
+                skills=some(SKILLS, 4), sector_interests=some(sectors, 3), adjustments_needed=some(adjustments, 1),
+                hours_min=low, hours_max=low + rng.choice([10, 20, 30]), max_travel_miles=rng.choice([5, 10, 15, 20, 30]),
+                available_from=today + datetime.timedelta(days=rng.randint(0, 30)),
+            ))
+        Participant.objects.bulk_create(persons, batch_size=1000)
+        self.stdout.write(
+            f"Created {people:,} participants and {opportunities:,} live opportunities in "
+            f"{len(codes):,} outward codes ({time.perf_counter() - started:.1f} s)"
+        )
+
+        backend = get_backend()
+        from search.indexing import MODEL_LABELS, indexable_queryset
+
+        for label in MODEL_LABELS:  # a no-op on the database backend
+            backend.reset(label)
+            backend.index_many(label, indexable_queryset(label).iterator(chunk_size=1000))
+        backend.refresh()
+
+        filters = MatchFilters()
+        person_pool = list(Participant.objects.filter(readiness=Readiness.JOB_READY, consent_employer_profile=True))
+        opp_pool = list(Opportunity.objects.all())
+        for label, pool, call in (
+            ("opportunities for a participant", person_pool,
+             lambda p: backend.opportunities_for_participant(p, filters=filters, today=today, limit=20)),
+            ("participants for an opportunity", opp_pool,
+             lambda o: backend.participants_for_opportunity(o, filters=filters, today=today, limit=20)),
+        ):
+            sample = rng.sample(pool, min(queries, len(pool)))
+            for subject in sample[:5]:
+                call(subject)  # warm caches
+            timings, query_counts, sizes = [], set(), []
+            for subject in sample:
+                with CaptureQueriesContext(connection) as ctx:
+                    start = time.perf_counter()
+                    found = call(subject)
+                    timings.append((time.perf_counter() - start) * 1000)
+                query_counts.add(len(ctx.captured_queries))
+                sizes.append(len(found))
+            timings.sort()
+            p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
+            self.stdout.write(
+                f"Top 20 {label} ({backend.name} on {connection.vendor}, {len(sample)} queries): "
+                f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms; "
+                f"SQL queries per request: {sorted(query_counts)}; results per request "
+                f"{min(sizes)}–{max(sizes)}"
+            )

@@ -1,0 +1,222 @@
+"""Elasticsearch query bodies, built as plain dicts by pure functions (unit-tested).
+
+They mirror ``search.scoring``: the ``bool`` filter applies the same hard filters, and a
+``function_score`` with one function per score component (same weights) pre-ranks the hits.
+The backend then re-scores the best ``CANDIDATES`` hits with ``search.scoring`` itself, so
+the order and the reasons shown are exactly those of the database backend.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from search import scoring
+from search.backends.base import MatchFilters
+from search.scoring import NOT_FUNDABLE_LICENCES, WEIGHTS, Offer, Seeker
+
+#: How many pre-ranked hits are re-scored exactly.
+CANDIDATES = 500
+
+_DISTANCE_SCRIPT = (
+    "doc['location'].size() > 0 && "
+    "doc['location'].arcDistance(params.lat, params.lon) <= doc['travel_limit_metres'].value"
+)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _one_of(*clauses) -> dict:
+    return {"bool": {"should": list(clauses), "minimum_should_match": 1}}
+
+
+def _linear_distance(lat: float, lon: float, miles: float, weight: int) -> dict:
+    # Linear decay reaching 0 at ``miles``: score = decay (0.5) at scale = miles / 2.
+    half = max(miles / 2, 0.5)
+    return {
+        "linear": {"location": {"origin": {"lat": lat, "lon": lon}, "scale": f"{half}mi", "decay": 0.5}},
+        "weight": weight,
+    }
+
+
+def opportunity_match_query(
+    seeker: Seeker, *, filters: MatchFilters, today: datetime.date, exclude_ids=(), size: int = CANDIDATES
+) -> dict:
+    """Live opportunities a participant fits, pre-ranked."""
+    must = [
+        {"term": {"status": scoring.LIVE}},
+        {"range": {"places_left": {"gte": 1}}},
+    ]
+    must.append(_one_of({"term": {"ring_fenced": False}}, {"term": {"programme_id": seeker.programme_id or 0}}))
+    age = scoring.age_on(seeker.date_of_birth, today)
+    if age is None:
+        must.append({"term": {"age_limited": False}})
+    else:
+        must.append(_one_of({"term": {"age_limited": False}}, {"term": {"age": age}}))
+    miles = seeker.travel_limit
+    if filters.within_miles:
+        miles = min(miles, filters.within_miles)
+    if seeker.latitude is None or seeker.longitude is None:
+        must.append({"term": {"remote": True}})
+    else:
+        must.append(_one_of(
+            {"term": {"remote": True}},
+            {"geo_distance": {"distance": f"{miles}mi", "location": {"lat": seeker.latitude, "lon": seeker.longitude}}},
+        ))
+    if filters.sector:
+        must.append({"term": {"sector": filters.sector}})
+    if filters.opportunity_type:
+        must.append({"term": {"opportunity_type": filters.opportunity_type}})
+    must_not = []
+    unobtainable = sorted(NOT_FUNDABLE_LICENCES - seeker.licences)
+    if unobtainable:
+        must_not.append({"terms": {"required_licences": unobtainable}})
+    if exclude_ids:
+        must_not.append({"ids": {"values": [str(i) for i in exclude_ids]}})
+
+    functions = []
+    if seeker.skills:
+        functions.append({"filter": {"terms": {"essential_skills": sorted(seeker.skills)}}, "weight": WEIGHTS["skills"]})
+    if seeker.licences:
+        functions.append({"filter": {"terms": {"required_licences": sorted(seeker.licences)}}, "weight": 1})
+    if seeker.sectors:
+        functions.append({"filter": {"terms": {"sector": sorted(seeker.sectors)}}, "weight": WEIGHTS["sector"]})
+    if seeker.latitude is not None and seeker.longitude is not None:
+        functions.append(_linear_distance(seeker.latitude, seeker.longitude, miles, WEIGHTS["distance"]))
+    functions.append({"filter": {"term": {"remote": True}}, "weight": WEIGHTS["distance"]})
+    if seeker.hours_min is not None or seeker.hours_max is not None:
+        functions.append({
+            "filter": {"range": {"hours": {k: v for k, v in (("gte", seeker.hours_min), ("lte", seeker.hours_max)) if v is not None}}},
+            "weight": WEIGHTS["hours"],
+        })
+    available = max(seeker.available_from or today, today)
+    functions.append({"filter": {"range": {"start_date": {"gte": available.isoformat()}}}, "weight": WEIGHTS["start"]})
+    if seeker.adjustments:
+        functions.append({"filter": {"terms": {"adjustments": sorted(seeker.adjustments)}}, "weight": WEIGHTS["adjustments"]})
+    else:
+        functions.append({"weight": WEIGHTS["adjustments"]})
+    return {
+        "size": size,
+        "_source": False,
+        "query": {
+            "function_score": {
+                "query": {"bool": {"filter": must, "must_not": must_not}},
+                "functions": functions,
+                "score_mode": "sum",
+                "boost_mode": "replace",
+            }
+        },
+        "sort": ["_score", {"_id": "asc"}],
+    }
+
+
+def participant_match_query(
+    offer: Offer, *, filters: MatchFilters, today: datetime.date, visibility: dict | None = None,
+    exclude_ids=(), size: int = CANDIDATES,
+) -> dict:
+    """Consenting participants who fit an opportunity, pre-ranked. Only indexable people are in
+    the index (consent given, record open, job ready or getting ready)."""
+    must = [{"terms": {"readiness": list(scoring.readiness_allowed(filters.include_getting_ready))}}]
+    if visibility is not None:
+        must.append(visibility)
+    if offer.ring_fenced and offer.programme_id:
+        must.append({"term": {"programme_id": offer.programme_id}})
+    dob = {}
+    if offer.min_age is not None:
+        dob["lte"] = _years_before(today, offer.min_age).isoformat()
+    if offer.max_age is not None:
+        dob["gt"] = _years_before(today, offer.max_age + 1).isoformat()
+    if dob:
+        must.append({"range": {"date_of_birth": dob}})
+    for licence in sorted(offer.required_licences & NOT_FUNDABLE_LICENCES):
+        must.append({"term": {"licences": licence}})
+    functions = []
+    if not offer.remote:
+        miles = min(filters.within_miles or scoring.MAX_TRAVEL_MILES, scoring.MAX_TRAVEL_MILES)
+        point = {"lat": offer.latitude, "lon": offer.longitude}
+        must.append({"geo_distance": {"distance": f"{miles}mi", "location": point}})
+        must.append({"script": {"script": {"source": _DISTANCE_SCRIPT, "params": point}}})
+        functions.append(_linear_distance(offer.latitude, offer.longitude, scoring.DEFAULT_TRAVEL_MILES * 2, WEIGHTS["distance"]))
+    else:
+        functions.append({"weight": WEIGHTS["distance"]})
+    if filters.sector:
+        must.append({"term": {"sector_interests": filters.sector}})
+    must_not = []
+    if exclude_ids:
+        must_not.append({"ids": {"values": [str(i) for i in exclude_ids]}})
+    if offer.essential_skills:
+        functions.append({"filter": {"terms": {"skills": sorted(offer.essential_skills)}}, "weight": WEIGHTS["skills"]})
+    if offer.sector:
+        functions.append({"filter": {"term": {"sector_interests": offer.sector}}, "weight": WEIGHTS["sector"]})
+    if offer.hours is not None:
+        functions.append({"filter": {"term": {"hours": offer.hours}}, "weight": WEIGHTS["hours"]})
+    if offer.start_date is not None:
+        functions.append({
+            "filter": _one_of(
+                {"bool": {"must_not": {"exists": {"field": "available_from"}}}},
+                {"range": {"available_from": {"lte": max(offer.start_date, today).isoformat()}}},
+            ),
+            "weight": WEIGHTS["start"],
+        })
+    if offer.adjustments:
+        functions.append({"filter": {"terms": {"adjustments_needed": sorted(offer.adjustments)}}, "weight": WEIGHTS["adjustments"]})
+    return {
+        "size": size,
+        "_source": False,
+        "query": {
+            "function_score": {
+                "query": {"bool": {"filter": must, "must_not": must_not}},
+                "functions": functions,
+                "score_mode": "sum",
+                "boost_mode": "replace",
+            }
+        },
+        "sort": ["_score", {"_id": "asc"}],
+    }
+
+
+def participant_visibility_filter(*, key_worker_ids=(), supporting_user_id=None, programme_ids=(), area_ids=None, everyone=False) -> dict:
+    """The ``participants_for_user`` rules as a filter (see ``search.backends.elasticsearch``)."""
+    if everyone:
+        return {"match_all": {}}
+    should = []
+    if key_worker_ids:
+        should.append({"terms": {"key_worker_id": sorted(key_worker_ids)}})
+    if supporting_user_id is not None:
+        should.append({"term": {"supporting_worker_ids": supporting_user_id}})
+    if programme_ids:
+        clause = {"bool": {"filter": [{"terms": {"programme_id": sorted(programme_ids)}}]}}
+        if area_ids:
+            clause["bool"]["filter"].append(_one_of(
+                {"terms": {"area_id": sorted(area_ids)}},
+                {"bool": {"must_not": {"exists": {"field": "area_id"}}}},
+            ))
+        should.append(clause)
+    if not should:
+        return {"bool": {"must_not": {"match_all": {}}}}
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def staff_opportunity_query(text: str, *, size: int = 20) -> dict:
+    """Full-text search over live opportunities (English-analysed, typo-tolerant)."""
+    return {
+        "size": size,
+        "_source": False,
+        "query": {
+            "bool": {
+                "must": [{
+                    "multi_match": {
+                        "query": text,
+                        "fields": ["title^3", "employer_name^2", "description", "postcode"],
+                        "fuzziness": "AUTO",
+                        "operator": "and",
+                    }
+                }],
+                "filter": [{"term": {"status": scoring.LIVE}}],
+            }
+        },
+    }

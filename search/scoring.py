@@ -1,0 +1,533 @@
+"""How a participant and an opportunity are matched: hard filters, a score, and reasons.
+
+This module is the one place the rules live. Both search backends use it: the database backend
+narrows the candidates in SQL and then calls ``eligible`` and ``score`` here; the Elasticsearch
+backend narrows and pre-ranks in the cluster (``search.queries`` mirrors the same rules) and
+then re-scores the hits here, so the two backends rank and explain in the same way.
+
+Hard filters (a pair failing any is never shown):
+
+- the opportunity is live and has places left;
+- the participant is job ready (or getting ready, when the key worker asks for them too),
+  has consented to an anonymised profile being shared, and their record is open;
+- a ring-fenced opportunity is only for participants enrolled on its programme;
+- the participant's age (today) is within the opportunity's age range, if it has one;
+- the participant holds every required licence, or the missing ones are licences the
+  flexible fund can pay for (``FUND_OBTAINABLE_LICENCES``) — those pairs are kept but
+  flagged so the key worker sees what needs buying;
+- the opportunity can be done from home, or is within the participant's travel limit
+  (``DEFAULT_TRAVEL_MILES`` when none is recorded), measured as the crow flies between
+  the outward-code centroids of the two postcodes.
+
+The score (0 to 100) is the weighted sum of six components, each between 0 and 1:
+
+``skills``
+    Skills and qualifications: the share of the opportunity's essential skills the person has
+    (counts most), of its desirable skills, and of its required licences already held (a
+    licence the fund would have to buy counts as not held). 0.5 when the opportunity asks for
+    nothing, so that a person whose skills fit ranks above a job that asks for none.
+``sector``
+    1 when the opportunity's sector is one the person wants to work in, 0 when they named
+    other sectors, 0.5 when they have not said.
+``distance``
+    1 for work from home; otherwise falls in a straight line from 1 (same outward code) to 0
+    at the person's travel limit.
+``hours``
+    1 when the weekly hours are within the person's range; falls by 0.1 for every hour
+    outside it; 0.5 when either side has not said.
+``start``
+    1 when the person is available by the start date; falls to 0 when they become available
+    four weeks or more after it; 0.75 when the start date is to be agreed.
+``adjustments``
+    The share of the adjustments the person needs that the opportunity offers; 1 when they
+    need none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from brokerage.reference.choices import Adjustment, Licence, Sector
+
+# --- the numbers ------------------------------------------------------------------------------
+
+#: Weight of each score component (they add up to 100, so the score reads as a percentage).
+WEIGHTS: dict[str, int] = {
+    "skills": 30,
+    "sector": 20,
+    "distance": 20,
+    "hours": 10,
+    "start": 10,
+    "adjustments": 10,
+}
+COMPONENT_LABELS: dict[str, str] = {
+    "skills": "Skills and qualifications",
+    "sector": "Sector interest",
+    "distance": "Distance",
+    "hours": "Hours",
+    "start": "Start date",
+    "adjustments": "Adjustments",
+}
+
+#: A match at or above this score is "strong": it is tagged in lists and sent in digests.
+STRONG_MATCH_SCORE = 70
+#: The travel limit assumed for a participant who has not given one.
+DEFAULT_TRAVEL_MILES = 10
+#: The furthest any participant's travel limit is taken to be (bounds the search box).
+MAX_TRAVEL_MILES = 100
+#: Licences the flexible fund can pay for (training courses, cards and certificates).
+FUND_OBTAINABLE_LICENCES = frozenset(
+    {
+        Licence.CSCS,
+        Licence.SIA,
+        Licence.FOOD_HYGIENE,
+        Licence.FIRST_AID,
+        Licence.FORKLIFT,
+        Licence.PASMA,
+        Licence.DBS,
+    }
+)
+#: Licences only the person can obtain (a driving test); missing ones exclude the pair.
+NOT_FUNDABLE_LICENCES = frozenset(set(Licence.values) - FUND_OBTAINABLE_LICENCES)
+
+EARTH_RADIUS_MILES = 3958.8
+MILES_PER_DEGREE_LATITUDE = 69.0
+LATE_START_DAYS = 28
+
+JOB_READY = "job_ready"
+GETTING_READY = "getting_ready"
+LIVE = "live"
+CLOSED_PARTICIPANT_STATUSES = frozenset({"closed", "erased"})
+
+_LICENCE = dict(Licence.choices)
+_SECTOR = dict(Sector.choices)
+_ADJUSTMENT = dict(Adjustment.choices)
+
+
+# --- the two sides ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Seeker:
+    """What matching needs to know about a participant."""
+
+    pk: int
+    programme_id: int | None
+    readiness: str
+    status: str = "active"
+    consenting: bool = True
+    date_of_birth: datetime.date | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    max_travel_miles: int | None = None
+    licences: frozenset = frozenset()
+    skills: frozenset = frozenset()
+    sectors: frozenset = frozenset()
+    adjustments: frozenset = frozenset()
+    hours_min: int | None = None
+    hours_max: int | None = None
+    available_from: datetime.date | None = None
+    key_worker_id: int | None = None
+
+    @property
+    def travel_limit(self) -> int:
+        if self.max_travel_miles is None:
+            return DEFAULT_TRAVEL_MILES
+        return min(self.max_travel_miles, MAX_TRAVEL_MILES)
+
+
+@dataclass(slots=True)
+class Offer:
+    """What matching needs to know about an opportunity."""
+
+    pk: int
+    programme_id: int | None = None
+    status: str = LIVE
+    places_left: int = 1
+    ring_fenced: bool = False
+    min_age: int | None = None
+    max_age: int | None = None
+    remote: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    required_licences: frozenset = frozenset()
+    essential_skills: frozenset = frozenset()
+    desirable_skills: frozenset = frozenset()
+    sector: str = ""
+    adjustments: frozenset = frozenset()
+    hours: float | None = None
+    start_date: datetime.date | None = None
+
+
+SEEKER_FIELDS = (
+    "pk", "programme_id", "readiness", "status", "consent_employer_profile", "date_of_birth",
+    "latitude", "longitude", "max_travel_miles", "licences", "skills", "sector_interests",
+    "adjustments_needed", "hours_min", "hours_max", "available_from", "key_worker_id",
+)
+OFFER_FIELDS = (
+    "pk", "programme_id", "status", "places", "places_filled", "ring_fenced", "min_age",
+    "max_age", "remote", "latitude", "longitude", "required_licences", "essential_skills",
+    "desirable_skills", "sector", "adjustments", "hours_per_week", "start_date",
+)
+
+
+def _lower_set(values) -> frozenset:
+    return frozenset(str(v).strip().lower() for v in values or () if str(v).strip())
+
+
+def seeker_from_row(row) -> Seeker:
+    """A ``Seeker`` from a ``values_list(*SEEKER_FIELDS)`` row."""
+    (pk, programme_id, readiness, status, consent, dob, lat, lon, travel, licences, skills,
+     sectors, adjustments, hours_min, hours_max, available_from, key_worker_id) = row
+    return Seeker(
+        pk=pk, programme_id=programme_id, readiness=readiness, status=status,
+        consenting=bool(consent), date_of_birth=dob, latitude=lat, longitude=lon,
+        max_travel_miles=travel, licences=frozenset(licences or ()), skills=_lower_set(skills),
+        sectors=frozenset(sectors or ()), adjustments=frozenset(adjustments or ()),
+        hours_min=hours_min, hours_max=hours_max, available_from=available_from,
+        key_worker_id=key_worker_id,
+    )
+
+
+def seeker_from(participant) -> Seeker:
+    return seeker_from_row(tuple(
+        participant.consent_employer_profile if name == "consent_employer_profile"
+        else getattr(participant, name)
+        for name in SEEKER_FIELDS
+    ))
+
+
+def offer_from_row(row) -> Offer:
+    """An ``Offer`` from a ``values_list(*OFFER_FIELDS)`` row."""
+    (pk, programme_id, status, places, filled, ring_fenced, min_age, max_age, remote, lat, lon,
+     licences, essential, desirable, sector, adjustments, hours, start_date) = row
+    return Offer(
+        pk=pk, programme_id=programme_id, status=status, places_left=max(places - filled, 0),
+        ring_fenced=ring_fenced, min_age=min_age, max_age=max_age, remote=remote,
+        latitude=lat, longitude=lon, required_licences=frozenset(licences or ()),
+        essential_skills=_lower_set(essential), desirable_skills=_lower_set(desirable),
+        sector=sector or "", adjustments=frozenset(adjustments or ()),
+        hours=float(hours) if isinstance(hours, (Decimal, int, float)) else None,
+        start_date=start_date,
+    )
+
+
+def offer_from(opportunity) -> Offer:
+    return offer_from_row(tuple(getattr(opportunity, name) for name in OFFER_FIELDS))
+
+
+# --- hard filters -----------------------------------------------------------------------------
+
+
+def age_on(date_of_birth: datetime.date | None, day: datetime.date) -> int | None:
+    if date_of_birth is None:
+        return None
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
+        math.radians(lon2 - lon1) / 2
+    ) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
+    """(min lat, max lat, min lon, max lon) of a box containing every point within ``miles``."""
+    dlat = miles / MILES_PER_DEGREE_LATITUDE
+    dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(abs(lat) + dlat)), 0.01))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def readiness_allowed(include_getting_ready: bool) -> tuple[str, ...]:
+    return (JOB_READY, GETTING_READY) if include_getting_ready else (JOB_READY,)
+
+
+def seeker_matchable(seeker: Seeker, *, include_getting_ready: bool = False) -> bool:
+    return (
+        seeker.consenting
+        and seeker.status not in CLOSED_PARTICIPANT_STATUSES
+        and seeker.readiness in readiness_allowed(include_getting_ready)
+    )
+
+
+def offer_open(offer: Offer) -> bool:
+    return offer.status == LIVE and offer.places_left > 0
+
+
+@dataclass(slots=True)
+class Fit:
+    """A pair that passed the hard filters: its distance and licences the fund must buy."""
+
+    distance: float | None
+    fund_licences: tuple[str, ...] = ()
+
+
+def eligible(
+    seeker: Seeker, offer: Offer, *, today: datetime.date, include_getting_ready: bool = False
+) -> Fit | None:
+    """``Fit`` when the pair passes every hard filter, else None."""
+    if not (offer_open(offer) and seeker_matchable(seeker, include_getting_ready=include_getting_ready)):
+        return None
+    if offer.ring_fenced and offer.programme_id and offer.programme_id != seeker.programme_id:
+        return None
+    if offer.min_age is not None or offer.max_age is not None:
+        age = age_on(seeker.date_of_birth, today)
+        if age is None:
+            return None
+        if offer.min_age is not None and age < offer.min_age:
+            return None
+        if offer.max_age is not None and age > offer.max_age:
+            return None
+    missing = offer.required_licences - seeker.licences
+    if missing & NOT_FUNDABLE_LICENCES:
+        return None
+    distance = None
+    if not offer.remote:
+        if None in (offer.latitude, offer.longitude, seeker.latitude, seeker.longitude):
+            return None
+        distance = haversine_miles(seeker.latitude, seeker.longitude, offer.latitude, offer.longitude)
+        if distance > seeker.travel_limit:
+            return None
+    return Fit(distance=distance, fund_licences=tuple(sorted(missing)))
+
+
+# --- the score --------------------------------------------------------------------------------
+
+
+def _share(wanted: frozenset, held: frozenset) -> float:
+    return len(wanted & held) / len(wanted)
+
+
+def components(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> dict[str, float]:
+    """Each component between 0 and 1 (see the module docstring)."""
+    parts = []
+    if offer.essential_skills:
+        parts.append((0.6, _share(offer.essential_skills, seeker.skills)))
+    if offer.desirable_skills:
+        parts.append((0.25, _share(offer.desirable_skills, seeker.skills)))
+    if offer.required_licences:
+        parts.append((0.15, _share(offer.required_licences, seeker.licences)))
+    skills = sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else 0.5
+
+    if not seeker.sectors:
+        sector = 0.5
+    else:
+        sector = 1.0 if offer.sector and offer.sector in seeker.sectors else 0.0
+
+    if fit.distance is None:
+        distance = 1.0
+    else:
+        distance = max(0.0, 1.0 - fit.distance / max(seeker.travel_limit, 1))
+
+    if offer.hours is None or (seeker.hours_min is None and seeker.hours_max is None):
+        hours = 0.5
+    else:
+        low = seeker.hours_min or 0
+        high = seeker.hours_max if seeker.hours_max is not None else 168
+        gap = max(low - offer.hours, offer.hours - high, 0.0)
+        hours = max(0.0, 1.0 - gap / 10)
+
+    if offer.start_date is None:
+        start = 0.75
+    else:
+        available = seeker.available_from or today
+        late = (available - max(offer.start_date, today)).days
+        start = 1.0 if late <= 0 else max(0.0, 1.0 - late / LATE_START_DAYS)
+
+    if not seeker.adjustments:
+        adjustments = 1.0
+    else:
+        adjustments = _share(seeker.adjustments, offer.adjustments)
+
+    return {
+        "skills": skills,
+        "sector": sector,
+        "distance": distance,
+        "hours": hours,
+        "start": start,
+        "adjustments": adjustments,
+    }
+
+
+def total(parts: dict[str, float]) -> int:
+    return round(sum(WEIGHTS[name] * value for name, value in parts.items()))
+
+
+def score(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> int:
+    return total(components(seeker, offer, fit, today=today))
+
+
+# --- reasons ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Reason:
+    """One plain-words reason; ``kind`` is "good", "warning" or "gap"."""
+
+    text: str
+    kind: str = "good"
+    component: str = ""
+
+
+def _miles(distance: float) -> str:
+    if distance < 1:
+        return "less than 1 mile"
+    whole = round(distance)
+    return f"{whole} mile{'s' if whole != 1 else ''}"
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def _date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _join(words: list[str]) -> str:
+    words = sorted(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def reasons(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> list[Reason]:
+    """Why this pair matches (and where it falls short), in words a key worker can check."""
+    out: list[Reason] = []
+    if fit.distance is None:
+        out.append(Reason("can be done from home", "good", "distance"))
+    else:
+        out.append(Reason(f"{_miles(fit.distance)} — within {seeker.travel_limit}", "good", "distance"))
+
+    for code in sorted(offer.required_licences & seeker.licences):
+        out.append(Reason(f"holds {_LICENCE.get(code, code)}", "good", "skills"))
+    for code in fit.fund_licences:
+        out.append(Reason(
+            f"needs {_LICENCE.get(code, code)} — the flexible fund can pay for it", "warning", "skills"
+        ))
+    held = offer.essential_skills & seeker.skills
+    if held:
+        out.append(Reason(f"has {_join(list(held))}", "good", "skills"))
+    lacking = offer.essential_skills - seeker.skills
+    if lacking:
+        out.append(Reason(f"does not have {_join(list(lacking))} yet", "gap", "skills"))
+    nice = offer.desirable_skills & seeker.skills
+    if nice:
+        out.append(Reason(f"also has {_join(list(nice))} (desirable)", "good", "skills"))
+
+    sector_label = _SECTOR.get(offer.sector, offer.sector).lower() if offer.sector else ""
+    if sector_label:
+        if offer.sector in seeker.sectors:
+            out.append(Reason(f"wants {sector_label}", "good", "sector"))
+        elif seeker.sectors:
+            out.append(Reason(f"has not said they want {sector_label}", "gap", "sector"))
+
+    if offer.hours is not None and (seeker.hours_min is not None or seeker.hours_max is not None):
+        low, high = seeker.hours_min, seeker.hours_max
+        if low is not None and high is not None:
+            wanted = f"{low} to {high}"
+        elif high is not None:
+            wanted = f"up to {high}"
+        else:
+            wanted = f"at least {low}"
+        within = (low is None or offer.hours >= low) and (high is None or offer.hours <= high)
+        out.append(Reason(
+            f"{_hours(offer.hours)} hours a week — wants {wanted}",
+            "good" if within else "gap", "hours",
+        ))
+
+    if offer.start_date is not None:
+        available = seeker.available_from or today
+        if available <= max(offer.start_date, today):
+            text = f"starts {_date(offer.start_date)} — available"
+            if seeker.available_from and seeker.available_from > today:
+                text += f" from {_date(seeker.available_from)}"
+            else:
+                text += " now"
+            out.append(Reason(text, "good", "start"))
+        else:
+            out.append(Reason(
+                f"starts {_date(offer.start_date)} — not available until {_date(available)}",
+                "gap", "start",
+            ))
+
+    for code in sorted(seeker.adjustments & offer.adjustments):
+        out.append(Reason(f"offers {_ADJUSTMENT.get(code, code).lower()}", "good", "adjustments"))
+    for code in sorted(seeker.adjustments - offer.adjustments):
+        out.append(Reason(
+            f"does not say it offers {_ADJUSTMENT.get(code, code).lower()}", "gap", "adjustments"
+        ))
+    return out
+
+
+# --- one scored pair --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Match:
+    """A participant and an opportunity that fit, with the score and (on demand) the reasons.
+
+    Backends return these ranked; views load the objects only for the page shown.
+    """
+
+    seeker: Seeker
+    offer: Offer
+    fit: Fit
+    score: int
+    today: datetime.date
+    participant: object = None
+    opportunity: object = None
+    _reasons: list[Reason] | None = field(default=None, repr=False)
+
+    @property
+    def participant_id(self) -> int:
+        return self.seeker.pk
+
+    @property
+    def opportunity_id(self) -> int:
+        return self.offer.pk
+
+    @property
+    def distance(self) -> float | None:
+        return self.fit.distance
+
+    @property
+    def strong(self) -> bool:
+        return self.score >= STRONG_MATCH_SCORE
+
+    @property
+    def needs_funding(self) -> bool:
+        return bool(self.fit.fund_licences)
+
+    @property
+    def reasons(self) -> list[Reason]:
+        if self._reasons is None:
+            self._reasons = reasons(self.seeker, self.offer, self.fit, today=self.today)
+        return self._reasons
+
+    @property
+    def components(self) -> list[tuple[str, int, int]]:
+        """(label, points, out of) per component, for the breakdown."""
+        parts = components(self.seeker, self.offer, self.fit, today=self.today)
+        return [
+            (COMPONENT_LABELS[name], round(WEIGHTS[name] * value), WEIGHTS[name])
+            for name, value in parts.items()
+        ]
+
+
+def match(
+    seeker: Seeker, offer: Offer, *, today: datetime.date, include_getting_ready: bool = False
+) -> Match | None:
+    """Score one pair, or None when a hard filter excludes it."""
+    fit = eligible(seeker, offer, today=today, include_getting_ready=include_getting_ready)
+    if fit is None:
+        return None
+    return Match(seeker, offer, fit, score(seeker, offer, fit, today=today), today)
+
+
+def rank_key(m: Match) -> tuple:
+    """Best first: higher score, then nearer, then the older record."""
+    return (-m.score, m.fit.distance if m.fit.distance is not None else 0.0, m.offer.pk, m.seeker.pk)

@@ -1,0 +1,126 @@
+"""Reads for matching and staff search, scoped to what the user may see.
+
+Everything goes through ``get_backend()``: no view or selector here knows which backend runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from brokerage.employers.selectors import employer_staff_list
+from brokerage.opportunities.models import Opportunity
+from brokerage.opportunities.selectors import staff_opportunity_get
+from brokerage.participants.models import Participant
+from brokerage.participants.selectors import can_use_caseload, participant_for_user_or_404
+from search.backends import get_backend
+from search.backends.base import MatchFilters
+from search.models import SavedSearch
+from search.scoring import Match
+
+STAFF_SEARCH_LIMIT = 10
+
+
+def can_match(user) -> bool:
+    """Key workers and coordinators match people and opportunities."""
+    return can_use_caseload(user)
+
+
+def participant_for_matching_or_404(user, reference: str) -> Participant:
+    if not can_match(user):
+        raise Http404("No participant found")
+    return participant_for_user_or_404(user, reference)
+
+
+def opportunity_for_matching_or_404(user, pk: int) -> Opportunity:
+    if not can_match(user):
+        raise Http404("No opportunity found")
+    return staff_opportunity_get(user, pk)
+
+
+def participant_matches(participant: Participant, *, filters: MatchFilters) -> list[Match]:
+    """Every live opportunity that fits ``participant``, best first (objects not loaded yet)."""
+    return get_backend().opportunities_for_participant(
+        participant, filters=filters, today=timezone.localdate()
+    )
+
+
+def opportunity_candidates(user, opportunity: Opportunity, *, filters: MatchFilters) -> list[Match]:
+    """Participants ``user`` may see who fit ``opportunity``, best first."""
+    return get_backend().participants_for_opportunity(
+        opportunity, filters=filters, today=timezone.localdate(), user=user
+    )
+
+
+def attach_opportunities(matches: list[Match]) -> list[Match]:
+    """Load the opportunities for a page of matches (one query)."""
+    found = (
+        Opportunity.objects.select_related("employer", "programme", "area")
+        .in_bulk([m.opportunity_id for m in matches])
+    )
+    for m in matches:
+        m.opportunity = found.get(m.opportunity_id)
+    return [m for m in matches if m.opportunity is not None]
+
+
+def attach_participants(matches: list[Match]) -> list[Match]:
+    """Load the participants for a page of matches (one query)."""
+    found = Participant.objects.select_related("programme", "key_worker").in_bulk(
+        [m.participant_id for m in matches]
+    )
+    for m in matches:
+        m.participant = found.get(m.participant_id)
+    return [m for m in matches if m.participant is not None]
+
+
+def saved_searches_for(user) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(owner=user)
+
+
+def saved_search_for_user_or_404(user, pk: int) -> SavedSearch:
+    try:
+        return saved_searches_for(user).get(pk=pk)
+    except SavedSearch.DoesNotExist:
+        raise Http404("No saved search found") from None
+
+
+@dataclass
+class StaffResults:
+    query: str
+    employers: list = field(default_factory=list)
+    opportunities: list = field(default_factory=list)
+    participants: list = field(default_factory=list)
+    pages: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.employers) + len(self.opportunities) + len(self.participants) + len(self.pages)
+
+
+def _in_order(model, ids: list[int], *related) -> list:
+    found = model.objects.select_related(*related).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def staff_search(user, query: str, *, limit: int = STAFF_SEARCH_LIMIT) -> StaffResults:
+    """Employers, live opportunities, participants and published pages matching ``query`` —
+    each only as far as ``user`` may see them."""
+    from wagtail.models import Page
+
+    query = (query or "").strip()[:200]
+    results = StaffResults(query=query)
+    if not query:
+        return results
+    backend = get_backend()
+    results.employers = list(employer_staff_list(user, query=query)[:limit])
+    results.opportunities = _in_order(
+        Opportunity, backend.search_opportunities(user, query, limit=limit), "employer"
+    )
+    results.participants = _in_order(
+        Participant, backend.search_participants(user, query, limit=limit), "programme", "key_worker"
+    )
+    results.pages = list(Page.objects.live().public().search(query)[:limit])
+    return results

@@ -1,0 +1,50 @@
+"""K2 (part): a key worker opens a job-ready participant's matches, reads why, archives one."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from brokerage.opportunities.models import OpportunityStatus
+from brokerage.participants.models import Readiness
+from search.models import ArchivedMatch
+from tests.browser.helpers import assert_accessible
+from tests.factories.opportunities import OpportunityFactory
+from tests.factories.participants import ParticipantFactory
+
+
+def test_key_worker_reads_reasons_and_archives_a_match(page, browser_login, live_server):
+    today = timezone.localdate()
+    person = ParticipantFactory(
+        readiness=Readiness.JOB_READY, consent_employer_profile=True, first_name="Sam", last_name="Lee",
+        date_of_birth=today.replace(year=today.year - 28), postcode="TS18 1AA", latitude=54.557901,
+        longitude=-1.317546, max_travel_miles=15, licences=["cscs"], sector_interests=["construction"],
+        hours_min=20, hours_max=40, assessed_on=today,
+    )
+    common = {"status": OpportunityStatus.LIVE, "hours_per_week": Decimal("37.5"),
+              "start_date": today + datetime.timedelta(days=14)}
+    labourer = OpportunityFactory(title="Site labourer", sector="construction", required_licences=["cscs"],
+                                  postcode="DL1 1AA", latitude=54.550379, longitude=-1.526809, **common)
+    OpportunityFactory(title="Shop assistant", sector="retail", postcode="TS18 1AA",
+                       latitude=54.557901, longitude=-1.317546, **common)
+    browser_login(person.key_worker)
+
+    page.goto(f"/participants/{person.reference}/matches/")
+    assert page.locator("h1").inner_text() == "Matching opportunities"
+    first = page.locator(".govuk-summary-card").first
+    assert "Site labourer" in first.inner_text()
+    assert "8 miles — within 15" in first.inner_text()
+    assert "holds CSCS card" in first.inner_text()
+    assert "wants construction" in first.inner_text()
+    assert_accessible(page)
+
+    first.get_by_role("link", name="Archive the match with Site labourer").click()
+    assert_accessible(page)
+    page.get_by_label("Why is this not a good match? (optional)").fill("Already applied there")
+    page.get_by_role("button", name="Archive match").click()
+    page.wait_for_url(f"**/participants/{person.reference}/matches/")
+    assert "Match archived" in page.content()
+    assert page.locator(".govuk-summary-card").count() == 1
+    assert "Shop assistant" in page.locator(".govuk-summary-card").first.inner_text()
+    assert_accessible(page)
+    assert ArchivedMatch.objects.filter(participant=person, opportunity=labourer).exists()

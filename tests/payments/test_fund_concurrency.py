@@ -1,0 +1,53 @@
+"""Two requests at the same moment against a budget that covers only one: exactly one approved.
+
+Real concurrency: two threads, each with its own database connection. On PostgreSQL the
+budget row lock (select_for_update) makes the second wait and then see the first's
+commitment; SQLite's IMMEDIATE transactions serialise the writers the same way.
+"""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from brokerage.payments.models import FundBudget, FundRequest, FundRequestStatus
+from tests.payments.fund_helpers import fund_world, submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(participant, actors, amount_pence):
+    start = threading.Barrier(len(actors))
+    outcomes: list = []
+
+    def attempt(actor):
+        try:
+            start.wait(timeout=10)
+            outcomes.append(submit(participant, actor, amount_pence=amount_pence).status)
+        except ValidationError as exc:
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(actor,)) for actor in actors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_two_simultaneous_requests_never_overspend_the_budget():
+    participant, key_worker, coordinator, budget, _ = fund_world(budget_pence=10_000)
+    outcomes = _race(participant, [key_worker, coordinator], amount_pence=6_000)
+
+    assert len(outcomes) == 2
+    approved = [o for o in outcomes if o == FundRequestStatus.APPROVED]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(approved) == 1 and len(refused) == 1
+    assert "not enough for £60.00" in refused[0].message_dict["amount"][0]
+    budget = FundBudget.objects.get(pk=budget.pk)
+    assert budget.committed_pence == 6_000
+    assert FundRequest.objects.filter(status=FundRequestStatus.APPROVED).count() == 1
+    assert FundRequest.objects.count() == 1
