@@ -34,3 +34,26 @@ urlpatterns = [
         name="fund_request_detail",
     ),
 ]
+
+# employer incentives (brokerage/payments/incentive_views.py)
+from brokerage.payments import incentive_views  # noqa: E402
+
+urlpatterns += [
+    path("employer/incentives/", incentive_views.employer_incentives, name="employer_incentives"),
+    path("payments/runs/", incentive_views.runs, name="incentive_runs"),
+    path("payments/runs/propose/", incentive_views.run_propose, name="incentive_run_propose"),
+    path("payments/runs/<int:pk>/", incentive_views.run_detail, name="incentive_run"),
+    path("payments/runs/<int:pk>/approve/", incentive_views.run_approve, name="incentive_run_approve"),
+    path("payments/runs/<int:pk>/check/", incentive_views.run_revalidate, name="incentive_run_revalidate"),
+    path("payments/runs/<int:pk>/cancel/", incentive_views.run_cancel, name="incentive_run_cancel"),
+    path("payments/incentives/", incentive_views.claims, name="incentive_claims"),
+    path("payments/incentives/<int:pk>/", incentive_views.claim_detail, name="incentive_claim"),
+    path(
+        "payments/clawbacks/<int:pk>/recover/", incentive_views.clawback_recover,
+        name="incentive_clawback_recover",
+    ),
+    path(
+        "payments/clawbacks/<int:pk>/write-off/", incentive_views.clawback_write_off,
+        name="incentive_clawback_write_off",
+    ),
+]

@@ -48,3 +48,23 @@ class FundViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(FundViewSetGroup)
+
+
+# --- employer incentive schemes (rules as data: stages, age bands, windows, checks) -----------
+
+from brokerage.payments.models import IncentiveScheme  # noqa: E402
+
+
+class IncentiveSchemeViewSet(SnippetViewSet):
+    model = IncentiveScheme
+    icon = "form"
+    menu_label = "Incentive schemes"
+    menu_name = "incentive-schemes"
+    menu_order = 341
+    add_to_admin_menu = True
+    list_display = ["name", "programme", "starts_from", "starts_until", "min_hours", "active"]
+    list_filter = ["programme", "active"]
+    ordering = ["programme__name", "-starts_from"]
+
+
+register_snippet(IncentiveSchemeViewSet)

@@ -35,10 +35,10 @@ from brokerage.pipeline.models import (
     CheckpointStatus,
     ConfirmedVia,
     Interview,
-    MentorProfile,
     MentoringAgreement,
     MentoringContact,
     MentoringStatus,
+    MentorProfile,
     NoticeKind,
     OutcomeKind,
     OutcomeRecord,
@@ -99,7 +99,7 @@ class IllegalTransition(ValidationError):
 
 
 class LinkProblem(Exception):
-    """A checkpoint link that cannot be used. ``reason``: invalid, expired, used or done."""
+    """A checkpoint link that cannot be used. ``reason``: invalid, expired, replaced or done."""
 
     def __init__(self, reason: str, checkpoint: Checkpoint | None = None):
         super().__init__(reason)
@@ -597,7 +597,7 @@ def checkpoint_link_url(token: str) -> str:
 
 
 def checkpoint_link_resolve(token: str) -> CheckpointLink:
-    """The link behind ``token``, or ``LinkProblem`` (invalid, expired, used or done)."""
+    """The link behind ``token``, or ``LinkProblem`` (invalid, expired, replaced or done)."""
     try:
         value = signing.TimestampSigner(salt=LINK_SALT).unsign(token, max_age=LINK_MAX_AGE)
     except signing.SignatureExpired:
@@ -615,10 +615,10 @@ def checkpoint_link_resolve(token: str) -> CheckpointLink:
     )
     if link is None:
         raise LinkProblem("invalid")
-    if link.used_at is not None:
-        raise LinkProblem("used", link.checkpoint)
     if link.checkpoint.status != CheckpointStatus.SCHEDULED:
         raise LinkProblem("done", link.checkpoint)
+    if link.used_at is not None:  # the checkpoint is still open: a newer link replaced this one
+        raise LinkProblem("replaced", link.checkpoint)
     return link
 
 
@@ -629,12 +629,42 @@ def checkpoint_confirm_from_link(
         link = checkpoint_link_resolve(token)
         claimed = CheckpointLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now())
         if not claimed:
-            raise LinkProblem("used", link.checkpoint)
+            raise LinkProblem("done", link.checkpoint)
         return checkpoint_confirm(
             actor=None, checkpoint=link.checkpoint, still_employed=still_employed,
             hours_per_week=hours_per_week, left_on=left_on, leaving_reason=leaving_reason,
             via=ConfirmedVia.EMAIL_LINK,
         )
+
+
+def checkpoint_link_resend(*, actor, checkpoint: Checkpoint) -> int:
+    """The key worker sends the employer a fresh confirmation link (e.g. the first expired).
+
+    Earlier unused links stop working, so only the newest can be used. Returns emails sent.
+    """
+    placement = checkpoint.placement
+    _require_key_worker(actor, placement.participant)
+    if checkpoint.status != CheckpointStatus.SCHEDULED:
+        raise IllegalTransition("This checkpoint has already been recorded")
+    if checkpoint.due_on > timezone.localdate():
+        raise IllegalTransition(f"The employer can confirm this from {checkpoint.due_on:%-d %B %Y}")
+    emails = employer_contact_emails(placement.employer_id)
+    if not emails:
+        raise ValidationError("Nobody at this employer has an account to send the link to")
+    with transaction.atomic():
+        checkpoint.links.filter(used_at__isnull=True).update(used_at=timezone.now())
+        for email in emails:
+            token = checkpoint_link_create(checkpoint=checkpoint, email=email)
+            _after_commit_email(
+                f"Please confirm: is {placement.participant.first_name or 'your new starter'} still working for you?",
+                "pipeline/email/checkpoint_confirm.txt",
+                {"checkpoint": checkpoint, "placement": placement, "link": checkpoint_link_url(token),
+                 "expires_on": timezone.localdate() + LINK_MAX_AGE},
+                [email],
+            )
+        audit_event_record(actor=actor, action="pipeline.checkpoint_link_resent", obj=checkpoint,
+                           summary=f"New confirmation link for {checkpoint.name} sent to {placement.employer.name}")
+    return len(emails)
 
 
 # --- reminders and missed checkpoints (beat) --------------------------------------------------

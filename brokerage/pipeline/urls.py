@@ -16,6 +16,7 @@ urlpatterns = [
     path("pipeline/placements/<int:pk>/support/", views.support, name="support"),
     path("pipeline/placements/<int:pk>/leaver/", views.leaver, name="leaver"),
     path("pipeline/checkpoints/<int:pk>/evidence/", views.checkpoint_evidence, name="checkpoint_evidence"),
+    path("pipeline/checkpoints/<int:pk>/resend/", views.checkpoint_resend, name="checkpoint_resend"),
     path("pipeline/mentors/", views.mentors, name="mentors"),
     path("participants/<str:reference>/pipeline/", views.participant_pipeline, name="participant"),
     path("participants/<str:reference>/propose/", views.propose, name="propose"),

@@ -23,12 +23,13 @@ from brokerage.participants.selectors import (
     participant_for_user_or_404,
     profile_is_shareable,
 )
+from brokerage.participants.services import access_log_record
 from brokerage.pipeline import forms, selectors, services
 from brokerage.pipeline.models import (
     CheckpointStatus,
     ConfirmedVia,
-    MentorProfile,
     MentoringStatus,
+    MentorProfile,
     ProposalQuestion,
     ProposalStatus,
 )
@@ -65,6 +66,10 @@ def _apply(form, exc: ValidationError) -> None:
 
 
 def _record_context(request, participant, **extra) -> dict:
+    """Context for pages inside a participant's record; a staff GET is written to its access log."""
+    if request.method == "GET":
+        access_log_record(participant=participant, user=request.user,
+                          page=f"Pipeline: {request.resolver_match.url_name}", path=request.path)
     return {
         "participant": participant,
         "is_coordinator": is_coordinator(request.user),
@@ -306,6 +311,25 @@ def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("pipeline:placement", pk=checkpoint.placement_id)
     return render(request, "pipeline/checkpoint_evidence.html", _record_context(
         request, checkpoint.placement.participant, checkpoint=checkpoint, placement=checkpoint.placement, form=form))
+
+
+@staff_required
+@require_POST
+def checkpoint_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    from brokerage.pipeline.models import Checkpoint
+
+    checkpoint = get_object_or_404(
+        Checkpoint.objects.filter(placement__in=selectors.placements_for_key_worker(request.user))
+        .select_related("placement", "placement__participant", "placement__employer"), pk=pk,
+    )
+    try:
+        sent = services.checkpoint_link_resend(actor=request.user, checkpoint=checkpoint)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"A new link has been sent to {checkpoint.placement.employer.name} ({sent} "
+                                  f"{'person' if sent == 1 else 'people'})")
+    return redirect("pipeline:placement", pk=checkpoint.placement_id)
 
 
 @staff_required

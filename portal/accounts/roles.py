@@ -97,6 +97,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.add_supplier",
         "payments.change_supplier",
         "payments.view_supplier",
+        # Employer incentive schemes (brokerage.payments), as snippets.
+        "payments.add_incentivescheme",
+        "payments.change_incentivescheme",
+        "payments.view_incentivescheme",
     ],
     Role.FINANCE_OFFICER: [],
     Role.EDITOR: _PAGE_EDITING

@@ -2,19 +2,34 @@
 
 Real concurrency: two threads, each with its own database connection. On PostgreSQL the
 budget row lock (select_for_update) makes the second wait and then see the first's
-commitment; SQLite's IMMEDIATE transactions serialise the writers the same way.
+commitment; SQLite's IMMEDIATE transactions serialise the writers the same way. The test
+database on SQLite is in memory with a shared cache, where BEGIN IMMEDIATE fails at once with
+"database table is locked" instead of waiting out the busy timeout as a file database does, so
+there (only) the loser's attempt is started again, which is what the busy timeout would do.
 """
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import OperationalError, connection
 
 from brokerage.payments.models import FundBudget, FundRequest, FundRequestStatus
 from tests.payments.fund_helpers import fund_world, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _submit_waiting_for_the_write_lock(participant, actor, amount_pence):
+    for _ in range(500):
+        try:
+            return submit(participant, actor, amount_pence=amount_pence).status
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+            time.sleep(0.01)
+    raise AssertionError("never got the write lock")
 
 
 def _race(participant, actors, amount_pence):
@@ -24,7 +39,7 @@ def _race(participant, actors, amount_pence):
     def attempt(actor):
         try:
             start.wait(timeout=10)
-            outcomes.append(submit(participant, actor, amount_pence=amount_pence).status)
+            outcomes.append(_submit_waiting_for_the_write_lock(participant, actor, amount_pence))
         except ValidationError as exc:
             outcomes.append(exc)
         finally:

@@ -209,7 +209,7 @@ def test_finance_sees_budgets_but_no_participant_requests(client, world):
     submit(participant, key_worker)
     client.force_login(UserFactory(role=Role.FINANCE_OFFICER))
     html = client.get(reverse("payments:fund_home")).content.decode()
-    assert "Budgets" in html and "£5,000.00" in html and "£60.00" in html  # budget and committed
+    assert "Budgets" in html and "£500.00" in html and "£60.00" in html  # budget and committed
     assert participant.last_name not in html
     assert client.get(reverse("payments:fund_participant", args=[participant.reference])).status_code == 404
 

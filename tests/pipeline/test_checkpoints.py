@@ -178,7 +178,7 @@ def test_signed_link_confirms_once(started):
     assert checkpoint.status == CheckpointStatus.MET and checkpoint.confirmed_via == ConfirmedVia.EMAIL_LINK
     with pytest.raises(services.LinkProblem) as exc:
         services.checkpoint_link_resolve(token)
-    assert exc.value.reason == "used"
+    assert exc.value.reason == "done"
 
 
 def test_tampered_link_is_refused(started):
@@ -209,3 +209,20 @@ def test_bad_answer_from_link_saves_nothing_and_keeps_the_link(started):
     checkpoint.refresh_from_db()
     assert checkpoint.status == CheckpointStatus.SCHEDULED
     assert services.checkpoint_link_resolve(token).used_at is None
+
+
+def test_key_worker_sends_a_new_link_and_old_ones_stop_working(login, started, key_worker, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    checkpoint = four_weeks(started)
+    old = services.checkpoint_link_create(checkpoint=checkpoint, email="priya@teescomponents.co.uk")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(key_worker).post(reverse("pipeline:checkpoint_resend", args=[checkpoint.pk]))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "/checkpoints/confirm/" in mail.outbox[0].body
+    with pytest.raises(services.LinkProblem) as exc:
+        services.checkpoint_link_resolve(old)
+    assert exc.value.reason == "replaced"
+    later = started.checkpoints.get(name="Sustained 26 weeks")
+    with pytest.raises(services.IllegalTransition):
+        services.checkpoint_link_resend(actor=key_worker, checkpoint=later)

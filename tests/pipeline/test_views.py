@@ -132,6 +132,11 @@ def test_key_worker_pages_render(login, started, key_worker):
         reverse("pipeline:leaver", args=[started.pk]),
     ):
         assert client.get(url).status_code == 200, url
+    from brokerage.participants.models import AccessLogEntry
+
+    # Every staff view of a page inside the record is in the participant's access log.
+    assert AccessLogEntry.objects.filter(participant=started.participant, user=key_worker,
+                                         page="Pipeline: placement").exists()
 
 
 def test_employer_confirms_from_the_emailed_link_without_signing_in(client, started):

@@ -1,0 +1,212 @@
+"""Reads of employer incentives, scoped to who may see them, with plain-English statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from brokerage.employers.models import EmployerMembership
+from brokerage.payments.incentives import CHECKPOINT_WEEKS, Check
+from brokerage.payments.models import (
+    ClawbackStatus,
+    IncentiveClaim,
+    IncentivePayment,
+    IncentiveValidation,
+    PaymentRun,
+    PaymentStatus,
+    RunStatus,
+    StripeAccount,
+)
+from brokerage.payments.selectors import can_see_finance
+
+# --- plain-English status for employers -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlainStatus:
+    text: str
+    colour: str  # a govuk-tag modifier
+    action: str = ""  # "payouts" when the employer can fix it by setting up their payout account
+
+
+def payment_plain_status(payment: IncentivePayment, *, account_ready: bool) -> PlainStatus:
+    """What a payment's state means for the employer, in words they would use."""
+    try:
+        clawback = payment.clawback
+    except IncentivePayment.clawback.RelatedObjectDoesNotExist:
+        clawback = None
+    if clawback is not None:
+        if clawback.status == ClawbackStatus.RECOVERED:
+            return PlainStatus("Paid back", "govuk-tag--grey")
+        if clawback.status == ClawbackStatus.PENDING:
+            return PlainStatus("To be paid back: the person left early", "govuk-tag--red")
+    status = payment.status
+    if status == PaymentStatus.PAID:
+        return PlainStatus("Paid", "govuk-tag--green")
+    if status == PaymentStatus.APPROVED:
+        return PlainStatus("Approved: being paid", "govuk-tag--blue")
+    if status == PaymentStatus.IN_RUN:
+        return PlainStatus("Checked: waiting for approval", "govuk-tag--blue")
+    if status == PaymentStatus.FAILED:
+        return PlainStatus("Payment failed: we will contact you", "govuk-tag--red")
+    if status == PaymentStatus.PAUSED:
+        return PlainStatus("On hold", "govuk-tag--yellow")
+    if status == PaymentStatus.WITHDRAWN:
+        return PlainStatus("Withdrawn", "govuk-tag--grey")
+    weeks = CHECKPOINT_WEEKS.get(payment.checkpoint_measure, "")
+    blocking = payment.blocking_check
+    if not account_ready and blocking in ("", Check.PAYOUT_ACCOUNT, Check.DUE_DATE):
+        return PlainStatus("Add bank details to get paid", "govuk-tag--yellow", action="payouts")
+    if status == PaymentStatus.PENDING:
+        return PlainStatus(f"Due on {payment.due_on:%-d %B %Y}", "govuk-tag--grey")
+    messages = {
+        Check.CHECKPOINT: f"Waiting for the {weeks} check" if weeks else "Waiting for a check",
+        Check.EMPLOYER_VERIFIED: "Waiting for us to verify your organisation",
+        Check.PAYOUT_ACCOUNT: "Add bank details to get paid",
+        Check.ELIGIBLE: "Not payable: the person did not stay in the job",
+        Check.NOT_ALREADY_PAID: "Already paid",
+        Check.NOT_BLOCKED: "On hold: contact the programme team",
+        Check.NOT_PAUSED: "On hold",
+    }
+    if blocking in messages:
+        return PlainStatus(messages[blocking], "govuk-tag--yellow" if blocking != Check.ELIGIBLE else "govuk-tag--grey",
+                           action="payouts" if blocking == Check.PAYOUT_ACCOUNT else "")
+    if payment.last_checked_at is None:
+        return PlainStatus("Being checked", "govuk-tag--blue")
+    return PlainStatus("Checked: waiting for the next payment run", "govuk-tag--blue")
+
+
+# --- employer side ------------------------------------------------------------------------------
+
+
+@dataclass
+class EmployerClaimRow:
+    claim: IncentiveClaim
+    payments: list[tuple[IncentivePayment, PlainStatus]] = field(default_factory=list)
+
+
+@dataclass
+class EmployerIncentives:
+    employers: list
+    rows: list[EmployerClaimRow]
+    accounts_ready: dict[int, bool]
+
+    @property
+    def needs_payouts(self) -> bool:
+        return any(status.action == "payouts" for row in self.rows for _, status in row.payments)
+
+
+def _claims():
+    return IncentiveClaim.objects.select_related("scheme", "employer", "participant", "placement").prefetch_related(
+        Prefetch("payments", queryset=IncentivePayment.objects.select_related("clawback").order_by("due_on", "pk"))
+    )
+
+
+def employer_incentives(user) -> EmployerIncentives:
+    """The claims of every organisation the user belongs to, with each payment's status."""
+    employer_ids = list(
+        EmployerMembership.objects.filter(user=user, employer__merged_into__isnull=True).values_list(
+            "employer_id", flat=True
+        )
+    )
+    ready = {
+        a.employer_id: a.ready for a in StripeAccount.objects.filter(employer_id__in=employer_ids)
+    }
+    rows = []
+    for claim in _claims().filter(employer_id__in=employer_ids).order_by("-start_date", "-pk"):
+        account_ready = ready.get(claim.employer_id, False)
+        rows.append(EmployerClaimRow(claim, [
+            (p, payment_plain_status(p, account_ready=account_ready)) for p in claim.payments.all()
+        ]))
+    from brokerage.employers.models import Employer
+
+    return EmployerIncentives(
+        employers=list(Employer.objects.filter(pk__in=employer_ids).order_by("name")),
+        rows=rows, accounts_ready=ready,
+    )
+
+
+# --- finance side -------------------------------------------------------------------------------
+
+
+def runs(user) -> QuerySet[PaymentRun]:
+    if not can_see_finance(user):
+        return PaymentRun.objects.none()
+    return PaymentRun.objects.select_related("requested_by", "validated_by", "approved_by").order_by(
+        "-requested_at", "-pk"
+    )
+
+
+def waiting_run(user) -> PaymentRun | None:
+    return runs(user).filter(status=RunStatus.PROPOSED).first()
+
+
+def run_for_user_or_404(user, pk: int) -> PaymentRun:
+    run = runs(user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@dataclass
+class EmployerLine:
+    employer: object
+    payments: list[IncentivePayment]
+
+    @property
+    def total_pence(self) -> int:
+        return sum(p.amount_pence for p in self.payments)
+
+
+@dataclass
+class RunView:
+    run: PaymentRun
+    lines: list[EmployerLine]
+    failed: list[IncentiveValidation]
+
+    @property
+    def count(self) -> int:
+        return sum(len(line.payments) for line in self.lines)
+
+
+def run_view(run: PaymentRun) -> RunView:
+    """Per-employer lines of the run and, for a run waiting for approval, the failed checks."""
+    payments = (
+        IncentivePayment.objects.filter(run=run)
+        .select_related("claim", "claim__employer", "claim__participant", "claim__scheme")
+        .order_by("claim__employer__name", "due_on", "pk")
+    )
+    lines: dict[int, EmployerLine] = {}
+    for payment in payments:
+        employer = payment.claim.employer
+        lines.setdefault(employer.pk, EmployerLine(employer, [])).payments.append(payment)
+    failed = []
+    if run.status == RunStatus.PROPOSED:
+        failed = list(
+            IncentiveValidation.objects.filter(run=run, payment__run__isnull=True)
+            .select_related("payment", "payment__claim", "payment__claim__employer", "payment__claim__participant")
+            .order_by("payment__claim__employer__name", "payment__due_on", "payment_id", "-checked_at", "-pk")
+        )
+        seen, unique = set(), []
+        for validation in failed:  # the latest check of each payment only
+            if validation.payment_id not in seen:
+                seen.add(validation.payment_id)
+                if not validation.passed:
+                    unique.append(validation)
+        failed = unique
+    return RunView(run=run, lines=list(lines.values()), failed=failed)
+
+
+def claims_for_finance(user) -> QuerySet[IncentiveClaim]:
+    if not can_see_finance(user):
+        return IncentiveClaim.objects.none()
+    return _claims().order_by("-start_date", "-pk")
+
+
+def claim_for_finance_or_404(user, pk: int) -> IncentiveClaim:
+    claim = claims_for_finance(user).prefetch_related("commands__actor").filter(pk=pk).first()
+    if claim is None:
+        raise Http404
+    return claim

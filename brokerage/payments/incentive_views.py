@@ -1,0 +1,211 @@
+"""Employer incentive screens: the employer's claims, payment runs, claims for finance."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from brokerage.payments import incentive_selectors as selectors
+from brokerage.payments import incentives
+from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.incentive_forms import ClaimCommandForm, WriteOffForm
+from brokerage.payments.models import ClaimAction, ClaimStatus, ClawbackStatus, IncentiveClawback
+from brokerage.payments.views import employer_required, finance_required
+
+RUNS_PAGE_SIZE = 20
+CLAIMS_PAGE_SIZE = 50
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- employer -----------------------------------------------------------------------------------
+
+
+@employer_required
+@require_GET
+def employer_incentives(request: HttpRequest) -> HttpResponse:
+    return render(request, "payments/incentives/employer.html", {"data": selectors.employer_incentives(request.user)})
+
+
+# --- payment runs -------------------------------------------------------------------------------
+
+
+def _crumbs(*extra):
+    return [("Payments", reverse("payments:home")), *extra]
+
+
+@finance_required
+@require_GET
+def runs(request: HttpRequest) -> HttpResponse:
+    waiting = selectors.waiting_run(request.user)
+    past = selectors.runs(request.user).exclude(pk=waiting.pk if waiting else None)
+    return render(request, "payments/incentives/runs.html", {
+        "waiting": waiting,
+        "page_obj": Paginator(past, RUNS_PAGE_SIZE).get_page(request.GET.get("page")),
+        "crumbs": _crumbs(("Payment runs", None)),
+    })
+
+
+@finance_required
+@require_POST
+def run_propose(request: HttpRequest) -> HttpResponse:
+    try:
+        run = incentives.payment_run_propose(actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+        return redirect("payments:incentive_runs")
+    return redirect("payments:incentive_run", pk=run.pk)
+
+
+def _run_page(request, run, *, error: str = "", status: int = 200) -> HttpResponse:
+    return render(request, "payments/incentives/run.html", {
+        "view": selectors.run_view(run),
+        "run": run,
+        "refusal": incentives.approval_refusal(run, request.user),
+        "error": error,
+        "crumbs": _crumbs(("Payment runs", reverse("payments:incentive_runs")), (run.reference, None)),
+    }, status=status)
+
+
+@finance_required
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run_page(request, selectors.run_for_user_or_404(request.user, pk))
+
+
+@finance_required
+@require_POST
+def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_for_user_or_404(request.user, pk)
+    was_approved = run.status == "approved"
+    try:
+        run = incentives.payment_run_approve(run=run, actor=request.user)
+    except ValidationError as exc:
+        return _run_page(request, run, error=_message(exc), status=400)
+    except gateway.PaymentProviderError as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:incentive_run", pk=run.pk)
+    if not was_approved:
+        messages.success(request, f"Payment run {run.reference} approved. The payments are being sent through Stripe.")
+    return redirect("payments:incentive_run", pk=run.pk)
+
+
+@finance_required
+@require_POST
+def run_revalidate(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_for_user_or_404(request.user, pk)
+    try:
+        incentives.payment_run_revalidate(run=run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "Every payment has been checked again.")
+    return redirect("payments:incentive_run", pk=run.pk)
+
+
+@finance_required
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_for_user_or_404(request.user, pk)
+    try:
+        incentives.payment_run_cancel(run=run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+        return redirect("payments:incentive_run", pk=run.pk)
+    messages.success(request, f"Payment run {run.reference} cancelled. Its payments are due again.")
+    return redirect("payments:incentive_runs")
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+
+@finance_required
+@require_GET
+def claims(request: HttpRequest) -> HttpResponse:
+    page_obj = Paginator(selectors.claims_for_finance(request.user), CLAIMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "payments/incentives/claims.html", {
+        "page_obj": page_obj, "crumbs": _crumbs(("Incentive claims", None)),
+    })
+
+
+_ALLOWED = {
+    ClaimStatus.ACTIVE: [ClaimAction.PAUSE, ClaimAction.WITHDRAW],
+    ClaimStatus.PAUSED: [ClaimAction.RESUME, ClaimAction.WITHDRAW],
+    ClaimStatus.WITHDRAWN: [ClaimAction.REINSTATE],
+}
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_for_finance_or_404(request.user, pk)
+    form = ClaimCommandForm(request.POST or None, allowed=_ALLOWED[claim.status])
+    if request.method == "POST" and form.is_valid():
+        try:
+            command = incentives.incentive_claim_command(
+                claim=claim, actor=request.user, action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"], reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"Claim {claim.reference} {command.get_action_display().lower()}.")
+            return redirect("payments:incentive_claim", pk=claim.pk)
+    payments = list(claim.payments.all())
+    return render(request, "payments/incentives/claim.html", {
+        "claim": claim, "payments": payments, "form": form,
+        "status": 400 if form.errors else 200,
+        "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")), (claim.reference, None)),
+    }, status=400 if form.errors else 200)
+
+
+def _clawback_or_404(request, pk: int) -> IncentiveClawback:
+    claims = selectors.claims_for_finance(request.user)
+    return get_object_or_404(
+        IncentiveClawback.objects.select_related("payment", "payment__claim"), pk=pk, payment__claim__in=claims
+    )
+
+
+@finance_required
+@require_POST
+def clawback_recover(request: HttpRequest, pk: int) -> HttpResponse:
+    clawback = _clawback_or_404(request, pk)
+    try:
+        clawback = incentives.incentive_clawback_recover(clawback=clawback, actor=request.user)
+    except (ValidationError, gateway.PaymentProviderError) as exc:
+        messages.error(request, _message(exc) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        if clawback.status == ClawbackStatus.RECOVERED:
+            messages.success(request, "The money has been taken back from the employer's Stripe account.")
+    return redirect("payments:incentive_claim", pk=clawback.payment.claim_id)
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def clawback_write_off(request: HttpRequest, pk: int) -> HttpResponse:
+    clawback = _clawback_or_404(request, pk)
+    form = WriteOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incentives.incentive_clawback_write_off(clawback=clawback, actor=request.user,
+                                                    reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "The clawback has been written off.")
+            return redirect("payments:incentive_claim", pk=clawback.payment.claim_id)
+    claim = clawback.payment.claim
+    return render(request, "payments/incentives/write_off.html", {
+        "clawback": clawback, "form": form,
+        "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")),
+                          (claim.reference, reverse("payments:incentive_claim", args=[claim.pk])), ("Write off", None)),
+    }, status=400 if form.errors else 200)
