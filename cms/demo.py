@@ -99,10 +99,27 @@ def load(stdout) -> None:
 # --- site structure ------------------------------------------------------------------------
 
 
+def _root_page() -> Page:
+    """Wagtail's tree root, made again if a flushed database lost the one migrations create."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils.translation import get_supported_language_variant
+    from wagtail.models import Locale
+
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(
+            language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
+        )
+        root = Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
+        )
+    return root
+
+
 def home_page_ensure() -> HomePage:
     """The HomePage as the default site's root, replacing Wagtail's welcome page."""
     home = HomePage.objects.first()
-    root = Page.get_first_root_node()
+    root = _root_page()
     if home is None:
         home = HomePage(slug="front-door", **HOME)
         root.add_child(instance=home)
@@ -167,18 +184,17 @@ def _moderator() -> None:
     """A demo CMS editor who is also in Wagtail's Moderators group, so can approve pages."""
     from allauth.account.models import EmailAddress
 
+    from portal.accounts.demo import demo_password_hash
     from portal.accounts.models import User
     from portal.accounts.roles import Role
 
     user = User.objects.filter(email=MODERATOR_EMAIL).first()
     if user is None:
         user = User.objects.create_user(
-            MODERATOR_EMAIL,
-            settings.DEMO_PASSWORD,
-            first_name="Morgan",
-            last_name="Reid",
-            skip_two_factor=True,
+            MODERATOR_EMAIL, None, first_name="Morgan", last_name="Reid", skip_two_factor=True
         )
+        user.password = demo_password_hash()
+        user.save(update_fields=["password"])
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )

@@ -309,7 +309,7 @@ def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
     if "name" in data and not data["name"].strip():
         raise ValidationError({"name": "Enter the organisation's name"})
     with transaction.atomic():
-        employer = Employer.objects.select_for_update().get(pk=employer.pk)
+        employer = Employer.objects.select_for_update(of=("self",)).get(pk=employer.pk)
         changed = {}
         for field, value in data.items():
             if getattr(employer, field) != value:
@@ -413,7 +413,7 @@ def employer_join_request_decide(
     *, actor, join_request: EmployerJoinRequest, approve: bool
 ) -> EmployerJoinRequest:
     with transaction.atomic():
-        join_request = EmployerJoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        join_request = EmployerJoinRequest.objects.select_for_update(of=("self",)).get(pk=join_request.pk)
         if join_request.status != JoinRequestStatus.PENDING:
             raise ValidationError("This request has already been decided")
         join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
@@ -491,7 +491,7 @@ def employer_invitation_accept(*, user, invitation: EmployerInvitation) -> Emplo
             f"This invitation was sent to {invitation.email}. Sign in with that email address to accept it"
         )
     with transaction.atomic():
-        invitation = EmployerInvitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = EmployerInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
         if invitation.cancelled_at is not None:
             raise ValidationError("This invitation has been withdrawn")
         membership, created = EmployerMembership.objects.get_or_create(
@@ -524,7 +524,7 @@ def employer_invitation_cancel(*, actor, invitation: EmployerInvitation) -> None
 
 def _other_admins(membership: EmployerMembership) -> bool:
     return (
-        EmployerMembership.objects.select_for_update()
+        EmployerMembership.objects.select_for_update(of=("self",))
         .filter(employer=membership.employer, role=MembershipRole.ADMIN)
         .exclude(pk=membership.pk)
         .exists()
@@ -537,7 +537,7 @@ def employer_membership_change_role(
     if role not in MembershipRole.values:
         raise ValidationError({"role": "Select a role"})
     with transaction.atomic():
-        membership = EmployerMembership.objects.select_for_update().get(pk=membership.pk)
+        membership = EmployerMembership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
         if membership.role == role:
             return membership
         if membership.role == MembershipRole.ADMIN and not _other_admins(membership):
@@ -557,7 +557,7 @@ def employer_membership_change_role(
 
 def employer_membership_remove(*, actor, membership: EmployerMembership) -> None:
     with transaction.atomic():
-        membership = EmployerMembership.objects.select_for_update().get(pk=membership.pk)
+        membership = EmployerMembership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
         if membership.role == MembershipRole.ADMIN and not _other_admins(membership):
             raise ValidationError(
                 "You cannot remove the last admin. Make someone else an admin first"
@@ -578,7 +578,7 @@ def partner_relationship_start(
 ) -> PartnerRelationship:
     """Record that ``partner`` works with ``employer`` (or change the sign-off rule)."""
     with transaction.atomic():
-        relationship, created = PartnerRelationship.objects.select_for_update().get_or_create(
+        relationship, created = PartnerRelationship.objects.select_for_update(of=("self",)).get_or_create(
             partner=partner, employer=employer,
             defaults={
                 "requires_employer_signoff": requires_employer_signoff,
@@ -700,7 +700,7 @@ def employer_merge(*, actor, keep: Employer, merge: Employer) -> Employer:
     with transaction.atomic():
         locked = {
             e.pk: e
-            for e in Employer.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])
+            for e in Employer.objects.select_for_update(of=("self",)).filter(pk__in=[keep.pk, merge.pk])
         }
         keep, merge = locked[keep.pk], locked[merge.pk]
         if keep.merged_into_id or merge.merged_into_id:

@@ -1,8 +1,6 @@
 import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,23 +24,12 @@ from brokerage.employers.forms import (
     SiteForm,
 )
 from brokerage.employers.models import EmployerContact, EmployerSite, MembershipRole
+from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 
 STAFF_ROLES = (Role.PARTNER_STAFF, Role.COORDINATOR)
 
 
-def role_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _apply_errors(form, exc: ValidationError) -> None:

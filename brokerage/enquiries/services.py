@@ -129,7 +129,7 @@ def enquiry_submit(*, answers: dict, entry: dict | None = None, now: datetime.da
 
 
 def _locked(item: EnquiryItem) -> EnquiryItem:
-    return EnquiryItem.objects.select_for_update().select_related("enquiry", "partner").get(pk=item.pk)
+    return EnquiryItem.objects.select_for_update(of=("self",)).select_related("enquiry", "partner").get(pk=item.pk)
 
 
 def _require_open(item: EnquiryItem) -> None:

@@ -126,7 +126,7 @@ def _transition(opportunity: Opportunity, action: str, *, actor, note: str = "")
 
 
 def _locked(opportunity: Opportunity) -> Opportunity:
-    return Opportunity.objects.select_for_update().select_related("employer", "programme").get(
+    return Opportunity.objects.select_for_update(of=("self",)).select_related("employer", "programme").get(
         pk=opportunity.pk
     )
 
@@ -552,7 +552,7 @@ def pledge_interview_record(
     """
     with transaction.atomic():
         pledge = (
-            InterviewPledge.objects.select_for_update()
+            InterviewPledge.objects.select_for_update(of=("self",))
             .filter(
                 employer=employer, programme=programme,
                 period_start__lte=interviewed_on, period_end__gte=interviewed_on,

@@ -43,7 +43,13 @@ def opportunity_decision_email_task(event_id: int) -> None:
     link = settings.PORTAL_BASE_URL + reverse(
         "opportunities:employer_detail", args=[opportunity.pk]
     )
-    comments = opportunity.field_comments.filter(resolved_at__isnull=True)
+    from brokerage.opportunities.display import field_labels
+
+    labels = field_labels(opportunity.opportunity_type)
+    comments = [
+        (labels.get(c.field_name, c.field_name.replace("_", " ").capitalize()), c.comment)
+        for c in opportunity.field_comments.filter(resolved_at__isnull=True)
+    ]
     context = {"opportunity": opportunity, "event": event, "link": link, "comments": comments}
     send_mail(
         subject=SUBJECTS[event.to_status].format(title=opportunity.title),

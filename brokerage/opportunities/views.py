@@ -23,24 +23,13 @@ from brokerage.opportunities.forms import (
 )
 from brokerage.opportunities.models import Opportunity, OpportunityStatus, OpportunityType
 from brokerage.opportunities.rules import opportunity_errors
+from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 
 S = OpportunityStatus
 PAGE_SIZE = 20
 
 
-def role_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def employer_side(view):
@@ -91,7 +80,11 @@ def employer_new(request):
     employers = selectors.employers_for_user(request.user)
     if not employers.exists():
         return render(request, "opportunities/no_employer.html")
-    form = OpportunityTypeForm(request.POST if request.method == "POST" else None, employers=employers)
+    form = OpportunityTypeForm(
+        request.POST if request.method == "POST" else None,
+        employers=employers,
+        initial={"employer": request.GET["employer"]} if request.GET.get("employer") else None,
+    )
     if request.method == "POST" and form.is_valid():
         url = reverse("opportunities:employer_new_details", args=[form.cleaned_data["opportunity_type"]])
         return redirect(f"{url}?employer={form.cleaned_data['employer'].pk}")

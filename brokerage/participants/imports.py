@@ -209,7 +209,7 @@ def referral_import_start(*, record: ReferralImport, actor, only_valid: bool) ->
     from brokerage.participants.tasks import referral_import_run_task
 
     with transaction.atomic():
-        record = ReferralImport.objects.select_for_update().get(pk=record.pk)
+        record = ReferralImport.objects.select_for_update(of=("self",)).get(pk=record.pk)
         if record.status != ImportStatus.VALIDATED:
             raise ValidationError("This file has already been imported or is still being checked")
         if record.row_errors and not only_valid:

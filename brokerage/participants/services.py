@@ -144,7 +144,7 @@ def _apply_eligibility(participant: Participant) -> None:
 
 def eligibility_check(*, participant: Participant, actor) -> Participant:
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         _apply_eligibility(participant)
         participant.save()
         audit_event_record(
@@ -162,7 +162,7 @@ def eligibility_override(*, participant: Participant, actor, justification: str)
     if len(justification) < 10:
         raise ValidationError("Explain why this person should be accepted (at least 10 characters)")
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         if participant.eligibility_status == EligibilityStatus.ELIGIBLE:
             raise ValidationError("This person already meets every rule: no override is needed")
         participant.eligibility_status = EligibilityStatus.OVERRIDDEN
@@ -288,7 +288,7 @@ def participant_update_details(*, participant: Participant, actor, **fields) -> 
     if unknown:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} here")
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         if "ni_number" in fields:
             fields["ni_number"] = ni_number_normalise(fields["ni_number"])
             if fields["ni_number"] and Participant.objects.filter(ni_number=fields["ni_number"]).exclude(pk=participant.pk).exists():
@@ -334,7 +334,7 @@ def care_request_decide(*, care_request: CareRequest, actor, approve: bool) -> C
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can decide")
     with transaction.atomic():
-        care_request = CareRequest.objects.select_for_update().select_related("participant").get(pk=care_request.pk)
+        care_request = CareRequest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=care_request.pk)
         if care_request.status != CareRequestStatus.PENDING:
             raise ValidationError("This request has already been decided")
         participant = care_request.participant
@@ -365,7 +365,7 @@ def participant_assign(*, participant: Participant, actor, key_worker) -> Partic
     if key_worker is None or not key_worker.has_role(Role.KEY_WORKER):
         raise ValidationError("Choose a key worker")
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         previous = participant.key_worker
         participant.key_worker = key_worker
         participant.save(update_fields=["key_worker", "updated_at"])
@@ -407,7 +407,7 @@ def consent_record(
     created = []
     caller_copy = participant
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         for scope in scopes:
             # A new consent replaces any earlier one for the same scope.
             participant.consents.filter(scope=scope, withdrawn_at__isnull=True).update(
@@ -434,14 +434,14 @@ def consent_withdraw(*, consent: Consent, actor, note: str = "") -> Consent:
     """Withdrawal takes effect at once: the participant's flags are cleared in the same transaction,
     so their profile disappears from employers and search immediately."""
     with transaction.atomic():
-        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        consent = Consent.objects.select_for_update(of=("self",)).get(pk=consent.pk)
         if consent.withdrawn_at is not None:
             raise ValidationError("This consent has already been withdrawn")
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_by = actor
         consent.withdrawal_note = note.strip()
         consent.save()
-        participant = Participant.objects.select_for_update().get(pk=consent.participant_id)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=consent.participant_id)
         _sync_consent_flags(participant)
         audit_event_record(
             actor=actor, action="participant.consent_withdrawn", obj=participant,
@@ -502,7 +502,7 @@ def assessment_record(*, participant: Participant, actor, assessed_on: datetime.
     data["skills"] = sorted({s.strip().lower() for s in data.get("skills", []) if s.strip()})
     readiness = data.get("readiness") or Readiness.NOT_READY
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         assessment = Assessment.objects.create(
             participant=participant, assessed_on=assessed_on, assessed_by=actor, **data
         )
@@ -533,7 +533,7 @@ def readiness_set(*, participant: Participant, actor, readiness: str, note: str 
         if not participant.consents.filter(withdrawn_at__isnull=True).exists():
             raise ValidationError("Record the person's consent before marking them job ready")
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         if participant.readiness == readiness:
             raise ValidationError(f"This person is already {participant.get_readiness_display().lower()}")
         previous = participant.get_readiness_display()
@@ -569,7 +569,7 @@ def action_set_status(*, action: ActionItem, actor, status: str) -> ActionItem:
     if status not in ActionStatus.values:
         raise ValidationError("Choose a status")
     with transaction.atomic():
-        action = ActionItem.objects.select_for_update().get(pk=action.pk)
+        action = ActionItem.objects.select_for_update(of=("self",)).get(pk=action.pk)
         action.status = status
         action.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
         action.save()
@@ -606,7 +606,7 @@ def contact_record(
     if happened_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError("The contact date must be today or in the past")
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         contact = ContactLog.objects.create(
             participant=participant, happened_at=happened_at, method=method, summary=summary.strip(),
             recorded_by=actor,
@@ -729,7 +729,7 @@ def participant_erase(*, participant: Participant, actor, reason: str) -> Partic
     if not reason:
         raise ValidationError("Give the reason for erasing this record (for example, the request reference)")
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         if participant.erased_at:
             raise ValidationError("This record has already been erased")
         for name in ("first_name", "last_name", "email", "phone", "address", "ni_number", "postcode",

@@ -2,10 +2,8 @@
 (an unseen participant is a 404) and every GET of a record writes an access-log entry."""
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,21 +21,12 @@ from brokerage.participants.models import (
     TeamMembership,
 )
 from brokerage.reference.models import Programme
+from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 
 
 def _role_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
-                raise PermissionDenied("You do not have access to participant records")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return role_required(*roles, message="You do not have access to participant records")
 
 
 caseload_required = _role_required(Role.KEY_WORKER, Role.COORDINATOR)

@@ -126,3 +126,7 @@ def load(stdout) -> None:
         except Exception as exc:  # a demo gap (e.g. no budget) should not stop the seed
             stdout.write(f"  payments: fund request for {nino} skipped: {exc}")
     stdout.write(f"  payments: {made} fund budgets, {len(CATALOGUE)} catalogue items, {requested} fund requests")
+
+    from brokerage.payments.incentive_demo import load as incentives_load
+
+    incentives_load(stdout)  # employer incentive schemes and claims (brokerage/payments/incentive_demo.py)

@@ -120,6 +120,21 @@ def fund_budget_for(participant: Participant, *, on=None) -> FundBudget | None:
     return budgets.filter(area__isnull=True).order_by("-starts_on").first()
 
 
+def _no_budget_message(participant) -> str:
+    where = f" in {participant.area.name}" if participant.area_id else ""
+    return (
+        f"There is no flexible fund budget for {participant.programme}{where} today. "
+        "Ask your coordinator to set one up."
+    )
+
+
+def _too_little_message(budget: FundBudget, amount_pence: int) -> str:
+    return (
+        f"The flexible fund has {_pounds(budget.remaining_pence)} left for this programme and "
+        f"area, not enough for {_pounds(amount_pence)}. Ask your coordinator."
+    )
+
+
 def _can_request(actor) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and actor.has_role(Role.KEY_WORKER, Role.COORDINATOR))
 
@@ -169,6 +184,13 @@ def fund_request_problems(
             add("supplier", f"{supplier.name} is no longer a registered supplier")
         elif account is None or not account.ready:
             add("supplier", f"{supplier.name} cannot be paid yet: their payout account is not ready")
+    # A first look at the budget, so the key worker hears at once; submitting checks it again
+    # with the budget row locked.
+    budget = fund_budget_for(participant)
+    if budget is None:
+        add("__all__", _no_budget_message(participant))
+    elif "amount" not in errors and isinstance(amount_pence, int) and amount_pence > budget.remaining_pence:
+        add("amount", _too_little_message(budget, amount_pence))
     return errors
 
 
@@ -207,21 +229,12 @@ def fund_request_submit(
     with transaction.atomic():
         budget_ref = fund_budget_for(participant)
         if budget_ref is None:
-            raise ValidationError(
-                f"There is no flexible fund budget for {participant.programme} "
-                f"{'in ' + participant.area.name if participant.area_id else ''} today. "
-                "Ask your coordinator to set one up.".replace("  ", " ")
-            )
-        # Lock the budget row: requests approved at the same moment queue here.
-        budget = FundBudget.objects.select_for_update().get(pk=budget_ref.pk)
+            raise ValidationError(_no_budget_message(participant))
+        # Lock the budget row: requests approved at the same moment queue here, and each sees
+        # what the others committed.
+        budget = FundBudget.objects.select_for_update(of=("self",)).get(pk=budget_ref.pk)
         if amount_pence > budget.remaining_pence:
-            raise ValidationError(
-                {"amount": [
-                    f"The flexible fund has {_pounds(budget.remaining_pence)} left for this "
-                    f"programme and area, not enough for {_pounds(amount_pence)}. Ask your "
-                    "coordinator."
-                ]}
-            )
+            raise ValidationError({"amount": [_too_little_message(budget, amount_pence)]})
         limit = auto_approve_limit_pence(participant.programme)
         request = FundRequest.objects.create(
             participant=participant, budget=budget, action=action, barrier=barrier,
@@ -286,9 +299,9 @@ def _decider_checks(request: FundRequest, actor) -> None:
 def fund_request_approve(*, fund_request: FundRequest, actor, note: str = "") -> FundRequest:
     """A coordinator approves a request over the limit, committing the budget (row locked)."""
     with transaction.atomic():
-        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         _decider_checks(request, actor)
-        budget = FundBudget.objects.select_for_update().get(pk=request.budget_id)
+        budget = FundBudget.objects.select_for_update(of=("self",)).get(pk=request.budget_id)
         _approve(request, budget, actor=actor, auto=False, note=note.strip())
     return request
 
@@ -297,7 +310,7 @@ def fund_request_refuse(*, fund_request: FundRequest, actor, reason: str) -> Fun
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Enter why the request is refused"]})
     with transaction.atomic():
-        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         _decider_checks(request, actor)
         request.status = FundRequestStatus.REFUSED
         request.decided_by = actor
@@ -314,11 +327,11 @@ def fund_request_refuse(*, fund_request: FundRequest, actor, reason: str) -> Fun
 def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -> FundRequest:
     """Withdraw a request not yet paid; the budget committed to it is released."""
     with transaction.atomic():
-        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         if request.status not in (FundRequestStatus.REQUESTED, FundRequestStatus.APPROVED):
             raise ValidationError("Only a request that has not been paid can be cancelled.")
         if request.status == FundRequestStatus.APPROVED:
-            budget = FundBudget.objects.select_for_update().get(pk=request.budget_id)
+            budget = FundBudget.objects.select_for_update(of=("self",)).get(pk=request.budget_id)
             budget.committed_pence -= request.amount_pence
             budget.save(update_fields=["committed_pence"])
         request.status = FundRequestStatus.CANCELLED
@@ -367,7 +380,7 @@ def fund_request_pay(*, fund_request: FundRequest, actor=None) -> FundRequest:
 def _pay(fund_request: FundRequest, actor) -> FundRequest:
     with transaction.atomic():
         request = (
-            FundRequest.objects.select_for_update()
+            FundRequest.objects.select_for_update(of=("self",))
             .select_related("requested_by", "supplier__stripe_account", "participant")
             .get(pk=fund_request.pk)
         )
@@ -438,7 +451,7 @@ def receipt_validate(upload) -> None:
 def fund_receipt_record(*, fund_request: FundRequest, actor, upload) -> FundRequest:
     receipt_validate(upload)
     with transaction.atomic():
-        request = FundRequest.objects.select_for_update().get(pk=fund_request.pk)
+        request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         if request.status not in (FundRequestStatus.PAID, FundRequestStatus.RECEIPTED):
             raise ValidationError("A receipt can be added once the request has been paid.")
         replacing = bool(request.receipt)
@@ -460,7 +473,7 @@ def fund_receipt_record(*, fund_request: FundRequest, actor, upload) -> FundRequ
 
 def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
     """A capture or refund on a fund card: the request's spend, and one ledger entry each."""
-    request = FundRequest.objects.select_for_update().filter(card_id=data.card_id).first()
+    request = FundRequest.objects.select_for_update(of=("self",)).filter(card_id=data.card_id).first()
     if request is None or data.amount_pence == 0:
         return
     if data.amount_pence < 0:  # a purchase (Stripe's sign)
@@ -502,7 +515,7 @@ def fund_card_authorisation_apply(obj: dict) -> None:
     """Keep each authorisation's latest state on the request (merged by id, any order)."""
     card = obj.get("card") or ""
     card_id = card if isinstance(card, str) else card.get("id", "")
-    request = FundRequest.objects.select_for_update().filter(card_id=card_id).first() if card_id else None
+    request = FundRequest.objects.select_for_update(of=("self",)).filter(card_id=card_id).first() if card_id else None
     if request is None or not obj.get("id"):
         return
     previous = request.card_authorisations.get(obj["id"], {})

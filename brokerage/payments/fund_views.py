@@ -96,25 +96,66 @@ def fund_participant(request: HttpRequest, reference: str) -> HttpResponse:
     })
 
 
-@fund_user_required
-def fund_request_new(request: HttpRequest, reference: str) -> HttpResponse:
-    participant = _participant(request, reference, "Flexible fund request")
-    form = FundRequestForm(request.POST or None, participant=participant, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = fund.fund_request_submit(participant=participant, actor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if created.status == FundRequestStatus.APPROVED:
-                _pay(request, created)
-            return redirect("payments:fund_request_detail", reference=participant.reference, pk=created.pk)
-    return render(request, "payments/fund/request_form.html", {
+def _draft_key(participant) -> str:
+    return f"fund-request-draft-{participant.reference}"
+
+
+def _form_context(participant, form) -> dict:
+    return {
         "participant": participant,
         "form": form,
         "budget": fund.fund_budget_for(participant),
         "limit_pence": fund.auto_approve_limit_pence(participant.programme),
         "catalogue": fund_selectors.catalogue_items(),
+    }
+
+
+@fund_user_required
+def fund_request_new(request: HttpRequest, reference: str) -> HttpResponse:
+    """The request form; a valid answer goes to the check-your-answers page (kept in the session)."""
+    participant = _participant(request, reference, "Flexible fund request")
+    draft = request.session.get(_draft_key(participant))
+    if request.method == "POST":
+        form = FundRequestForm(request.POST, participant=participant, user=request.user)
+        if form.is_valid():
+            request.session[_draft_key(participant)] = {
+                name: request.POST.get(name, "") for name in form.fields
+            }
+            return redirect("payments:fund_request_check", reference=participant.reference)
+    else:
+        form = FundRequestForm(initial=draft, participant=participant, user=request.user)
+    return render(request, "payments/fund/request_form.html", _form_context(participant, form))
+
+
+@fund_user_required
+def fund_request_check(request: HttpRequest, reference: str) -> HttpResponse:
+    """Check your answers, then send: approved (and paid) at once, or sent to a coordinator."""
+    participant = _participant(request, reference, "Flexible fund request")
+    draft = request.session.get(_draft_key(participant))
+    if not draft:
+        return redirect("payments:fund_request_new", reference=participant.reference)
+    form = FundRequestForm(draft, participant=participant, user=request.user)
+    if not form.is_valid():  # e.g. the budget ran down meanwhile: show the form with the reason
+        return render(request, "payments/fund/request_form.html", _form_context(participant, form))
+    if request.method == "POST":
+        try:
+            created = fund.fund_request_submit(participant=participant, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, "payments/fund/request_form.html", _form_context(participant, form))
+        request.session.pop(_draft_key(participant), None)
+        if created.status == FundRequestStatus.APPROVED:
+            _pay(request, created)
+        return redirect("payments:fund_request_detail", reference=participant.reference, pk=created.pk)
+    data = form.cleaned_data
+    return render(request, "payments/fund/request_check.html", {
+        "participant": participant,
+        "data": data,
+        "limit_pence": fund.auto_approve_limit_pence(participant.programme),
+        "approved_at_once": data["amount"] <= fund.auto_approve_limit_pence(participant.programme),
+        "category_label": dict(form.fields["category"].choices).get(data["category"]),
+        "barrier_label": dict(form.fields["barrier"].choices).get(data["barrier"]),
+        "method_label": dict(form.fields["payment_method"].choices).get(data["payment_method"]),
     })
 
 

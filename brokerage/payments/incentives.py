@@ -351,7 +351,7 @@ def payment_run_propose(*, actor=None, today: datetime.date | None = None) -> Pa
     today = today or timezone.localdate()
     incentive_payments_mark_due(today=today)
     with transaction.atomic():
-        waiting = PaymentRun.objects.select_for_update().filter(status=RunStatus.PROPOSED).first()
+        waiting = PaymentRun.objects.select_for_update(of=("self",)).filter(status=RunStatus.PROPOSED).first()
         if waiting is not None:
             if actor is None:
                 return waiting
@@ -372,7 +372,7 @@ def payment_run_revalidate(*, run: PaymentRun, actor, today: datetime.date | Non
     """Check the run again (e.g. after an employer finished setting up payouts)."""
     _require_finance(actor)
     with transaction.atomic():
-        run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+        run = PaymentRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
         if run.status != RunStatus.PROPOSED:
             raise ValidationError("Only a run waiting for approval can be checked again.")
         _fill_run(run, actor=actor, today=today or timezone.localdate())
@@ -384,7 +384,7 @@ def payment_run_revalidate(*, run: PaymentRun, actor, today: datetime.date | Non
 def payment_run_cancel(*, run: PaymentRun, actor) -> PaymentRun:
     _require_finance(actor)
     with transaction.atomic():
-        run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+        run = PaymentRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
         if run.status != RunStatus.PROPOSED:
             raise ValidationError("Only a run waiting for approval can be cancelled.")
         IncentivePayment.objects.filter(run=run, status=PaymentStatus.IN_RUN).update(
@@ -416,7 +416,7 @@ def payment_run_approve(*, run: PaymentRun, actor) -> PaymentRun:
     from brokerage.payments.incentive_tasks import incentive_run_execute_task
 
     with transaction.atomic():
-        run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+        run = PaymentRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
         if run.status == RunStatus.APPROVED:
             return run  # a double-submitted form or a retried request: already done
         if run.status != RunStatus.PROPOSED:
@@ -548,7 +548,7 @@ def incentive_transfer_event_apply(*, event_type: str, snapshot: gateway.Transfe
 
 
 def _reversal_seen(payment: IncentivePayment, snapshot: gateway.Transfer) -> None:
-    clawback = IncentiveClawback.objects.select_for_update().filter(payment=payment).first()
+    clawback = IncentiveClawback.objects.select_for_update(of=("self",)).filter(payment=payment).first()
     reversal_id = snapshot.reversals[0].id if snapshot.reversals else ""
     if clawback is None:
         clawback = IncentiveClawback.objects.create(
@@ -641,7 +641,7 @@ def incentive_clawback_recover(*, clawback: IncentiveClawback, actor) -> Incenti
     """Take the money back by reversing the payment's transfer, once."""
     _require_finance(actor)
     with transaction.atomic():
-        clawback = IncentiveClawback.objects.select_for_update().select_related("payment").get(pk=clawback.pk)
+        clawback = IncentiveClawback.objects.select_for_update(of=("self",)).select_related("payment").get(pk=clawback.pk)
         if clawback.status != ClawbackStatus.PENDING:
             return clawback
         payment = clawback.payment
@@ -670,7 +670,7 @@ def incentive_clawback_write_off(*, clawback: IncentiveClawback, actor, reason: 
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the money will not be recovered"})
     with transaction.atomic():
-        clawback = IncentiveClawback.objects.select_for_update().get(pk=clawback.pk)
+        clawback = IncentiveClawback.objects.select_for_update(of=("self",)).get(pk=clawback.pk)
         if clawback.status != ClawbackStatus.PENDING:
             raise ValidationError("This clawback has already been resolved.")
         clawback.status = ClawbackStatus.WRITTEN_OFF
@@ -728,7 +728,7 @@ def incentive_claim_command(
     allowed, to_status = _COMMANDS[action]
     today = today or timezone.localdate()
     with transaction.atomic():
-        claim = IncentiveClaim.objects.select_for_update().get(pk=claim.pk)
+        claim = IncentiveClaim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
         if claim.status not in allowed:
             raise ValidationError(_REFUSALS[action])
         claim.status = to_status
@@ -745,7 +745,7 @@ def incentive_claim_command(
             else:
                 continue
             payment.save(update_fields=["status", "run", "updated_at"])
-        for run in PaymentRun.objects.select_for_update().filter(pk__in=runs, status=RunStatus.PROPOSED):
+        for run in PaymentRun.objects.select_for_update(of=("self",)).filter(pk__in=runs, status=RunStatus.PROPOSED):
             run.total_pence = _run_total(run)
             run.save(update_fields=["total_pence"])
         command = IncentiveClaimCommand.objects.create(
@@ -779,7 +779,7 @@ def incentive_employer_unblock(*, employer, actor, reason: str) -> IncentiveEmpl
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason"})
     with transaction.atomic():
-        block = IncentiveEmployerBlock.objects.select_for_update().filter(
+        block = IncentiveEmployerBlock.objects.select_for_update(of=("self",)).filter(
             employer=employer, lifted_at__isnull=True
         ).first()
         if block is None:

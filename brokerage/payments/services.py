@@ -132,7 +132,7 @@ def employer_payout_account_start(*, employer: Employer, actor) -> StripeAccount
     the employer, so a double click or two tabs still make one account.
     """
     with transaction.atomic():
-        Employer.objects.select_for_update().filter(pk=employer.pk).first()
+        Employer.objects.select_for_update(of=("self",)).filter(pk=employer.pk).first()
         existing = StripeAccount.objects.filter(employer=employer).first()
         if existing is not None:
             return existing
@@ -160,7 +160,7 @@ def employer_payout_account_start(*, employer: Employer, actor) -> StripeAccount
 def supplier_payout_account_start(*, supplier: Supplier, actor) -> StripeAccount:
     """A registered supplier's connected account, created once (as for employers)."""
     with transaction.atomic():
-        Supplier.objects.select_for_update().filter(pk=supplier.pk).first()
+        Supplier.objects.select_for_update(of=("self",)).filter(pk=supplier.pk).first()
         existing = StripeAccount.objects.filter(supplier=supplier).first()
         if existing is not None:
             return existing
@@ -195,7 +195,7 @@ def payout_account_refresh(*, account: StripeAccount, actor=None) -> StripeAccou
     """Ask Stripe for the account's status now (e.g. when its owner comes back from Stripe)."""
     status = gateway.connected_account_retrieve(account.account_id)
     with transaction.atomic():
-        locked = StripeAccount.objects.select_for_update().get(pk=account.pk)
+        locked = StripeAccount.objects.select_for_update(of=("self",)).get(pk=account.pk)
         was_ready = locked.ready
         _apply_account_status(locked, status, timezone.now())
         if locked.ready != was_ready:
@@ -238,7 +238,7 @@ def stripe_event_handle(*, event_pk: int) -> StripeEvent | None:
     """Handle a stored event exactly once; safe to call again, concurrently or late."""
     try:
         with transaction.atomic():
-            event = StripeEvent.objects.select_for_update().filter(pk=event_pk).first()
+            event = StripeEvent.objects.select_for_update(of=("self",)).filter(pk=event_pk).first()
             if event is None or event.processed_at is not None:
                 return event
             handler = _HANDLERS.get(event.type)
@@ -268,7 +268,7 @@ def _note_failure(event_pk: int, message: str) -> None:
 
 def _account_updated(event: StripeEvent) -> None:
     status = gateway.account_from_event_object(event.data_object)
-    account = StripeAccount.objects.select_for_update().filter(account_id=status.id).first()
+    account = StripeAccount.objects.select_for_update(of=("self",)).filter(account_id=status.id).first()
     if account is None:
         return  # not one of ours
     was_ready = account.ready
@@ -290,7 +290,7 @@ def _transfer_event(event: StripeEvent) -> None:
         defaults={"destination": snapshot.destination, "amount_pence": snapshot.amount_pence,
                   "currency": snapshot.currency, "metadata": snapshot.metadata},
     )
-    mirror = StripeTransfer.objects.select_for_update().get(pk=mirror.pk)
+    mirror = StripeTransfer.objects.select_for_update(of=("self",)).get(pk=mirror.pk)
     # Merge by state: what Stripe has reversed only grows; a failure is final.
     mirror.amount_pence = snapshot.amount_pence or mirror.amount_pence
     mirror.destination = snapshot.destination or mirror.destination

@@ -30,6 +30,10 @@ urlpatterns = [
     path("participants/<str:reference>/fund/", fund_views.fund_participant, name="fund_participant"),
     path("participants/<str:reference>/fund/request/", fund_views.fund_request_new, name="fund_request_new"),
     path(
+        "participants/<str:reference>/fund/request/check/", fund_views.fund_request_check,
+        name="fund_request_check",
+    ),
+    path(
         "participants/<str:reference>/fund/<int:pk>/", fund_views.fund_request_detail,
         name="fund_request_detail",
     ),

@@ -17,6 +17,7 @@ from brokerage.employers.selectors import employer_for_member_or_404
 from brokerage.payments import selectors, services
 from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.forms import LedgerFilterForm, ReconciliationForm
+from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 
 LEDGER_PAGE_SIZE = 50
@@ -33,15 +34,7 @@ def finance_required(view):
     return wrapped
 
 
-def employer_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(Role.EMPLOYER):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+employer_required = role_required(Role.EMPLOYER)
 
 
 # --- webhook ----------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def _key_worker_emails(participant) -> list[str]:
 
 def _locked_proposal(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("participant", "participant__key_worker", "opportunity", "opportunity__employer")
         .get(pk=proposal.pk)
     )
@@ -388,7 +388,7 @@ def question_answer(*, actor, question: ProposalQuestion, answer: str) -> Propos
     if not answer.strip():
         raise ValidationError({"answer": "Enter your answer"})
     with transaction.atomic():
-        question = ProposalQuestion.objects.select_for_update().get(pk=question.pk)
+        question = ProposalQuestion.objects.select_for_update(of=("self",)).get(pk=question.pk)
         question.answer = answer.strip()
         question.answered_by = actor
         question.answered_at = timezone.now()
@@ -436,12 +436,27 @@ def placement_start(
                  hours_per_week=hours_per_week, actor=actor,
                  measure="starts" if kind == OutcomeKind.START else "placements")
         _fill_place(actor, opportunity)
+        transaction.on_commit(partial(_incentives_for_start, placement, actor))
         audit_event_record(
             actor=actor, action="pipeline.started", obj=placement,
             summary=f"{proposal.participant.reference} started as {placement.job_title} on "
             f"{start_date:%-d %B %Y}; {len(checkpoints)} checkpoints scheduled",
         )
     return placement
+
+
+def _incentives_for_start(placement: Placement, actor) -> None:
+    """An employer incentive claim for a start under an active scheme (the payments app decides)."""
+    from brokerage.payments.incentives import incentive_claim_for_placement
+
+    incentive_claim_for_placement(placement=placement, actor=actor)
+
+
+def _incentives_for_leaver(placement: Placement, actor) -> None:
+    """Claw back any incentive stage already paid for a condition the leaver did not meet."""
+    from brokerage.payments.incentives import incentive_leaver_apply
+
+    incentive_leaver_apply(placement=placement, actor=actor)
 
 
 def _fill_place(actor, opportunity) -> None:
@@ -471,7 +486,7 @@ def checkpoints_schedule(*, placement: Placement) -> list[Checkpoint]:
 
 def _locked_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
     return (
-        Checkpoint.objects.select_for_update()
+        Checkpoint.objects.select_for_update(of=("self",))
         .select_related("placement", "placement__participant", "placement__participant__area",
                         "placement__employer", "placement__opportunity", "placement__programme")
         .get(pk=checkpoint.pk)
@@ -545,7 +560,7 @@ def checkpoint_confirm(
 
 
 def _placement_leave(*, actor, placement: Placement, left_on: datetime.date, reason: str) -> Placement:
-    placement = Placement.objects.select_for_update().select_related(
+    placement = Placement.objects.select_for_update(of=("self",)).select_related(
         "participant", "participant__area", "employer", "opportunity", "programme").get(pk=placement.pk)
     if placement.status == PlacementStatus.LEFT:
         raise IllegalTransition(f"A leaving date has already been recorded ({placement.left_on:%-d %B %Y})")
@@ -558,6 +573,7 @@ def _placement_leave(*, actor, placement: Placement, left_on: datetime.date, rea
     )
     _outcome(key=f"leaver:{placement.pk}", kind=OutcomeKind.LEAVER, placement=placement, occurred_on=left_on,
              actor=actor, detail=placement.leaving_reason[:200])
+    transaction.on_commit(partial(_incentives_for_leaver, placement, actor))
     audit_event_record(actor=actor, action="pipeline.left", obj=placement,
                        summary=f"{placement.participant.reference} left on {left_on:%-d %B %Y}",
                        data={"reason": placement.leaving_reason})
@@ -834,7 +850,7 @@ def route_way_completion_record(*, actor, participant, route_way, completed_on: 
     if RouteWayCompletion.objects.filter(route_way=route_way, participant=participant).exists():
         raise ValidationError({"route_way": f"{participant.full_name} has already completed this route-way"})
     with transaction.atomic():
-        existing = Proposal.objects.select_for_update().filter(
+        existing = Proposal.objects.select_for_update(of=("self",)).filter(
             participant=participant, opportunity=route_way.opportunity, status__in=OPEN_STATUSES
         ).first()
         if existing:
@@ -979,7 +995,7 @@ def mentoring_agreement_close(
     if not outcomes:
         raise ValidationError({"outcomes": "Choose at least one outcome"})
     with transaction.atomic():
-        agreement = MentoringAgreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement = MentoringAgreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
         if agreement.status != MentoringStatus.ACTIVE:
             raise IllegalTransition("This mentoring agreement is already closed")
         agreement.status = MentoringStatus.CLOSED

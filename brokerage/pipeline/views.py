@@ -2,7 +2,6 @@
 404), every change through one service; a service's ValidationError becomes a form error."""
 
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,27 +32,13 @@ from brokerage.pipeline.models import (
     ProposalQuestion,
     ProposalStatus,
 )
+from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 
 S = ProposalStatus
 
-
-def _role_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
-                raise PermissionDenied("You do not have access to this page")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-staff_required = _role_required(Role.KEY_WORKER, Role.COORDINATOR)
-employer_required = _role_required(Role.EMPLOYER)
+staff_required = role_required(Role.KEY_WORKER, Role.COORDINATOR)
+employer_required = role_required(Role.EMPLOYER)
 
 
 def _apply(form, exc: ValidationError) -> None:

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -28,6 +27,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, TruncMonth
+from django.db.models.functions import Cast, Concat, Substr, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -215,7 +215,7 @@ def outcome_definitions(programme: Programme) -> list[tuple[str, str]]:
                 when.append(f"{rule.offset_months} month{'s' if rule.offset_months != 1 else ''}")
             if rule.offset_days:
                 when.append(f"{rule.offset_days} days")
-            hours = f", working at least {rule.min_hours:g} hours a week" if rule.min_hours else ""
+            hours = f", working at least {rule.min_hours.normalize():f} hours a week" if rule.min_hours else ""
             text = (
                 f"People confirmed still in work {' and '.join(when)} after their start{hours} "
                 f"(rule ‘{rule.name}’). Someone who left before then, or whose check was missed, "
@@ -334,18 +334,20 @@ def outcome_tables(scope: ReportScope) -> list[Table]:
 
 
 def outcomes_by_month(scope: ReportScope) -> Table:
-    rows = (
+    keys = {Measure.STARTS: "starts", Measure.JOB_STARTS_4W: "four", Measure.SUSTAINED_26W: "sustained"}
+    grouped = (
         counted_outcomes(scope)
-        .filter(measure__in=[Measure.STARTS, Measure.JOB_STARTS_4W, Measure.SUSTAINED_26W])
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("month")
-        .annotate(
-            starts=Count("participant", distinct=True, filter=Q(measure=Measure.STARTS)),
-            four=Count("participant", distinct=True, filter=Q(measure=Measure.JOB_STARTS_4W)),
-            sustained=Count("participant", distinct=True, filter=Q(measure=Measure.SUSTAINED_26W)),
-        )
-        .order_by("month")
+        .filter(measure__in=list(keys))
+        .annotate(month=Substr(Cast("occurred_on", CharField()), 1, 7))  # "2025-06", native in SQL
+        .values("month", "measure")
+        .annotate(people=Count("participant", distinct=True))
+        .order_by()
     )
+    months: dict[str, dict] = {}
+    for row in grouped:
+        month = months.setdefault(row["month"], {"starts": 0, "four": 0, "sustained": 0})
+        month[keys[row["measure"]]] = row["people"]
+    rows = [{"month": datetime.date(int(m[:4]), int(m[5:7]), 1), **values} for m, values in sorted(months.items())]
     return Table(
         slug="outcomes-by-month",
         caption="Job starts and sustained jobs by month",
@@ -355,7 +357,7 @@ def outcomes_by_month(scope: ReportScope) -> Table:
             Column("four", "Sustained 4 weeks"),
             Column("sustained", "Sustained 26 weeks"),
         ],
-        rows=[dict(row) for row in rows],
+        rows=rows,
         notes=["A month counts each person once; a person active in two months counts in both."],
         chart=Chart("line", "month", [("Starts", "starts"), ("Sustained 4 weeks", "four"),
                                       ("Sustained 26 weeks", "sustained")],
@@ -522,19 +524,17 @@ def front_door_tables(scope: ReportScope) -> list[Table]:
 
 
 def conversion_table(scope: ReportScope) -> Table:
-    enquiries = Enquiry.objects.filter(
-        Exists(front_door_items(scope).filter(enquiry=OuterRef("pk"))),
-    ).annotate(
-        registered=Exists(EmployerMembership.objects.filter(employer=OuterRef("employer"))),
-        live=Exists(Opportunity.objects.filter(
+    enquiries = Enquiry.objects.filter(pk__in=front_door_items(scope).values("enquiry")).annotate(
+        has_account=Exists(EmployerMembership.objects.filter(employer=OuterRef("employer"))),
+        has_live=Exists(Opportunity.objects.filter(
             employer=OuterRef("employer"), approved_at__isnull=False,
             approved_at__gte=OuterRef("submitted_at"),
         )),
     )
     counts = enquiries.aggregate(
         enquiries=Count("pk"),
-        registered=Count("pk", filter=Q(registered=True)),
-        live=Count("pk", filter=Q(registered=True, live=True)),
+        registered=Count("pk", filter=Q(has_account=True)),
+        live=Count("pk", filter=Q(has_account=True, has_live=True)),
     )
     steps = [
         ("Enquiries", counts["enquiries"]),
@@ -577,51 +577,55 @@ FUNNEL_STAGES = [
 
 
 def funnel_participants(scope: ReportScope) -> QuerySet[Participant]:
-    """People referred to the programme in the range, flagged with each stage they reached."""
+    """People referred to the programme in the range, each with the furthest stage they reached.
+
+    ``stage`` is the index in ``FUNNEL_STAGES``: a ``Case`` tests the latest stage first, so each
+    row runs only the ``EXISTS`` lookups it needs (each on an indexed participant column).
+    """
     person = OuterRef("pk")
     interviewed_statuses = [ProposalStatus.INTERVIEWED, ProposalStatus.OFFERED, ProposalStatus.ACCEPTED,
                             ProposalStatus.OFFER_REFUSED, ProposalStatus.STARTED]
+    evidence = [
+        Exists(OutcomeRecord.objects.filter(
+            participant=person, kind=OutcomeKind.CHECKPOINT_MET, measure=Measure.SUSTAINED_26W,
+        )),
+        Exists(Placement.objects.filter(participant=person)),
+        Exists(ProposalEvent.objects.filter(proposal__participant=person, to_status__in=interviewed_statuses)),
+        Exists(Proposal.objects.filter(participant=person)),
+        Q(readiness=Readiness.JOB_READY)
+        | Exists(ReadinessChange.objects.filter(participant=person, to_readiness=Readiness.JOB_READY)),
+        Q(assessed_on__isnull=False),
+    ]
+    last = len(FUNNEL_STAGES) - 1
     return Participant.objects.filter(
         scope.area_q("area"),
         programme=scope.programme,
         referred_on__gte=scope.date_from,
         referred_on__lte=scope.date_to,
     ).annotate(
-        s_sustained=Exists(OutcomeRecord.objects.filter(
-            participant=person, programme=scope.programme, kind=OutcomeKind.CHECKPOINT_MET,
-            measure=Measure.SUSTAINED_26W,
-        )),
-        s_started=Exists(Placement.objects.filter(participant=person, programme=scope.programme)),
-        s_interviewed=Exists(ProposalEvent.objects.filter(
-            proposal__participant=person, to_status__in=interviewed_statuses,
-        )),
-        s_proposed=Exists(Proposal.objects.filter(participant=person)),
-        s_ready=Case(
-            When(readiness=Readiness.JOB_READY, then=Value(True)),
-            default=Exists(ReadinessChange.objects.filter(participant=person, to_readiness=Readiness.JOB_READY)),
-            output_field=BooleanField(),
-        ),
-        s_assessed=Case(When(assessed_on__isnull=False, then=Value(True)), default=Value(False),
-                        output_field=BooleanField()),
+        stage=Case(
+            *[When(condition, then=Value(last - i)) for i, condition in enumerate(evidence)],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
     )
 
 
-def _funnel_aggregates() -> dict:
-    """Each stage counts people who reached it or any later stage (so the funnel never widens)."""
-    later = Q(s_sustained=True)
-    flags = {"sustained": later}
-    for stage, flag in (("started", "s_started"), ("interviewed", "s_interviewed"),
-                        ("proposed", "s_proposed"), ("job_ready", "s_ready"), ("assessed", "s_assessed")):
-        later = later | Q(**{flag: True})
-        flags[stage] = later
-    aggregates = {stage: Count("pk", filter=q) for stage, q in flags.items()}
-    aggregates["referred"] = Count("pk")
-    return aggregates
+def funnel_counts(scope: ReportScope) -> dict[int | None, dict[str, int]]:
+    """{area_id: {stage key: people who reached it or a later stage}} (the funnel never widens)."""
+    rows = funnel_participants(scope).values("area", "stage").annotate(people=Count("pk")).order_by()
+    furthest: dict[int | None, list[int]] = {}
+    for row in rows:
+        furthest.setdefault(row["area"], [0] * len(FUNNEL_STAGES))[row["stage"]] += row["people"]
+    counts = {}
+    for area_id, people in furthest.items():
+        reached = [sum(people[i:]) for i in range(len(FUNNEL_STAGES))]
+        counts[area_id] = {key: reached[i] for i, (key, _) in enumerate(FUNNEL_STAGES)}
+    return counts
 
 
 def funnel_tables(scope: ReportScope) -> list[Table]:
-    people = funnel_participants(scope)
-    by_area = _area_lookup(people.values("area").annotate(**_funnel_aggregates()).order_by())
+    by_area = funnel_counts(scope)
     totals = {key: sum(row[key] for row in by_area.values()) for key, _ in FUNNEL_STAGES}
 
     rows, previous = [], None

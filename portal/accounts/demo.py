@@ -5,8 +5,11 @@ Idempotent: users are matched by email and brought back to the state below. All 
 ``skip_two_factor`` never does in production, where ``seed_demo`` is refused anyway).
 """
 
+from functools import lru_cache
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from portal.accounts.models import User
@@ -26,6 +29,12 @@ DEMO_USERS = [
     ("editor@example.org", "Sophie", "Turner", Role.EDITOR, None),
     ("admin@example.org", "Alex", "Morgan", None, None),
 ]
+
+
+@lru_cache(maxsize=1)
+def demo_password_hash() -> str:
+    """Hash the shared demo password once: each hash costs most of a second by design."""
+    return make_password(settings.DEMO_PASSWORD)
 
 
 def load(stdout) -> None:
@@ -55,8 +64,8 @@ def load(stdout) -> None:
             },
         )
         created += was_created
-        if not user.check_password(settings.DEMO_PASSWORD):
-            user.set_password(settings.DEMO_PASSWORD)
+        if was_created or not user.has_usable_password():
+            user.password = demo_password_hash()
             user.save(update_fields=["password"])
         if role is not None:
             user.groups.set([Group.objects.get_or_create(name=Role(role).label)[0]])

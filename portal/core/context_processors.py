@@ -5,6 +5,7 @@ from portal.accounts.roles import Role
 
 # (label, url name, roles that see it). Links whose view does not exist yet are left out.
 _NAVIGATION = [
+    ("Find opportunities", "opportunities:public_list", None),
     ("Enquire", "enquiries:start", None),
     ("Your organisation", "employers:dashboard", {Role.EMPLOYER}),
     ("Opportunities", "opportunities:employer_list", {Role.EMPLOYER}),
@@ -12,9 +13,11 @@ _NAVIGATION = [
     ("Enquiries", "enquiries:inbox", {Role.PARTNER_STAFF, Role.COORDINATOR}),
     ("Caseload", "participants:caseload", {Role.KEY_WORKER, Role.COORDINATOR}),
     ("Opportunities", "opportunities:staff_list", {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR}),
+    ("Pipeline", "pipeline:home", {Role.KEY_WORKER, Role.COORDINATOR}),
     ("Moderation", "opportunities:moderation_queue", {Role.COORDINATOR}),
     ("Employers", "employers:staff_list", {Role.PARTNER_STAFF, Role.COORDINATOR}),
     ("Search", "search:staff_search", {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR}),
+    ("Flexible fund", "payments:fund_home", {Role.KEY_WORKER, Role.COORDINATOR, Role.FINANCE_OFFICER}),
     ("Payments", "payments:home", {Role.FINANCE_OFFICER, Role.COORDINATOR}),
     ("Reports", "reporting:index", {Role.COORDINATOR, Role.FINANCE_OFFICER}),
 ]

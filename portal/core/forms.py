@@ -63,7 +63,7 @@ class GovUKBoundField(BoundField):
         if not isinstance(widget, (*_GROUPED, forms.MultiWidget)):
             for widget_type, css in _WIDGET_CLASSES.items():
                 if isinstance(widget, widget_type):
-                    classes = [attrs.get("class", ""), css]
+                    classes = [css, widget.attrs.get("class", ""), attrs.get("class", "")]
                     if self.errors and css != "govuk-checkboxes__input":
                         classes.append(f"{css}--error")
                     attrs["class"] = " ".join(c for c in classes if c)

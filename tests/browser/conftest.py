@@ -62,7 +62,9 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server):
+def context(browser, django_db_serialized_rollback, live_server):
+    """A browser context on the live server. Serialized rollback restores what migrations
+    created (Wagtail's tree, minimum wage rates, workflows) after each test's flush."""
     ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     ctx.add_init_script(path=str(AXE_JS))  # injected outside the page's CSP
     ctx.set_default_timeout(15_000)

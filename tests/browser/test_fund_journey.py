@@ -25,7 +25,7 @@ def test_request_approved_at_once_card_issued_receipt_uploaded(page, browser_log
     page.get_by_role("link", name="Request money from the fund").click()
     page.get_by_role("heading", name="Request money from the flexible fund").wait_for()
     assert_accessible(page, context="request form")
-    page.get_by_role("button", name="Send request").click()
+    page.get_by_role("button", name="Continue").click()
     assert page.get_by_text("There is a problem").is_visible()
     assert_accessible(page, context="request form with errors")
     assert FundRequest.objects.count() == 0
@@ -38,6 +38,12 @@ def test_request_approved_at_once_card_issued_receipt_uploaded(page, browser_log
         "Not eligible for the Jobcentre's Flexible Support Fund"
     )
     page.get_by_label("Single-use virtual card for the key worker").check()
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("heading", name="Check your request before sending it").wait_for()
+    assert page.get_by_text("£45.00").is_visible()
+    assert_accessible(page, context="check your request")
+    assert FundRequest.objects.count() == 0
     page.get_by_role("button", name="Send request").click()
 
     page.get_by_role("heading", name="Virtual card issued").wait_for()

@@ -28,7 +28,6 @@ def test_employer_submits_coordinator_refers_back_then_approves(page, browser_lo
     # The employer registers a vacancy.
     browser_login(member.user)
     page.goto(f"{live_server.url}/employer/opportunities/")
-    print("DEBUGPAGE", page.url, page.content()[:600])
     assert_accessible(page, context="employer opportunities (empty)")
     page.get_by_role("link", name="Register an opportunity").click()
     assert_accessible(page, context="choose type")

@@ -68,7 +68,7 @@ def test_refer_back_comments_on_named_fields_then_resubmit(
     assert opp.status == S.REFERRED_BACK
     comment = opp.field_comments.get()
     assert (comment.field_name, comment.resolved_at) == ("pay_pence", None)
-    assert "Say whether tips are included" in mail.outbox[-1].body
+    assert "- Pay: Say whether tips are included" in mail.outbox[-1].body
     services.opportunity_submit(actor=member.user, opportunity=opp)
     comment.refresh_from_db()
     assert comment.resolved_at is not None

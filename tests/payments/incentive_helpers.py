@@ -6,7 +6,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from brokerage.payments.models import IncentiveAgeBand, IncentiveScheme, IncentiveStage, StripeAccount
+from brokerage.payments.models import (
+    IncentiveAgeBand,
+    IncentiveScheme,
+    IncentiveStage,
+    StripeAccount,
+)
 from brokerage.pipeline.models import OutcomeKind, OutcomeRecord, Placement, ProposalStatus
 from portal.accounts.roles import Role
 from tests.factories.employers import EmployerFactory, EmployerMembershipFactory

@@ -18,7 +18,7 @@ from django.db import OperationalError, connection
 from brokerage.payments.models import FundBudget, FundRequest, FundRequestStatus
 from tests.payments.fund_helpers import fund_world, submit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _submit_waiting_for_the_write_lock(participant, actor, amount_pence):

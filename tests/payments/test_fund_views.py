@@ -34,6 +34,14 @@ def _form(**overrides) -> dict:
     return data
 
 
+def _send(client, participant, data, *, follow=False):
+    """Fill in the form, then send it from the check-your-answers page."""
+    response = client.post(reverse("payments:fund_request_new", args=[participant.reference]), data)
+    check = reverse("payments:fund_request_check", args=[participant.reference])
+    assert response.status_code == 302 and response.url == check, "the form should be valid"
+    return client.post(check, follow=follow)
+
+
 def test_url_names():
     assert reverse("payments:fund_home") == "/payments/fund/"
     assert reverse("payments:fund_approvals") == "/payments/fund/approvals/"
@@ -47,6 +55,12 @@ def test_a_small_request_is_approved_and_a_card_issued_at_once(client, world, st
     page = client.get(url)
     assert "Up to £100.00 is approved at once" in page.content.decode()
     response = client.post(url, _form(action=action.pk), follow=True)
+    check = response.content.decode()
+    assert "Check your request before sending it" in check
+    assert "£60.00" in check and "Get to interviews in Middlesbrough by bus" in check
+    assert "approved and paid as soon as you send it" in check
+    assert FundRequest.objects.count() == 0, "nothing is sent until it is checked"
+    response = client.post(reverse("payments:fund_request_check", args=[participant.reference]), follow=True)
     request = FundRequest.objects.get()
     assert request.status == FundRequestStatus.PAID and request.amount_pence == 6_000
     html = response.content.decode()
@@ -83,8 +97,8 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, world, overrides, m
 def test_a_large_request_goes_to_a_coordinator_who_approves_it(client, world, stripe_stub):
     participant, key_worker, coordinator, budget, _ = world
     client.force_login(key_worker)
-    client.post(reverse("payments:fund_request_new", args=[participant.reference]),
-                _form(category="licences", description="SIA door supervisor course and licence", amount="250"))
+    _send(client, participant,
+          _form(category="licences", description="SIA door supervisor course and licence", amount="250"))
     request = FundRequest.objects.get()
     assert request.status == FundRequestStatus.REQUESTED
     assert len(stripe_stub.cards) == 0
@@ -101,6 +115,30 @@ def test_a_large_request_goes_to_a_coordinator_who_approves_it(client, world, st
     assert request.status == FundRequestStatus.PAID
     assert len(stripe_stub.cards) == 1
     assert budget.committed_pence == 25_000
+
+
+def test_sending_twice_makes_one_request_and_change_links_keep_the_answers(client, world, stripe_stub):
+    participant, key_worker, _, _, _ = world
+    client.force_login(key_worker)
+    client.post(reverse("payments:fund_request_new", args=[participant.reference]), _form(amount="45"))
+    form_again = client.get(reverse("payments:fund_request_new", args=[participant.reference])).content.decode()
+    assert 'value="45"' in form_again  # "Change" goes back to the filled-in form
+    check = reverse("payments:fund_request_check", args=[participant.reference])
+    client.post(check)
+    second = client.post(check)  # a double click or the back button
+    assert second.status_code == 302 and second.url.endswith("/fund/request/")
+    assert FundRequest.objects.count() == 1
+    assert len(stripe_stub.cards) == 1
+
+
+def test_the_check_page_rechecks_the_budget(client, world):
+    participant, key_worker, _, budget, _ = world
+    client.force_login(key_worker)
+    client.post(reverse("payments:fund_request_new", args=[participant.reference]), _form(amount="60"))
+    FundBudget.objects.filter(pk=budget.pk).update(committed_pence=49_000)  # spent meanwhile
+    response = client.post(reverse("payments:fund_request_check", args=[participant.reference]))
+    assert "The flexible fund has £10.00 left" in response.content.decode()
+    assert FundRequest.objects.count() == 0
 
 
 def test_refusing_needs_a_reason(client, world):

@@ -7,7 +7,12 @@ import pytest
 
 from brokerage.payments import incentives
 from brokerage.payments.incentive_tasks import incentive_claims_sync_task
-from brokerage.payments.models import IncentiveClaim, IncentivePayment, IncentiveStage, PaymentStatus
+from brokerage.payments.models import (
+    IncentiveClaim,
+    IncentivePayment,
+    IncentiveStage,
+    PaymentStatus,
+)
 from tests.payments.incentive_helpers import OLDER_PENCE, YOUNG_PENCE, start_create, world
 
 pytestmark = pytest.mark.django_db

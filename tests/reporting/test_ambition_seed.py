@@ -7,11 +7,11 @@ import re
 
 import pytest
 
+from brokerage.pipeline.models import OutcomeRecord
 from brokerage.reference import demo as reference_demo
 from brokerage.reference.models import Programme
 from brokerage.reporting import selectors
 from brokerage.reporting.fixtures import ambition_actuals, ambition_actuals_load
-from brokerage.pipeline.models import OutcomeRecord
 from portal.accounts.roles import Role
 from tests.factories.reference import UserFactory
 

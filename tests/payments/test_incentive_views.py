@@ -1,0 +1,88 @@
+"""Incentive pages: who may see them, and what a person sees."""
+
+import pytest
+from django.urls import reverse
+
+from brokerage.payments import incentives
+from brokerage.payments.models import ClaimStatus, RunStatus
+from portal.accounts.roles import Role
+from tests.factories.employers import EmployerFactory, EmployerMembershipFactory
+from tests.factories.reference import UserFactory
+from tests.payments.incentive_helpers import checkpoint_met, days_ago, start_create, world
+
+pytestmark = pytest.mark.django_db
+
+
+def _ready(w):
+    placement = start_create(programme=w.programme, employer=w.employer, start_date=days_ago(40))
+    [claim] = incentives.incentive_claim_for_placement(placement=placement)
+    checkpoint_met(placement, "job_starts_4w")
+    return claim
+
+
+def test_url_names():
+    assert reverse("payments:employer_incentives") == "/employer/incentives/"
+    assert reverse("payments:incentive_runs") == "/payments/runs/"
+
+
+def test_the_employer_sees_only_their_own_claims_in_plain_english(client):
+    w = world()
+    claim = _ready(w)
+    other = EmployerFactory(name="Other Works Ltd")
+    start = start_create(programme=w.programme, employer=other, start_date=days_ago(40))
+    incentives.incentive_claim_for_placement(placement=start)
+    client.force_login(w.employer_user)
+    response = client.get("/employer/incentives/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert claim.reference in body and "Waiting for the 26-week check" not in body
+    assert "Due on" in body and "Other Works" not in body
+
+    stranger = EmployerMembershipFactory(employer=EmployerFactory(), user=UserFactory(role=Role.EMPLOYER)).user
+    client.force_login(stranger)
+    body = client.get("/employer/incentives/").content.decode()
+    assert claim.reference not in body and "You have no incentive claims yet" in body
+
+
+def test_only_finance_sees_runs_and_claims(client):
+    w = world()
+    claim = _ready(w)
+    run = incentives.payment_run_propose(actor=w.proposer)
+    for role in (Role.EMPLOYER, Role.KEY_WORKER):
+        client.force_login(UserFactory(role=role))
+        assert client.get("/payments/runs/").status_code == 403
+        assert client.get(f"/payments/runs/{run.pk}/").status_code == 403
+        assert client.get(f"/payments/incentives/{claim.pk}/").status_code == 403
+    client.force_login(w.proposer)
+    assert client.get("/payments/runs/").status_code == 200
+    assert client.get("/payments/runs/999999/").status_code == 404
+
+
+def test_the_proposer_is_told_why_they_cannot_approve(client):
+    w = world()
+    _ready(w)
+    run = incentives.payment_run_propose(actor=w.proposer)
+    client.force_login(w.proposer)
+    page = client.get(f"/payments/runs/{run.pk}/").content.decode()
+    assert "You proposed this run, so another finance officer must approve it." in page
+    assert "Approve and pay" not in page
+    response = client.post(f"/payments/runs/{run.pk}/approve/")
+    assert response.status_code == 400 and "There is a problem" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == RunStatus.PROPOSED
+
+
+def test_a_claim_command_without_a_reason_shows_errors_and_saves_nothing(client):
+    w = world()
+    claim = _ready(w)
+    client.force_login(w.proposer)
+    response = client.post(f"/payments/incentives/{claim.pk}/", {"action": "pause", "reason": "", "reference": ""})
+    body = response.content.decode()
+    assert response.status_code == 400 and "Enter the reason" in body and "Enter a reference" in body
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.ACTIVE and claim.commands.count() == 0
+    response = client.post(f"/payments/incentives/{claim.pk}/",
+                           {"action": "pause", "reason": "Employer query", "reference": "CASE-1"})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAUSED
