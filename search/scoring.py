@@ -178,15 +178,31 @@ def _lower_set(values) -> frozenset:
     return frozenset(str(v).strip().lower() for v in values or () if str(v).strip())
 
 
-def seeker_from_row(row) -> Seeker:
-    """A ``Seeker`` from a ``values_list(*SEEKER_FIELDS)`` row."""
+def _as_set(values) -> frozenset:
+    return frozenset(values or ())
+
+
+#: How each list column becomes a set on a ``Seeker``/``Offer``. A backend reading many rows may
+#: apply these once per distinct stored value and pass ``prepared=True`` to the row functions.
+SEEKER_SET_FIELDS = {"licences": _as_set, "skills": _lower_set, "sector_interests": _as_set,
+                     "adjustments_needed": _as_set}
+OFFER_SET_FIELDS = {"required_licences": _as_set, "essential_skills": _lower_set,
+                    "desirable_skills": _lower_set, "adjustments": _as_set}
+
+
+def seeker_from_row(row, *, prepared: bool = False) -> Seeker:
+    """A ``Seeker`` from a ``values_list(*SEEKER_FIELDS)`` row (list columns already sets when
+    ``prepared``)."""
     (pk, programme_id, readiness, status, consent, dob, lat, lon, travel, licences, skills,
      sectors, adjustments, hours_min, hours_max, available_from, key_worker_id) = row
+    if not prepared:
+        licences, skills = _as_set(licences), _lower_set(skills)
+        sectors, adjustments = _as_set(sectors), _as_set(adjustments)
     return Seeker(
         pk=pk, programme_id=programme_id, readiness=readiness, status=status,
         consenting=bool(consent), date_of_birth=dob, latitude=lat, longitude=lon,
-        max_travel_miles=travel, licences=frozenset(licences or ()), skills=_lower_set(skills),
-        sectors=frozenset(sectors or ()), adjustments=frozenset(adjustments or ()),
+        max_travel_miles=travel, licences=licences, skills=skills,
+        sectors=sectors, adjustments=adjustments,
         hours_min=hours_min, hours_max=hours_max, available_from=available_from,
         key_worker_id=key_worker_id,
     )
@@ -200,16 +216,20 @@ def seeker_from(participant) -> Seeker:
     ))
 
 
-def offer_from_row(row) -> Offer:
-    """An ``Offer`` from a ``values_list(*OFFER_FIELDS)`` row."""
+def offer_from_row(row, *, prepared: bool = False) -> Offer:
+    """An ``Offer`` from a ``values_list(*OFFER_FIELDS)`` row (list columns already sets when
+    ``prepared``)."""
     (pk, programme_id, status, places, filled, ring_fenced, min_age, max_age, remote, lat, lon,
      licences, essential, desirable, sector, adjustments, hours, start_date) = row
+    if not prepared:
+        licences, essential = _as_set(licences), _lower_set(essential)
+        desirable, adjustments = _lower_set(desirable), _as_set(adjustments)
     return Offer(
         pk=pk, programme_id=programme_id, status=status, places_left=max(places - filled, 0),
         ring_fenced=ring_fenced, min_age=min_age, max_age=max_age, remote=remote,
-        latitude=lat, longitude=lon, required_licences=frozenset(licences or ()),
-        essential_skills=_lower_set(essential), desirable_skills=_lower_set(desirable),
-        sector=sector or "", adjustments=frozenset(adjustments or ()),
+        latitude=lat, longitude=lon, required_licences=licences,
+        essential_skills=essential, desirable_skills=desirable,
+        sector=sector or "", adjustments=adjustments,
         hours=float(hours) if isinstance(hours, (Decimal, int, float)) else None,
         start_date=start_date,
     )
@@ -303,59 +323,118 @@ def _share(wanted: frozenset, held: frozenset) -> float:
     return len(wanted & held) / len(wanted)
 
 
+def skills_value(essential: frozenset, desirable: frozenset, required: frozenset,
+                 skills: frozenset, licences: frozenset) -> float:
+    parts = []
+    if essential:
+        parts.append((0.6, _share(essential, skills)))
+    if desirable:
+        parts.append((0.25, _share(desirable, skills)))
+    if required:
+        parts.append((0.15, _share(required, licences)))
+    return sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else 0.5
+
+
+def sector_value(sector: str, sectors: frozenset) -> float:
+    if not sectors:
+        return 0.5
+    return 1.0 if sector and sector in sectors else 0.0
+
+
+def distance_value(distance: float | None, travel_limit: int) -> float:
+    if distance is None:
+        return 1.0
+    return max(0.0, 1.0 - distance / max(travel_limit, 1))
+
+
+def hours_value(hours: float | None, hours_min: int | None, hours_max: int | None) -> float:
+    if hours is None or (hours_min is None and hours_max is None):
+        return 0.5
+    low = hours_min or 0
+    high = hours_max if hours_max is not None else 168
+    gap = max(low - hours, hours - high, 0.0)
+    return max(0.0, 1.0 - gap / 10)
+
+
+def start_value(start_date: datetime.date | None, available_from: datetime.date | None,
+                today: datetime.date) -> float:
+    if start_date is None:
+        return 0.75
+    available = available_from or today
+    late = (available - max(start_date, today)).days
+    return 1.0 if late <= 0 else max(0.0, 1.0 - late / LATE_START_DAYS)
+
+
+def adjustments_value(needed: frozenset, offered: frozenset) -> float:
+    if not needed:
+        return 1.0
+    return _share(needed, offered)
+
+
 def components(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> dict[str, float]:
     """Each component between 0 and 1 (see the module docstring)."""
-    parts = []
-    if offer.essential_skills:
-        parts.append((0.6, _share(offer.essential_skills, seeker.skills)))
-    if offer.desirable_skills:
-        parts.append((0.25, _share(offer.desirable_skills, seeker.skills)))
-    if offer.required_licences:
-        parts.append((0.15, _share(offer.required_licences, seeker.licences)))
-    skills = sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else 0.5
-
-    if not seeker.sectors:
-        sector = 0.5
-    else:
-        sector = 1.0 if offer.sector and offer.sector in seeker.sectors else 0.0
-
-    if fit.distance is None:
-        distance = 1.0
-    else:
-        distance = max(0.0, 1.0 - fit.distance / max(seeker.travel_limit, 1))
-
-    if offer.hours is None or (seeker.hours_min is None and seeker.hours_max is None):
-        hours = 0.5
-    else:
-        low = seeker.hours_min or 0
-        high = seeker.hours_max if seeker.hours_max is not None else 168
-        gap = max(low - offer.hours, offer.hours - high, 0.0)
-        hours = max(0.0, 1.0 - gap / 10)
-
-    if offer.start_date is None:
-        start = 0.75
-    else:
-        available = seeker.available_from or today
-        late = (available - max(offer.start_date, today)).days
-        start = 1.0 if late <= 0 else max(0.0, 1.0 - late / LATE_START_DAYS)
-
-    if not seeker.adjustments:
-        adjustments = 1.0
-    else:
-        adjustments = _share(seeker.adjustments, offer.adjustments)
-
     return {
-        "skills": skills,
-        "sector": sector,
-        "distance": distance,
-        "hours": hours,
-        "start": start,
-        "adjustments": adjustments,
+        "skills": skills_value(offer.essential_skills, offer.desirable_skills, offer.required_licences,
+                               seeker.skills, seeker.licences),
+        "sector": sector_value(offer.sector, seeker.sectors),
+        "distance": distance_value(fit.distance, seeker.travel_limit),
+        "hours": hours_value(offer.hours, seeker.hours_min, seeker.hours_max),
+        "start": start_value(offer.start_date, seeker.available_from, today),
+        "adjustments": adjustments_value(seeker.adjustments, offer.adjustments),
     }
 
 
 def total(parts: dict[str, float]) -> int:
     return round(sum(WEIGHTS[name] * value for name, value in parts.items()))
+
+
+class Scorer:
+    """``score`` for many pairs in one request, with the same result.
+
+    Each component depends on a few values of the two sides, and candidates share them (the
+    same skills lists, sectors, hours, start dates), so each component is computed once per
+    distinct set of inputs with the functions above; only the distance is computed per pair.
+    """
+
+    __slots__ = ("today", "_skills", "_sector", "_hours", "_start", "_adjustments")
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self._skills, self._sector, self._hours, self._start, self._adjustments = {}, {}, {}, {}, {}
+
+    def score(self, seeker: Seeker, offer: Offer, fit: Fit) -> int:
+        key = (offer.essential_skills, offer.desirable_skills, offer.required_licences,
+               seeker.skills, seeker.licences)
+        try:
+            skills = self._skills[key]
+        except KeyError:
+            skills = self._skills[key] = skills_value(*key)
+        key = (offer.sector, seeker.sectors)
+        try:
+            sector = self._sector[key]
+        except KeyError:
+            sector = self._sector[key] = sector_value(*key)
+        key = (offer.hours, seeker.hours_min, seeker.hours_max)
+        try:
+            hours = self._hours[key]
+        except KeyError:
+            hours = self._hours[key] = hours_value(*key)
+        key = (offer.start_date, seeker.available_from)
+        try:
+            start = self._start[key]
+        except KeyError:
+            start = self._start[key] = start_value(*key, self.today)
+        key = (seeker.adjustments, offer.adjustments)
+        try:
+            adjustments = self._adjustments[key]
+        except KeyError:
+            adjustments = self._adjustments[key] = adjustments_value(*key)
+        distance = distance_value(fit.distance, seeker.travel_limit)
+        # The same products, added in the same order, as ``total(components(...))``.
+        return round(sum((
+            WEIGHTS["skills"] * skills, WEIGHTS["sector"] * sector, WEIGHTS["distance"] * distance,
+            WEIGHTS["hours"] * hours, WEIGHTS["start"] * start, WEIGHTS["adjustments"] * adjustments,
+        )))
 
 
 def score(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> int:

@@ -507,7 +507,14 @@ class OutcomeRecord(models.Model):
 
     class Meta:
         ordering = ["occurred_on", "id"]
-        indexes = [models.Index(fields=["programme", "kind", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["programme", "kind", "occurred_on"]),
+            # Covers the outcome report's counts (reporting reads only these columns).
+            models.Index(
+                fields=["programme", "kind", "occurred_on", "measure", "area", "participant"],
+                name="outcome_report_covering",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.participant} on {self.occurred_on}"

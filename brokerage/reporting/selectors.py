@@ -45,7 +45,14 @@ from brokerage.enquiries.models import Enquiry, EnquiryItem, EnquiryType
 from brokerage.opportunities.models import Opportunity
 from brokerage.opportunities.selectors import strand_report
 from brokerage.participants.models import Participant, Readiness, ReadinessChange
-from brokerage.payments.models import FundBudget, FundCategory, FundRequest, LedgerEntry, LedgerKind
+from brokerage.payments.models import (
+    FundBudget,
+    FundCategory,
+    FundRequest,
+    IncentivePayment,
+    LedgerEntry,
+    LedgerKind,
+)
 from brokerage.pipeline.models import (
     CheckpointRule,
     OutcomeKind,
@@ -81,6 +88,7 @@ COUNTED_KINDS = [
 ]
 CHECKPOINT_MEASURES = {Measure.JOB_STARTS_4W, Measure.SUSTAINED_13W, Measure.SUSTAINED_26W}
 FUND_SOURCE = "payments.fundrequest"
+INCENTIVE_SOURCE = "payments.incentivepayment"
 FUND_KINDS = [
     LedgerKind.FUND_CARD,
     LedgerKind.FUND_TRANSFER,
@@ -701,6 +709,46 @@ def fund_ledger(scope: ReportScope, requests: QuerySet[FundRequest] | None = Non
     )
 
 
+def incentive_ledger(scope: ReportScope) -> QuerySet[LedgerEntry]:
+    """Employer incentive transfers (positive) and clawbacks recovered (negative) in the scope."""
+    payments = IncentivePayment.objects.filter(
+        scope.area_q("claim__participant__area"), claim__placement__programme=scope.programme
+    )
+    return LedgerEntry.objects.filter(
+        kind__in=[LedgerKind.INCENTIVE_PAYMENT, LedgerKind.CLAWBACK],
+        source_type=INCENTIVE_SOURCE,
+        source_id__in=_request_ids(payments),
+        created_at__gte=scope.starts_at,
+        created_at__lt=scope.ends_before,
+    )
+
+
+def _incentive_table(scope: ReportScope) -> tuple[Table, int]:
+    months = (
+        incentive_ledger(scope).annotate(month=TruncMonth("created_at", tzinfo=UK)).values("month")
+        .annotate(
+            paid=Sum("amount_pence", default=0, filter=Q(kind=LedgerKind.INCENTIVE_PAYMENT)),
+            recovered=Sum("amount_pence", default=0, filter=Q(kind=LedgerKind.CLAWBACK)),
+        ).order_by("month")
+    )
+    rows = [{
+        "month": row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"],
+        "paid": row["paid"], "recovered": -row["recovered"], "net": row["paid"] + row["recovered"],
+    } for row in months]
+    total = {"month": "Total", **{k: _sum(rows, k) for k in ("paid", "recovered", "net")}} if rows else None
+    table = Table(
+        slug="money-incentives",
+        caption="Employer incentives paid by month",
+        columns=[Column("month", "Month", TEXT), Column("paid", "Paid to employers", PENCE),
+                 Column("recovered", "Clawed back", PENCE), Column("net", "Net", PENCE)],
+        rows=rows,
+        total=total,
+        chart=Chart("line", "month", [("Net", "net")], "Employer incentives paid by month", "pounds"),
+        empty_message="No employer incentive has been paid in this period.",
+    )
+    return table, total["net"] if total else 0
+
+
 def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = None) -> list[Table]:
     requests = fund_requests(scope)
     ledger = fund_ledger(scope, requests)
@@ -801,8 +849,9 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
         empty_message="No flexible fund money has been spent in this period.",
     )
 
+    incentive_table, incentives_net = _incentive_table(scope)
     totals = outcome_totals if outcome_totals is not None else outcome_totals_for(scope)
-    spent_total = ledger.aggregate(total=Sum("amount_pence", default=0))["total"]
+    spent_total = ledger.aggregate(total=Sum("amount_pence", default=0))["total"] + incentives_net
     starts = (totals.get(Measure.STARTS, 0) or 0) + (totals.get(Measure.PLACEMENTS, 0) or 0)
     sustained = totals.get(Measure.SUSTAINED_26W, 0) or 0
     cost_table = Table(
@@ -816,10 +865,10 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
             {"measure": "Jobs sustained 26 weeks", "people": sustained, "spent": spent_total,
              "cost": round(spent_total / sustained) if sustained else None},
         ],
-        notes=["Flexible fund spend in the period divided by the people counted in the period. Employer "
-               "incentive payments are not included: the ledger does not yet link them to a programme."],
+        notes=["Flexible fund spend and employer incentives (net of clawbacks) in the period, divided "
+               "by the people counted in the period."],
     )
-    return [budget_table, category_table, area_table, month_table, cost_table]
+    return [budget_table, category_table, area_table, month_table, incentive_table, cost_table]
 
 
 def outcome_totals_for(scope: ReportScope) -> dict[str, int]:

@@ -307,6 +307,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "faker": {"level": "WARNING"},
         "factory": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},  # Wagtail's per-save index tasks
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 

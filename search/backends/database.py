@@ -5,6 +5,11 @@ filters in SQL (status, places, readiness, consent, programme ring-fence, age, l
 cannot be bought, a bounding box for the travel limit), reads only the columns matching needs
 for the candidates left, and scores them in Python with ``search.scoring``. One or two queries
 per request, whatever the number of results.
+
+A request can have a few thousand candidates, so the rows are read lean (``_lean_rows``: each
+column converted, as Django would, once per distinct stored value, list columns straight to the
+sets matching uses), components shared between candidates are computed once
+(``scoring.Scorer``), and ``Match`` objects are built only for the results returned.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 import datetime
 import heapq
 import math
+from itertools import chain
 
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce, Least
+from django.db.models.sql.constants import MULTI
 
 from brokerage.opportunities.models import Opportunity, OpportunityStatus
 from brokerage.participants.models import Participant
@@ -28,7 +35,10 @@ from search.scoring import (
     MILES_PER_DEGREE_LATITUDE,
     NOT_FUNDABLE_LICENCES,
     OFFER_FIELDS,
+    OFFER_SET_FIELDS,
     SEEKER_FIELDS,
+    SEEKER_SET_FIELDS,
+    STRONG_MATCH_SCORE,
     Match,
 )
 
@@ -40,12 +50,71 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _ranked(matches, *, filters: MatchFilters, limit: int | None) -> list[Match]:
-    if filters.strong_only:
-        matches = (m for m in matches if m.strong)
-    if limit is not None:
-        return heapq.nsmallest(limit, matches, key=scoring.rank_key)
-    return sorted(matches, key=scoring.rank_key)
+def _lean_rows(qs, fields: tuple[str, ...], sets: dict):
+    """``qs.values_list(*fields)`` as lists, in one query, converted cheaply.
+
+    Each column gets Django's own converters (dates and booleans on SQLite, JSON, decimals),
+    then for the columns in ``sets`` the ``scoring`` set function, but once per distinct stored
+    value: candidates repeat the same lists, dates and hours many times.
+    """
+    compiler = qs.values_list(*fields).query.get_compiler(using=qs.db)
+    chunks = compiler.execute_sql(MULTI)  # an empty iterator when the filters match nothing
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    plan = []
+    for pos, name in enumerate(fields):
+        convs, expression = converters.get(pos, ((), None))
+        if convs or name in sets:
+            plan.append((pos, tuple(convs), expression, sets.get(name), {}))
+    connection = compiler.connection
+    for row in chain.from_iterable(chunks):
+        row = list(row)
+        for pos, convs, expression, prepare, seen in plan:
+            raw = row[pos]
+            try:
+                row[pos] = seen[raw]
+                continue
+            except KeyError:
+                pass
+            except TypeError:  # an unhashable raw value: convert without remembering it
+                seen = None
+            value = raw
+            for convert in convs:
+                value = convert(value, expression, connection)
+            if prepare is not None:
+                value = prepare(value)
+            if seen is not None:
+                seen[raw] = value
+            row[pos] = value
+        yield row
+
+
+def _top(pairs, *, filters: MatchFilters, limit: int | None, today: datetime.date) -> list[Match]:
+    """Ranked ``Match`` objects from (seeker, offer) pairs already past the SQL filters.
+
+    Same hard filters, scores and order (``scoring.rank_key``) as ``scoring.match`` on every
+    pair; ``Match`` objects are only built for the pairs returned.
+    """
+    include = filters.include_getting_ready
+    within = filters.within_miles
+    strong_only = filters.strong_only
+    scorer = scoring.Scorer(today)
+    eligible = scoring.eligible
+    ranked = []
+    for seeker, offer in pairs:
+        fit = eligible(seeker, offer, today=today, include_getting_ready=include)
+        if fit is None:
+            continue
+        distance = fit.distance
+        if within and distance is not None and distance > within:
+            continue
+        points = scorer.score(seeker, offer, fit)
+        if strong_only and points < STRONG_MATCH_SCORE:
+            continue
+        # scoring.rank_key, without building the Match; (offer pk, seeker pk) is unique.
+        ranked.append((-points, distance if distance is not None else 0.0, offer.pk, seeker.pk,
+                       seeker, offer, fit))
+    best = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
+    return [Match(seeker, offer, fit, -neg, today) for neg, _, _, _, seeker, offer, fit in best]
 
 
 def _words(text: str) -> list[str]:
@@ -114,15 +183,11 @@ class DatabaseBackend:
         seeker = scoring.seeker_from(participant)
         if not scoring.seeker_matchable(seeker, include_getting_ready=filters.include_getting_ready):
             return []
-        rows = self.opportunity_candidates(seeker, filters=filters, today=today).values_list(*OFFER_FIELDS)
-        within = filters.within_miles
-        found = []
-        for row in rows:
-            m = scoring.match(seeker, scoring.offer_from_row(row), today=today,
-                              include_getting_ready=filters.include_getting_ready)
-            if m is not None and (not within or m.fit.distance is None or m.fit.distance <= within):
-                found.append(m)
-        return _ranked(found, filters=filters, limit=limit)
+        rows = _lean_rows(self.opportunity_candidates(seeker, filters=filters, today=today),
+                          OFFER_FIELDS, OFFER_SET_FIELDS)
+        offer_from_row = scoring.offer_from_row
+        pairs = ((seeker, offer_from_row(row, prepared=True)) for row in rows)
+        return _top(pairs, filters=filters, limit=limit, today=today)
 
     # --- participants for an opportunity ---------------------------------------------------
     def participant_candidates(self, offer: scoring.Offer, *, filters: MatchFilters, today, user=None):
@@ -174,17 +239,11 @@ class DatabaseBackend:
         offer = scoring.offer_from(opportunity)
         if not scoring.offer_open(offer):
             return []
-        rows = self.participant_candidates(offer, filters=filters, today=today, user=user).values_list(
-            *SEEKER_FIELDS
-        )
-        within = filters.within_miles
-        found = []
-        for row in rows:
-            m = scoring.match(scoring.seeker_from_row(row), offer, today=today,
-                              include_getting_ready=filters.include_getting_ready)
-            if m is not None and (not within or m.fit.distance is None or m.fit.distance <= within):
-                found.append(m)
-        return _ranked(found, filters=filters, limit=limit)
+        rows = _lean_rows(self.participant_candidates(offer, filters=filters, today=today, user=user),
+                          SEEKER_FIELDS, SEEKER_SET_FIELDS)
+        seeker_from_row = scoring.seeker_from_row
+        pairs = ((seeker_from_row(row, prepared=True), offer) for row in rows)
+        return _top(pairs, filters=filters, limit=limit, today=today)
 
     # --- staff search ----------------------------------------------------------------------
     def search_opportunities(self, user, text: str, *, limit: int = 20) -> list[int]:

@@ -26,10 +26,13 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
+    """Mark browser tests, and give each a live database restored to what migrations made
+    (Wagtail's tree, minimum wage rates, workflows) after the previous test's flush."""
     here = Path(__file__).parent
     for item in items:
         if Path(item.fspath).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 def _missing() -> str | None:
@@ -62,9 +65,7 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, django_db_serialized_rollback, live_server):
-    """A browser context on the live server. Serialized rollback restores what migrations
-    created (Wagtail's tree, minimum wage rates, workflows) after each test's flush."""
+def context(browser, live_server):
     ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     ctx.add_init_script(path=str(AXE_JS))  # injected outside the page's CSP
     ctx.set_default_timeout(15_000)

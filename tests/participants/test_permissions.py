@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from brokerage.participants.models import AccessLogEntry, Consent, ConsentScope
 from brokerage.participants.selectors import caseload_for_user, participants_for_user
@@ -57,7 +58,7 @@ def test_every_view_writes_an_access_log_entry_coordinators_can_read(login, key_
 
     assert client.get(reverse("participants:access_log", args=[participant.reference])).status_code == 403
     page = login(coordinator).get(reverse("participants:access_log", args=[participant.reference])).content.decode()
-    assert key_worker.display_name in page and "Action plan" in page
+    assert escape(key_worker.display_name) in page and "Action plan" in page
 
 
 def test_coordinators_see_their_programmes_in_their_areas(coordinator, participant):

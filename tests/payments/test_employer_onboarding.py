@@ -3,6 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.html import escape
 
 from brokerage.employers.models import MembershipRole
 from brokerage.payments.models import StripeAccount
@@ -118,7 +119,7 @@ def test_an_admin_of_two_organisations_chooses(login, admin, stripe_stub):
     StripeAccountFactory(employer=second.employer)
     response = login(admin.user).get(reverse("payments:employer_payouts"))
     content = response.content.decode()
-    assert admin.employer.name in content and second.employer.name in content
+    assert escape(admin.employer.name) in content and escape(second.employer.name) in content
     assert "Ready" in content and "Not set up" in content
 
 

@@ -4,8 +4,10 @@ figures, and the report's totals are the sums of the authorities (not the seed's
 import datetime
 import glob
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from brokerage.pipeline.models import OutcomeRecord
 from brokerage.reference import demo as reference_demo
@@ -27,7 +29,7 @@ LABELS = {
 
 def _seed_tables() -> dict[str, dict[str, tuple[int, int]]]:
     """{authority: {measure: (target, actual)}} read from seed 003, lines 28-70."""
-    paths = glob.glob("/work/shared/seeds/003_*.txt")
+    paths = glob.glob(str(Path(settings.BASE_DIR).parent / "shared" / "seeds" / "003_*.txt"))
     if not paths:
         pytest.skip("seed 003 is not on this machine")
     lines = open(paths[0], encoding="utf-8").read().splitlines()[27:70]

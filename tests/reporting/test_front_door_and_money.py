@@ -96,3 +96,35 @@ def test_money_spend_against_budget_and_cost_per_start(records, programme, north
     # 8 starters + 2 on placements = 10 starts; 2 sustained 26 weeks.
     assert cost["Starts (jobs and placements)"]["cost"] == 1_000
     assert cost["Jobs sustained 26 weeks"]["cost"] == 5_000
+
+
+def test_money_report_counts_employer_incentives_net_of_clawbacks(programme, coordinator):
+    from brokerage.payments.incentives import incentive_claim_for_placement
+    from tests.factories.reference import ProgrammeFactory
+    from tests.payments.incentive_helpers import scheme_create, start_create
+
+    def paid_payment(prog):
+        scheme_create(prog)
+        employer = EmployerFactory()
+        placement = start_create(programme=prog, employer=employer, start_date=datetime.date(2025, 5, 1))
+        [claim] = incentive_claim_for_placement(placement=placement)
+        return claim.payments.order_by("due_on").first()
+
+    payment = paid_payment(programme)
+    LedgerEntry.objects.create(kind=LedgerKind.INCENTIVE_PAYMENT, amount_pence=100_000,
+                               source_type="payments.incentivepayment", source_id=str(payment.pk))
+    LedgerEntry.objects.create(kind=LedgerKind.CLAWBACK, amount_pence=-40_000,
+                               source_type="payments.incentivepayment", source_id=str(payment.pk))
+    # Another programme's incentive never shows.
+    other = paid_payment(ProgrammeFactory(name="Other programme"))
+    LedgerEntry.objects.create(kind=LedgerKind.INCENTIVE_PAYMENT, amount_pence=77_700,
+                               source_type="payments.incentivepayment", source_id=str(other.pk))
+
+    scope = selectors.report_scope(coordinator, programme, date_from=datetime.date(2025, 4, 1),
+                                   date_to=datetime.date.today())
+    tables = {t.slug: t for t in selectors.money_tables(scope)}
+    incentives = tables["money-incentives"].total
+    assert (incentives["paid"], incentives["recovered"], incentives["net"]) == (100_000, 40_000, 60_000)
+    cost = {row["measure"]: row for row in tables["money-cost"].rows}
+    assert cost["Starts (jobs and placements)"]["people"] == 1
+    assert cost["Starts (jobs and placements)"]["cost"] == 60_000

@@ -31,11 +31,26 @@ class Command(BaseCommand):
         parser.add_argument("--opportunities", type=int, default=10_000)
         parser.add_argument("--queries", type=int, default=200)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--keep-sqlite", metavar="PATH",
+            help="SQLite only: build the scratch database in PATH and keep it; reuse it when PATH exists",
+        )
 
     def handle(self, *args, **options):
         settings_dict = connection.settings_dict
         old_name = settings_dict["NAME"]
         tmp = None
+        keep = options.get("keep_sqlite")
+        if keep and connection.vendor == "sqlite":
+            exists = Path(keep).exists()
+            settings_dict.setdefault("TEST", {})["NAME"] = keep
+            connection.close()
+            settings_dict["NAME"] = keep
+            if not exists:
+                self.stdout.write(f"Creating a scratch sqlite database in {keep}…")
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            self._run(populate=not exists, **options)
+            return
         if connection.vendor == "sqlite":
             tmp = tempfile.TemporaryDirectory()
             settings_dict.setdefault("TEST", {})["NAME"] = str(Path(tmp.name) / "bench.sqlite3")
@@ -48,18 +63,19 @@ class Command(BaseCommand):
             if tmp is not None:
                 tmp.cleanup()
 
-    def _run(self, *, people, opportunities, queries, seed, **_):
+    def _run(self, *, people, opportunities, queries, seed, populate=True, **_):
         from brokerage.employers.models import Employer
         from brokerage.opportunities.models import Opportunity, OpportunityStatus
         from brokerage.participants.models import Participant, ParticipantStatus, Readiness
         from brokerage.reference.choices import Adjustment, Licence, Sector
         from brokerage.reference.models import Programme
         from brokerage.reference.postcodes import centroids
-        from search.backends import get_backend
-        from search.backends.base import MatchFilters
 
         rng = random.Random(seed)
         today = timezone.localdate()
+        if not populate:
+            self._measure(rng, today, queries)
+            return
         codes = [
             (code, point) for code, point in centroids().items()
             if re.match(r"[A-Z]+", code).group(0) in SEED_PREFIXES
@@ -110,6 +126,14 @@ class Command(BaseCommand):
             f"Created {people:,} participants and {opportunities:,} live opportunities in "
             f"{len(codes):,} outward codes ({time.perf_counter() - started:.1f} s)"
         )
+
+        self._measure(rng, today, queries)
+
+    def _measure(self, rng, today, queries):
+        from brokerage.opportunities.models import Opportunity
+        from brokerage.participants.models import Participant, Readiness
+        from search.backends import get_backend
+        from search.backends.base import MatchFilters
 
         backend = get_backend()
         from search.indexing import MODEL_LABELS, indexable_queryset
