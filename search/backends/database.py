@@ -6,10 +6,14 @@ cannot be bought, a bounding box for the travel limit), reads only the columns m
 for the candidates left, and scores them in Python with ``search.scoring``. One or two queries
 per request, whatever the number of results.
 
-A request can have a few thousand candidates, so the rows are read lean (``_lean_rows``: each
-column converted, as Django would, once per distinct stored value, list columns straight to the
-sets matching uses), components shared between candidates are computed once
-(``scoring.Scorer``), and ``Match`` objects are built only for the results returned.
+A request can have a few thousand candidates, so (1) the rows are read lean (``_LeanRows``: no
+ORDER BY; each column converted as Django would, but once per distinct stored value, list columns
+straight to the sets matching uses); (2) each candidate's score is first bounded from its plain
+columns (the skills lists, and some other lists, are not even parsed) and candidates are then
+scored exactly, best bound first, until no bound left can reach the 20th score (``_best``);
+(3) components shared between candidates are computed once (``scoring.Scorer``); (4) ``Match``
+objects are built only for the results returned. Results, scores, order and reasons are exactly
+those of ``scoring.match`` on every pair (tests/search/test_matching_equivalence.py).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 import datetime
 import heapq
 import math
+from decimal import Decimal
 from itertools import chain
+from operator import itemgetter
 
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce, Least
@@ -50,24 +56,33 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _lean_rows(qs, fields: tuple[str, ...], sets: dict):
-    """``qs.values_list(*fields)`` as lists, in one query, converted cheaply.
+class _LeanRows:
+    """``qs.values_list(*fields)`` in one query, converted cheaply and only as far as needed.
 
-    Each column gets Django's own converters (dates and booleans on SQLite, JSON, decimals),
-    then for the columns in ``sets`` the ``scoring`` set function, but once per distinct stored
-    value: candidates repeat the same lists, dates and hours many times.
+    Each column gets Django's own converters (dates and booleans on SQLite, JSON, decimals) and,
+    for the list columns in ``sets``, the ``scoring`` set function, but once per distinct stored
+    value: candidates repeat the same dates, hours and lists many times. ``scalars`` converts
+    the plain columns of a row and the list columns named in ``early`` (enough to bound its
+    score); ``complete`` the other list columns too.
     """
-    compiler = qs.values_list(*fields).query.get_compiler(using=qs.db)
-    chunks = compiler.execute_sql(MULTI)  # an empty iterator when the filters match nothing
-    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-    plan = []
-    for pos, name in enumerate(fields):
-        convs, expression = converters.get(pos, ((), None))
-        if convs or name in sets:
-            plan.append((pos, tuple(convs), expression, sets.get(name), {}))
-    connection = compiler.connection
-    for row in chain.from_iterable(chunks):
-        row = list(row)
+
+    def __init__(self, qs, fields: tuple[str, ...], sets: dict, early: tuple[str, ...] = ()):
+        # No ORDER BY: the rows are ranked in Python, and sorting them in SQL costs a temp B-tree.
+        compiler = qs.order_by().values_list(*fields).query.get_compiler(using=qs.db)
+        chunks = compiler.execute_sql(MULTI)  # an empty iterator when the filters match nothing
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        self.connection = compiler.connection
+        self.scalar_plan, self.set_plan = [], []
+        for pos, name in enumerate(fields):
+            convs, expression = converters.get(pos, ((), None))
+            step = (pos, tuple(convs), expression, sets.get(name), {})
+            if name in sets and name not in early:
+                self.set_plan.append(step)
+            elif convs or name in sets:
+                self.scalar_plan.append(step)
+        self.rows = list(chain.from_iterable(chunks))
+
+    def _apply(self, row: list, plan) -> list:
         for pos, convs, expression, prepare, seen in plan:
             raw = row[pos]
             try:
@@ -75,32 +90,59 @@ def _lean_rows(qs, fields: tuple[str, ...], sets: dict):
                 continue
             except KeyError:
                 pass
-            except TypeError:  # an unhashable raw value: convert without remembering it
+            except TypeError:  # an unhashable raw value: convert it without remembering it
                 seen = None
             value = raw
             for convert in convs:
-                value = convert(value, expression, connection)
+                value = convert(value, expression, self.connection)
             if prepare is not None:
                 value = prepare(value)
             if seen is not None:
                 seen[raw] = value
             row[pos] = value
-        yield row
+        return row
+
+    def scalars(self, row) -> list:
+        return self._apply(list(row), self.scalar_plan)
+
+    def complete(self, row: list) -> list:
+        return self._apply(row, self.set_plan)
 
 
-def _top(pairs, *, filters: MatchFilters, limit: int | None, today: datetime.date) -> list[Match]:
-    """Ranked ``Match`` objects from (seeker, offer) pairs already past the SQL filters.
+#: Added to every upper bound so that rounding in a different order can never cut a candidate.
+_SLACK = 1e-6
 
-    Same hard filters, scores and order (``scoring.rank_key``) as ``scoring.match`` on every
-    pair; ``Match`` objects are only built for the pairs returned.
+
+def _best(candidates, evaluate, *, filters: MatchFilters, limit: int | None, today) -> list[Match]:
+    """The ranked matches among ``candidates``: (upper bound of the score, row) pairs.
+
+    ``evaluate(row)`` returns the (seeker, offer) pair or None. Candidates are scored exactly
+    (``scoring.eligible`` and ``scoring.Scorer``, the same numbers as ``scoring.match``) best
+    bound first; once ``limit`` matches are held, a candidate whose bound is below the lowest
+    score held cannot enter the list (nor tie: ties need an equal score), and neither can any
+    after it. The order is ``scoring.rank_key``; ``Match`` objects are only built for the
+    matches returned.
     """
+    if limit is not None and limit <= 0:
+        return []
     include = filters.include_getting_ready
     within = filters.within_miles
-    strong_only = filters.strong_only
+    floor = STRONG_MATCH_SCORE if filters.strong_only else None
     scorer = scoring.Scorer(today)
     eligible = scoring.eligible
+    candidates.sort(key=itemgetter(0), reverse=True)
+    held: list[int] = []  # the best ``limit`` scores so far (a min-heap)
     ranked = []
-    for seeker, offer in pairs:
+    for bound, row in candidates:
+        cap = math.ceil(bound)
+        if floor is not None and cap < floor:
+            break
+        if limit is not None and len(held) >= limit and cap < held[0]:
+            break
+        pair = evaluate(row)
+        if pair is None:
+            continue
+        seeker, offer = pair
         fit = eligible(seeker, offer, today=today, include_getting_ready=include)
         if fit is None:
             continue
@@ -108,13 +150,23 @@ def _top(pairs, *, filters: MatchFilters, limit: int | None, today: datetime.dat
         if within and distance is not None and distance > within:
             continue
         points = scorer.score(seeker, offer, fit)
-        if strong_only and points < STRONG_MATCH_SCORE:
+        if floor is not None and points < floor:
             continue
+        if limit is not None:
+            (heapq.heappush if len(held) < limit else heapq.heappushpop)(held, points)
         # scoring.rank_key, without building the Match; (offer pk, seeker pk) is unique.
         ranked.append((-points, distance if distance is not None else 0.0, offer.pk, seeker.pk,
                        seeker, offer, fit))
     best = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
     return [Match(seeker, offer, fit, -neg, today) for neg, _, _, _, seeker, offer, fit in best]
+
+
+def _memo(cache: dict, key, compute):
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = compute(key)
+        return value
 
 
 def _words(text: str) -> list[str]:
@@ -183,11 +235,55 @@ class DatabaseBackend:
         seeker = scoring.seeker_from(participant)
         if not scoring.seeker_matchable(seeker, include_getting_ready=filters.include_getting_ready):
             return []
-        rows = _lean_rows(self.opportunity_candidates(seeker, filters=filters, today=today),
-                          OFFER_FIELDS, OFFER_SET_FIELDS)
+        needs = seeker.adjustments
+        lean = _LeanRows(self.opportunity_candidates(seeker, filters=filters, today=today),
+                         OFFER_FIELDS, OFFER_SET_FIELDS, early=("adjustments",) if needs else ())
+        # Bound each candidate's score from its plain columns (and the adjustments offered, when
+        # the person needs some): sector, distance, hours, start and adjustments exactly,
+        # skills (30) at most. Pairs the travel limit
+        # excludes are dropped here already (the same test as ``scoring.eligible``).
+        within = filters.within_miles
+        limit_miles = seeker.travel_limit
+        home = (seeker.latitude, seeker.longitude)
+        sector_of, hours_of, start_of, miles_to, adjustments_of = {}, {}, {}, {}, {}
+        sectors, hours_min, hours_max = seeker.sectors, seeker.hours_min, seeker.hours_max
+        available = seeker.available_from
+        w = scoring.WEIGHTS
+        candidates = []
+        for raw in lean.rows:
+            row = lean.scalars(raw)
+            # OFFER_FIELDS: ... 8 remote, 9 latitude, 10 longitude, 14 sector, 15 adjustments,
+            # 16 hours, 17 start
+            if row[8]:
+                distance = None
+            else:
+                if None in home or row[9] is None or row[10] is None:
+                    continue
+                # Candidates share a few outward-code centroids: one distance per place.
+                distance = _memo(miles_to, (row[9], row[10]),
+                                 lambda v: scoring.haversine_miles(home[0], home[1], *v))
+                if distance > limit_miles or (within and distance > within):
+                    continue
+            hours = row[16]
+            bound = (
+                w["skills"]
+                + w["sector"] * _memo(sector_of, row[14] or "", lambda v: scoring.sector_value(v, sectors))
+                + w["distance"] * scoring.distance_value(distance, limit_miles)
+                + w["hours"] * _memo(hours_of, hours, lambda v: scoring.hours_value(
+                    float(v) if isinstance(v, (Decimal, int, float)) else None, hours_min, hours_max))
+                + w["start"] * _memo(start_of, row[17], lambda v: scoring.start_value(v, available, today))
+                + w["adjustments"] * (
+                    _memo(adjustments_of, row[15], lambda v: scoring.adjustments_value(needs, v))
+                    if needs else 1.0
+                )
+                + _SLACK
+            )
+            candidates.append((bound, row))
         offer_from_row = scoring.offer_from_row
-        pairs = ((seeker, offer_from_row(row, prepared=True)) for row in rows)
-        return _top(pairs, filters=filters, limit=limit, today=today)
+        return _best(
+            candidates, lambda row: (seeker, offer_from_row(lean.complete(row), prepared=True)),
+            filters=filters, limit=limit, today=today,
+        )
 
     # --- participants for an opportunity ---------------------------------------------------
     def participant_candidates(self, offer: scoring.Offer, *, filters: MatchFilters, today, user=None):
@@ -239,11 +335,49 @@ class DatabaseBackend:
         offer = scoring.offer_from(opportunity)
         if not scoring.offer_open(offer):
             return []
-        rows = _lean_rows(self.participant_candidates(offer, filters=filters, today=today, user=user),
-                          SEEKER_FIELDS, SEEKER_SET_FIELDS)
+        lean = _LeanRows(self.participant_candidates(offer, filters=filters, today=today, user=user),
+                         SEEKER_FIELDS, SEEKER_SET_FIELDS, early=("sector_interests", "adjustments_needed"))
+        # Bound each candidate's score from its plain columns and two short lists: sector,
+        # distance, hours, start and adjustments exactly, skills (30) at most. Pairs the travel limit
+        # excludes are dropped here already (the same test as ``scoring.eligible``).
+        within = filters.within_miles
+        hours_of, start_of, miles_to, sector_of, adjustments_of = {}, {}, {}, {}, {}
+        w = scoring.WEIGHTS
+        candidates = []
+        for raw in lean.rows:
+            row = lean.scalars(raw)
+            # SEEKER_FIELDS: ... 6 latitude, 7 longitude, 8 max travel, 11 sectors, 12 adjustments,
+            # 13-14 hours, 15 available
+            travel = row[8]
+            limit_miles = DEFAULT_TRAVEL_MILES if travel is None else min(travel, MAX_TRAVEL_MILES)
+            if offer.remote:
+                distance = None
+            else:
+                if row[6] is None or row[7] is None:
+                    continue
+                # Candidates share a few outward-code centroids: one distance per place.
+                distance = _memo(miles_to, (row[6], row[7]), lambda v: scoring.haversine_miles(
+                    v[0], v[1], offer.latitude, offer.longitude))
+                if distance > limit_miles or (within and distance > within):
+                    continue
+            bound = (
+                w["skills"]
+                + w["sector"] * _memo(sector_of, row[11], lambda v: scoring.sector_value(offer.sector, v))
+                + w["distance"] * scoring.distance_value(distance, limit_miles)
+                + w["hours"] * _memo(hours_of, (row[13], row[14]),
+                                     lambda v: scoring.hours_value(offer.hours, *v))
+                + w["start"] * _memo(start_of, row[15],
+                                     lambda v: scoring.start_value(offer.start_date, v, today))
+                + w["adjustments"] * _memo(adjustments_of, row[12],
+                                           lambda v: scoring.adjustments_value(v, offer.adjustments))
+                + _SLACK
+            )
+            candidates.append((bound, row))
         seeker_from_row = scoring.seeker_from_row
-        pairs = ((seeker_from_row(row, prepared=True), offer) for row in rows)
-        return _top(pairs, filters=filters, limit=limit, today=today)
+        return _best(
+            candidates, lambda row: (seeker_from_row(lean.complete(row), prepared=True), offer),
+            filters=filters, limit=limit, today=today,
+        )
 
     # --- staff search ----------------------------------------------------------------------
     def search_opportunities(self, user, text: str, *, limit: int = 20) -> list[int]:

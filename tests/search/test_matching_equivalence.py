@@ -79,7 +79,7 @@ def _described(matches):
 
 def _one_by_one(pairs, filters, archived, limit):
     found = []
-    for seeker, offer, opportunity in pairs:
+    for seeker, offer, _opportunity in pairs:
         if (seeker.pk, offer.pk) in archived:
             continue
         if filters.sector and offer.sector != filters.sector:
