@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test test-postgres bench lock lint worker beat clean
+.PHONY: install run test bench lock lint worker beat clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,11 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## make bench: the performance benchmarks (scratch data, printed figures)
+## make bench: the performance benchmarks (pages on the demo data; matching and reports on scratch data)
 bench: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py bench_pages
 	$(PY) manage.py bench_matching
 	$(PY) manage.py bench_reports
 

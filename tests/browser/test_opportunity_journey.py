@@ -14,6 +14,17 @@ from tests.factories.reference import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _wage_rates():
+    """The minimum wage rates the data migration loads (a flushed live-server database may not
+    hold them, depending on which transactional test ran before)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("brokerage.opportunities.migrations.0002_minimum_wage_rates").load(apps, None)
+
+
 def fill_date(page, name, date):
     page.locator(f"#id_{name}_0").fill(str(date.day))
     page.locator(f"#id_{name}_1").fill(str(date.month))
