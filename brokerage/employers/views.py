@@ -26,19 +26,13 @@ from brokerage.employers.forms import (
 from brokerage.employers.models import EmployerContact, EmployerSite, MembershipRole
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
+from portal.core.forms import apply_service_errors
 
 STAFF_ROLES = (Role.PARTNER_STAFF, Role.COORDINATOR)
 
 
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form (against a field where it names one)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- employer users --------------------------------------------------------------------------
@@ -91,7 +85,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             employer = services.employer_register(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{employer.name} has been created. You are its admin.")
             return redirect("employers:organisation", pk=employer.pk)
@@ -107,7 +101,7 @@ def join(request: HttpRequest) -> HttpResponse:
         try:
             services.employer_join_request_create(user=request.user, employer=employer)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"We have asked the admins of {employer.name} to approve your request."
@@ -133,7 +127,7 @@ def _profile_edit(request, employer, *, done: str, staff: bool = False) -> HttpR
         try:
             services.employer_update(actor=request.user, employer=employer, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The organisation's details have been saved.")
             return redirect(done)
@@ -155,7 +149,7 @@ def _site_add(request, employer, *, done: str) -> HttpResponse:
         try:
             site = services.employer_site_add(actor=request.user, employer=employer, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{site.name} has been added.")
             return redirect(done)
@@ -191,7 +185,7 @@ def _contact_add(request, employer, *, done: str) -> HttpResponse:
                 actor=request.user, employer=employer, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{contact.name} has been added as a contact.")
             return redirect(done)
@@ -223,7 +217,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, employer=employer, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"We have emailed an invitation to {invitation.email}.")
             return redirect("employers:members", pk=pk)
@@ -265,7 +259,7 @@ def member_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
                 actor=request.user, membership=target, role=form.cleaned_data["role"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{target.user.email}'s role has been changed.")
             return redirect("employers:members", pk=pk)
@@ -396,7 +390,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         try:
             result = services.partner_employer_add(actor=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             if result.created:
                 messages.success(request, f"{result.employer.name} has been added. Your organisation works with them.")
@@ -452,7 +446,7 @@ def interaction_add(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"], happened_at=happened_at,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The contact has been added to the employer's timeline.")
             return redirect("employers:staff_detail", pk=pk)

@@ -25,6 +25,7 @@ from brokerage.opportunities.models import Opportunity, OpportunityStatus, Oppor
 from brokerage.opportunities.rules import opportunity_errors
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
+from portal.core.forms import apply_service_errors
 
 S = OpportunityStatus
 PAGE_SIZE = 20
@@ -45,12 +46,6 @@ def employer_side(view):
     return wrapped
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page(request, items):
@@ -122,14 +117,14 @@ def _save(request, *, form, employer, opportunity=None):
             setattr(probe, name, value)
         errors = opportunity_errors(probe)
         if errors:
-            _apply_errors(form, ValidationError(errors))
+            apply_service_errors(form, ValidationError(errors))
             return None
     try:
         opportunity = services.opportunity_save_draft(
             actor=request.user, employer=employer, data=form.to_data(), opportunity=opportunity
         )
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_service_errors(form, exc)
         return None
     if continuing:
         return redirect("opportunities:employer_check", opportunity.pk)
@@ -255,7 +250,7 @@ def _lifecycle_form(request, pk, *, form_class, template, action, initial=None):
         try:
             action(opportunity, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("opportunities:employer_detail", pk)
     return render(request, template, {"form": form, "opportunity": opportunity})
@@ -395,7 +390,7 @@ def moderation_refer_back(request, pk):
             services.opportunity_refer_back(actor=request.user, opportunity=opportunity,
                                             comments=form.comments(), note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"‘{opportunity.title}’ is referred back. The employer has been emailed.")
             return redirect("opportunities:moderation_queue")
@@ -413,7 +408,7 @@ def moderation_reject(request, pk):
             services.opportunity_reject(actor=request.user, opportunity=opportunity,
                                         reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"‘{opportunity.title}’ is rejected. The employer has been emailed.")
             return redirect("opportunities:moderation_queue")

@@ -34,6 +34,7 @@ from brokerage.pipeline.models import (
 )
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
+from portal.core.forms import apply_service_errors
 
 S = ProposalStatus
 
@@ -41,13 +42,6 @@ staff_required = role_required(Role.KEY_WORKER, Role.COORDINATOR)
 employer_required = role_required(Role.EMPLOYER)
 
 
-def _apply(form, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on their field when it has one, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _record_context(request, participant, **extra) -> dict:
@@ -113,7 +107,7 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
                 share_details_at_interview=form.cleaned_data["share_details_at_interview"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{participant.full_name} has been proposed for {proposal.opportunity.title}")
             return redirect("pipeline:proposal", pk=proposal.pk)
@@ -157,7 +151,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.proposal_transition(actor=request.user, proposal=proposal,
                                          action=form.cleaned_data["action"], reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             proposal.refresh_from_db()
             messages.success(request, f"Status updated: {proposal.get_status_display().lower()}")
@@ -176,7 +170,7 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"])
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Your answer has been sent to the employer")
             return redirect("pipeline:proposal", pk=question.proposal_id)
@@ -202,7 +196,7 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
                 pay_pence=_pence(data["pay"]), pay_basis=data["pay_basis"] if data["pay"] is not None else "",
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Start recorded: {placement.checkpoints.count()} checkpoints scheduled")
             return redirect("pipeline:placement", pk=placement.pk)
@@ -230,7 +224,7 @@ def _placement_form_view(request, pk, form_class, template, call, success):
         try:
             call(placement, form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("pipeline:placement", pk=placement.pk)
@@ -290,7 +284,7 @@ def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=form.cleaned_data["evidence"], **_confirm_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{checkpoint.name}: {checkpoint.get_status_display().lower()}")
             return redirect("pipeline:placement", pk=checkpoint.placement_id)
@@ -329,7 +323,7 @@ def route_way(request: HttpRequest, reference: str) -> HttpResponse:
                 completed_on=form.cleaned_data["completed_on"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Completion recorded: {participant.full_name} is guaranteed an interview "
                                       f"with {completion.route_way.opportunity.employer.name}")
@@ -359,7 +353,7 @@ def mentoring_agree(request: HttpRequest, reference: str, mentor_pk: int) -> Htt
             agreement = services.mentoring_agreement_create(
                 actor=request.user, mentee=participant, mentor=mentor, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Mentoring agreement recorded with {mentor.user.display_name}")
             return redirect("pipeline:mentoring_agreement", pk=agreement.pk)
@@ -385,7 +379,7 @@ def mentoring_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mentoring_contact_record(actor=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Contact recorded")
             return redirect("pipeline:mentoring_agreement", pk=agreement.pk)
@@ -408,7 +402,7 @@ def mentoring_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mentoring_agreement_close(actor=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Mentoring agreement closed. Thank you for mentoring.")
             return redirect("pipeline:mentoring_agreement", pk=agreement.pk)
@@ -473,7 +467,7 @@ def employer_question(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.question_ask(actor=request.user, proposal=proposal, question=form.cleaned_data["question"])
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Your question has been sent to the candidate's key worker")
             return redirect("pipeline:employer_candidate", pk=proposal.pk)
@@ -490,7 +484,7 @@ def employer_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.proposal_transition(actor=request.user, proposal=proposal,
                                          action=form.cleaned_data["action"], reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             proposal.refresh_from_db()
             messages.success(request, f"Recorded: {proposal.get_status_display().lower()}")
@@ -512,7 +506,7 @@ def employer_interview(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.interview_book(actor=request.user, proposal=proposal, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Interview booked. We have told the candidate's key worker.")
             return redirect("pipeline:employer_candidate", pk=proposal.pk)
@@ -528,7 +522,7 @@ def employer_decline(request: HttpRequest, pk: int) -> HttpResponse:
             services.proposal_transition(actor=request.user, proposal=proposal, action="decline",
                                          reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Candidate declined. We have told their key worker.")
             return redirect("pipeline:employer_candidates")
@@ -546,7 +540,7 @@ def employer_checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
                 **_confirm_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             return render(request, "pipeline/checkpoint_done.html", {"checkpoint": checkpoint})
     return render(request, "pipeline/checkpoint_confirm.html", {
@@ -566,7 +560,7 @@ def employer_mentoring(request: HttpRequest) -> HttpResponse:
         try:
             services.mentor_profile_save(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Your mentor profile has been saved")
             return redirect("pipeline:employer_mentoring")
@@ -595,7 +589,7 @@ def checkpoint_link(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "pipeline/link_problem.html", {"reason": problem.reason,
                                                                   "checkpoint": problem.checkpoint}, status=400)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_service_errors(form, exc)
         else:
             return render(request, "pipeline/checkpoint_done.html", {"checkpoint": checkpoint})
     return render(request, "pipeline/checkpoint_confirm.html", {

@@ -125,3 +125,12 @@ class GovUKDateInput(forms.MultiWidget):
 class GovUKDateField(forms.DateField):
     widget = GovUKDateInput
     default_error_messages = {"invalid": "Enter a real date, for example 27 3 2026"}
+
+
+def apply_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on the form: on the field it names, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
