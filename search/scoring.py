@@ -175,7 +175,7 @@ OFFER_FIELDS = (
 
 
 def _lower_set(values) -> frozenset:
-    return frozenset(str(v).strip().lower() for v in values or () if str(v).strip())
+    return frozenset(filter(None, (str(v).strip().lower() for v in values or ())))
 
 
 def _as_set(values) -> frozenset:
@@ -319,20 +319,26 @@ def eligible(
 # --- the score --------------------------------------------------------------------------------
 
 
-def _share(wanted: frozenset, held: frozenset) -> float:
-    return len(wanted & held) / len(wanted)
+def share_of(wanted: frozenset, held: frozenset) -> float | None:
+    """The share of ``wanted`` found in ``held``; None when nothing is wanted."""
+    return len(wanted & held) / len(wanted) if wanted else None
+
+
+#: Within the skills component: essential skills count most, then desirable skills, then licences.
+SKILLS_PART_WEIGHTS = (0.6, 0.25, 0.15)
+
+
+def skills_from_shares(essential: float | None, desirable: float | None, licences: float | None) -> float:
+    """The skills component from the three shares (None where the opportunity asks for nothing)."""
+    parts = [(w, v) for w, v in zip(SKILLS_PART_WEIGHTS, (essential, desirable, licences), strict=True)
+             if v is not None]
+    return sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else 0.5
 
 
 def skills_value(essential: frozenset, desirable: frozenset, required: frozenset,
                  skills: frozenset, licences: frozenset) -> float:
-    parts = []
-    if essential:
-        parts.append((0.6, _share(essential, skills)))
-    if desirable:
-        parts.append((0.25, _share(desirable, skills)))
-    if required:
-        parts.append((0.15, _share(required, licences)))
-    return sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else 0.5
+    return skills_from_shares(share_of(essential, skills), share_of(desirable, skills),
+                              share_of(required, licences))
 
 
 def sector_value(sector: str, sectors: frozenset) -> float:
@@ -368,7 +374,7 @@ def start_value(start_date: datetime.date | None, available_from: datetime.date 
 def adjustments_value(needed: frozenset, offered: frozenset) -> float:
     if not needed:
         return 1.0
-    return _share(needed, offered)
+    return share_of(needed, offered)
 
 
 def components(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> dict[str, float]:
@@ -384,61 +390,17 @@ def components(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) 
     }
 
 
-def total(parts: dict[str, float]) -> int:
-    return round(sum(WEIGHTS[name] * value for name, value in parts.items()))
-
-
-class Scorer:
-    """``score`` for many pairs in one request, with the same result.
-
-    Each component depends on a few values of the two sides, and candidates share them (the
-    same skills lists, sectors, hours, start dates), so each component is computed once per
-    distinct set of inputs with the functions above; only the distance is computed per pair.
-    """
-
-    __slots__ = ("today", "_skills", "_sector", "_hours", "_start", "_adjustments")
-
-    def __init__(self, today: datetime.date):
-        self.today = today
-        self._skills, self._sector, self._hours, self._start, self._adjustments = {}, {}, {}, {}, {}
-
-    def score(self, seeker: Seeker, offer: Offer, fit: Fit) -> int:
-        key = (offer.essential_skills, offer.desirable_skills, offer.required_licences,
-               seeker.skills, seeker.licences)
-        try:
-            skills = self._skills[key]
-        except KeyError:
-            skills = self._skills[key] = skills_value(*key)
-        key = (offer.sector, seeker.sectors)
-        try:
-            sector = self._sector[key]
-        except KeyError:
-            sector = self._sector[key] = sector_value(*key)
-        key = (offer.hours, seeker.hours_min, seeker.hours_max)
-        try:
-            hours = self._hours[key]
-        except KeyError:
-            hours = self._hours[key] = hours_value(*key)
-        key = (offer.start_date, seeker.available_from)
-        try:
-            start = self._start[key]
-        except KeyError:
-            start = self._start[key] = start_value(*key, self.today)
-        key = (seeker.adjustments, offer.adjustments)
-        try:
-            adjustments = self._adjustments[key]
-        except KeyError:
-            adjustments = self._adjustments[key] = adjustments_value(*key)
-        distance = distance_value(fit.distance, seeker.travel_limit)
-        # The same products, added in the same order, as ``total(components(...))``.
-        return round(sum((
-            WEIGHTS["skills"] * skills, WEIGHTS["sector"] * sector, WEIGHTS["distance"] * distance,
-            WEIGHTS["hours"] * hours, WEIGHTS["start"] * start, WEIGHTS["adjustments"] * adjustments,
-        )))
+def points(skills: float, sector: float, distance: float, hours: float, start: float,
+           adjustments: float) -> int:
+    """The score: the components weighted by ``WEIGHTS`` and added up, rounded to a whole number."""
+    return round(
+        WEIGHTS["skills"] * skills + WEIGHTS["sector"] * sector + WEIGHTS["distance"] * distance
+        + WEIGHTS["hours"] * hours + WEIGHTS["start"] * start + WEIGHTS["adjustments"] * adjustments
+    )
 
 
 def score(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> int:
-    return total(components(seeker, offer, fit, today=today))
+    return points(**components(seeker, offer, fit, today=today))
 
 
 # --- reasons ----------------------------------------------------------------------------------

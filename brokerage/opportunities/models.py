@@ -199,7 +199,8 @@ class Opportunity(models.Model):
         verbose_name_plural = "opportunities"
         indexes = [
             models.Index(fields=["status", "closing_date"]),
-            models.Index(fields=["latitude", "longitude"]),
+            # Matching: live opportunities inside a travel box (search/backends/database.py).
+            models.Index(fields=["status", "latitude", "longitude"]),
             models.Index(fields=["programme", "strand", "status"]),
         ]
         constraints = [

@@ -10,7 +10,6 @@
 
 import datetime
 import difflib
-import json
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -38,7 +37,7 @@ class ProfileNotShareable(Exception):
 
 def json_list_has(field: str, value: str) -> Q:
     """``Q`` matching rows whose JSON list ``field`` contains ``value`` (SQLite and PostgreSQL)."""
-    return Q(**{f"{field}__icontains": json.dumps(str(value))})
+    return Q(**{f"{field}__has_item": value})
 
 
 def can_use_caseload(user) -> bool:

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "portal.core"
     label = "core"
     verbose_name = "Portal"
+
+    def ready(self):
+        from django.db.models import JSONField
+
+        from portal.core.lookups import HasItem
+
+        JSONField.register_lookup(HasItem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
@@ -60,14 +61,14 @@ class SearchBackend(Protocol):
     # --- matching -------------------------------------------------------------------------
     def opportunities_for_participant(
         self, participant, *, filters: MatchFilters, today: datetime.date, limit: int | None = None
-    ) -> list[Match]:
-        """Live opportunities that fit, best first."""
+    ) -> Sequence[Match]:
+        """Live opportunities that fit, best first (a sequence: pages may be sliced from it)."""
         ...
 
     def participants_for_opportunity(
         self, opportunity, *, filters: MatchFilters, today: datetime.date, user=None,
         limit: int | None = None,
-    ) -> list[Match]:
+    ) -> Sequence[Match]:
         """Consenting participants that fit, best first; only those ``user`` may see (if given)."""
         ...
 

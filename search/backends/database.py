@@ -2,31 +2,33 @@
 
 The tables are the index, so ``index``/``remove`` have nothing to do. Matching runs the hard
 filters in SQL (status, places, readiness, consent, programme ring-fence, age, licences that
-cannot be bought, a bounding box for the travel limit), reads only the columns matching needs
-for the candidates left, and scores them in Python with ``search.scoring``. One or two queries
-per request, whatever the number of results.
+cannot be bought, a bounding box for the travel limit) and reads the columns the score needs
+for every candidate in one query. The exact travel limit and the score are then worked out in
+Python with ``search.scoring``, so both backends rank and explain alike.
 
-A request can have a few thousand candidates, so (1) the rows are read lean (``_LeanRows``: no
-ORDER BY; each column converted as Django would, but once per distinct stored value, list columns
-straight to the sets matching uses); (2) each candidate's score is first bounded from its plain
-columns (the skills lists, and some other lists, are not even parsed) and candidates are then
-scored exactly, best bound first, until no bound left can reach the 20th score (``_best``);
-(3) components shared between candidates are computed once (``scoring.Scorer``); (4) ``Match``
-objects are built only for the results returned. Results, scores, order and reasons are exactly
-those of ``scoring.match`` on every pair (tests/search/test_matching_equivalence.py).
+A request can have a few thousand candidates, and they repeat the same few values: the same
+outward-code centroids, sectors, hours, start dates and skills lists. So each candidate's score
+is added up from components remembered per distinct stored value (``_Memo``; a skills list is
+decoded once per request, not once per row), and the rows stay as the database driver returned
+them. The result is a ``RankedMatches``: every match ranked, but ``Match`` objects (with whole
+records, ``scoring.eligible`` checked again and reasons) built only for the ones read, such as
+the page shown — one more query per read. Results, scores, order and reasons are exactly those
+of ``scoring.match`` on every pair (tests/search/test_matching_equivalence.py).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import heapq
+import json
 import math
-from decimal import Decimal
+from collections.abc import Sequence
 from itertools import chain
 from operator import itemgetter
 
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import Coalesce, Least
+from django.db.models import CharField, F, FloatField, Q, Value
+from django.db.models.functions import Abs, Cast, Coalesce, Least
 from django.db.models.sql.constants import MULTI
 
 from brokerage.opportunities.models import Opportunity, OpportunityStatus
@@ -56,117 +58,134 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-class _LeanRows:
-    """``qs.values_list(*fields)`` in one query, converted cheaply and only as far as needed.
+class _Memo(dict):
+    """``memo[key]`` is ``compute(key)``, computed the first time the key is asked for."""
 
-    Each column gets Django's own converters (dates and booleans on SQLite, JSON, decimals) and,
-    for the list columns in ``sets``, the ``scoring`` set function, but once per distinct stored
-    value: candidates repeat the same dates, hours and lists many times. ``scalars`` converts
-    the plain columns of a row and the list columns named in ``early`` (enough to bound its
-    score); ``complete`` the other list columns too.
+    __slots__ = ("compute",)
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stored_set(prepare, text: str) -> frozenset:
+    """A JSON list column's stored text as a ``scoring`` set (``prepare``): the same text always
+    gives the same set, so it is kept across requests (candidates share a few thousand lists)."""
+    return prepare(json.loads(text))
+
+
+class _Columns:
+    """``qs.values_list(*fields)`` in one query, read column by column.
+
+    ``raw[name]`` holds a column's values as the database driver returned them, one per row, in
+    the same row order for every column. ``convert[name](raw)`` turns one into the value Django
+    would give (its converters, e.g. booleans on SQLite) and, for the JSON list columns in
+    ``sets``, into the ``scoring`` set. Dates are read as ISO text and decimals as floats, so
+    that candidates repeating the same value can share one conversion (``_Memo``).
     """
 
-    def __init__(self, qs, fields: tuple[str, ...], sets: dict, early: tuple[str, ...] = ()):
+    def __init__(self, qs, fields: tuple[str, ...], sets: dict):
+        opts = qs.model._meta
+        kinds = {name: "" if name == "pk" else opts.get_field(name).get_internal_type() for name in fields}
+        read_as = {"DateField": CharField, "DecimalField": FloatField}
+        columns = [Cast(name, read_as[kinds[name]]()) if kinds[name] in read_as else name for name in fields]
         # No ORDER BY: the rows are ranked in Python, and sorting them in SQL costs a temp B-tree.
-        compiler = qs.order_by().values_list(*fields).query.get_compiler(using=qs.db)
+        compiler = qs.order_by().values_list(*columns).query.get_compiler(using=qs.db)
         chunks = compiler.execute_sql(MULTI)  # an empty iterator when the filters match nothing
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-        self.connection = compiler.connection
-        self.scalar_plan, self.set_plan = [], []
-        for pos, name in enumerate(fields):
+        connection = compiler.connection
+
+        def converter(pos: int, name: str):
+            if kinds[name] == "DateField":
+                return lambda raw: None if raw is None else datetime.date.fromisoformat(raw)
+            if name in sets and kinds[name] == "JSONField" and opts.get_field(name).decoder is None:
+                prepare = sets[name]
+                return lambda raw: _stored_set(prepare, raw) if isinstance(raw, str) else prepare(raw)
             convs, expression = converters.get(pos, ((), None))
-            step = (pos, tuple(convs), expression, sets.get(name), {})
-            if name in sets and name not in early:
-                self.set_plan.append(step)
-            elif convs or name in sets:
-                self.scalar_plan.append(step)
-        self.rows = list(chain.from_iterable(chunks))
+            prepare = sets.get(name)
 
-    def _apply(self, row: list, plan) -> list:
-        for pos, convs, expression, prepare, seen in plan:
-            raw = row[pos]
-            try:
-                row[pos] = seen[raw]
-                continue
-            except KeyError:
-                pass
-            except TypeError:  # an unhashable raw value: convert it without remembering it
-                seen = None
-            value = raw
-            for convert in convs:
-                value = convert(value, expression, self.connection)
-            if prepare is not None:
-                value = prepare(value)
-            if seen is not None:
-                seen[raw] = value
-            row[pos] = value
-        return row
+            def convert(raw):
+                value = raw
+                for func in convs:
+                    value = func(value, expression, connection)
+                return value if prepare is None else prepare(value)
 
-    def scalars(self, row) -> list:
-        return self._apply(list(row), self.scalar_plan)
+            return convert
 
-    def complete(self, row: list) -> list:
-        return self._apply(row, self.set_plan)
+        self.convert = {name: converter(pos, name) for pos, name in enumerate(fields)}
+        rows = list(chain.from_iterable(chunks))
+        self.raw = dict(zip(fields, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(fields, ())
 
 
-#: Added to every upper bound so that rounding in a different order can never cut a candidate.
-_SLACK = 1e-6
+class RankedMatches(Sequence):
+    """Matches best first, built only when read.
 
-
-def _best(candidates, evaluate, *, filters: MatchFilters, limit: int | None, today) -> list[Match]:
-    """The ranked matches among ``candidates``: (upper bound of the score, row) pairs.
-
-    ``evaluate(row)`` returns the (seeker, offer) pair or None. Candidates are scored exactly
-    (``scoring.eligible`` and ``scoring.Scorer``, the same numbers as ``scoring.match``) best
-    bound first; once ``limit`` matches are held, a candidate whose bound is below the lowest
-    score held cannot enter the list (nor tie: ties need an equal score), and neither can any
-    after it. The order is ``scoring.rank_key``; ``Match`` objects are only built for the
-    matches returned.
+    ``ranked`` holds (-score, distance, pk) per match, already in ``scoring.rank_key`` order
+    (``pk`` is the side that varies: the opportunity for a participant, the participant for an
+    opportunity). ``len()`` is the number of matches; an index or a slice calls
+    ``build([(pk, score), ...])`` (one query) for just those entries, which returns their
+    ``Match`` objects in the same order. Paginators only read the page they show.
     """
-    if limit is not None and limit <= 0:
-        return []
-    include = filters.include_getting_ready
-    within = filters.within_miles
-    floor = STRONG_MATCH_SCORE if filters.strong_only else None
-    scorer = scoring.Scorer(today)
-    eligible = scoring.eligible
-    candidates.sort(key=itemgetter(0), reverse=True)
-    held: list[int] = []  # the best ``limit`` scores so far (a min-heap)
-    ranked = []
-    for bound, row in candidates:
-        cap = math.ceil(bound)
-        if floor is not None and cap < floor:
-            break
-        if limit is not None and len(held) >= limit and cap < held[0]:
-            break
-        pair = evaluate(row)
-        if pair is None:
-            continue
-        seeker, offer = pair
-        fit = eligible(seeker, offer, today=today, include_getting_ready=include)
-        if fit is None:
-            continue
-        distance = fit.distance
-        if within and distance is not None and distance > within:
-            continue
-        points = scorer.score(seeker, offer, fit)
-        if floor is not None and points < floor:
-            continue
-        if limit is not None:
-            (heapq.heappush if len(held) < limit else heapq.heappushpop)(held, points)
-        # scoring.rank_key, without building the Match; (offer pk, seeker pk) is unique.
-        ranked.append((-points, distance if distance is not None else 0.0, offer.pk, seeker.pk,
-                       seeker, offer, fit))
-    best = heapq.nsmallest(limit, ranked) if limit is not None else sorted(ranked)
-    return [Match(seeker, offer, fit, -neg, today) for neg, _, _, _, seeker, offer, fit in best]
+
+    BATCH = 500  # entries built per query when iterating over all of them
+
+    def __init__(self, ranked: list[tuple[int, float, int]], build):
+        self._ranked = ranked
+        self._build = build
+
+    def __len__(self) -> int:
+        return len(self._ranked)
+
+    def _read(self, entries) -> list[Match]:
+        return self._build([(pk, -negative) for negative, _distance, pk in entries]) if entries else []
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._read(self._ranked[index])
+        return self._read([self._ranked[index]])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self._ranked), self.BATCH):
+            yield from self._read(self._ranked[start : start + self.BATCH])
 
 
-def _memo(cache: dict, key, compute):
-    try:
-        return cache[key]
-    except KeyError:
-        value = cache[key] = compute(key)
-        return value
+def _each(memo: _Memo, *columns) -> map:
+    """``memo[value]`` for each row, lazily: a column's values, or several columns' as tuples."""
+    return map(memo.__getitem__, columns[0] if len(columns) == 1 else zip(*columns, strict=True))
+
+
+#: What ``place`` memos give for a pair beyond the travel limit (or with no location).
+_OUT_OF_REACH = (None, 0.0)
+
+
+def _ranked(entries: list[tuple[int, float, int]], limit: int | None) -> list[tuple[int, float, int]]:
+    return heapq.nsmallest(limit, entries) if limit is not None else sorted(entries)
+
+
+def _matches(triples, *, filters: MatchFilters, today: datetime.date) -> list[Match]:
+    """``Match`` objects for (seeker, offer, score) triples, in order. ``scoring.eligible`` checks
+    each pair again (it agrees with the SQL and the score loop); a record that has gone since it
+    was ranked (None) is left out."""
+    found = []
+    for seeker, offer, points in triples:
+        if seeker is None or offer is None:
+            continue
+        fit = scoring.eligible(seeker, offer, today=today, include_getting_ready=filters.include_getting_ready)
+        if fit is not None:
+            found.append(Match(seeker, offer, fit, points, today))
+    return found
+
+
+#: The columns the score needs (``RankedMatches`` reads the whole record for matches it builds).
+_OFFER_SCORE_FIELDS = ("pk", "remote", "latitude", "longitude", "essential_skills", "desirable_skills",
+                       "required_licences", "sector", "hours_per_week", "start_date", "adjustments")
+_SEEKER_SCORE_FIELDS = ("pk", "latitude", "longitude", "max_travel_miles", "skills", "licences",
+                        "sector_interests", "hours_min", "hours_max", "available_from", "adjustments_needed")
 
 
 def _words(text: str) -> list[str]:
@@ -231,59 +250,61 @@ class DatabaseBackend:
 
     def opportunities_for_participant(
         self, participant, *, filters: MatchFilters, today: datetime.date, limit: int | None = None
-    ) -> list[Match]:
+    ) -> Sequence[Match]:
         seeker = scoring.seeker_from(participant)
         if not scoring.seeker_matchable(seeker, include_getting_ready=filters.include_getting_ready):
             return []
-        needs = seeker.adjustments
-        lean = _LeanRows(self.opportunity_candidates(seeker, filters=filters, today=today),
-                         OFFER_FIELDS, OFFER_SET_FIELDS, early=("adjustments",) if needs else ())
-        # Bound each candidate's score from its plain columns (and the adjustments offered, when
-        # the person needs some): sector, distance, hours, start and adjustments exactly,
-        # skills (30) at most. Pairs the travel limit
-        # excludes are dropped here already (the same test as ``scoring.eligible``).
-        within = filters.within_miles
-        limit_miles = seeker.travel_limit
-        home = (seeker.latitude, seeker.longitude)
-        sector_of, hours_of, start_of, miles_to, adjustments_of = {}, {}, {}, {}, {}
-        sectors, hours_min, hours_max = seeker.sectors, seeker.hours_min, seeker.hours_max
-        available = seeker.available_from
-        w = scoring.WEIGHTS
-        candidates = []
-        for raw in lean.rows:
-            row = lean.scalars(raw)
-            # OFFER_FIELDS: ... 8 remote, 9 latitude, 10 longitude, 14 sector, 15 adjustments,
-            # 16 hours, 17 start
-            if row[8]:
-                distance = None
-            else:
-                if None in home or row[9] is None or row[10] is None:
-                    continue
-                # Candidates share a few outward-code centroids: one distance per place.
-                distance = _memo(miles_to, (row[9], row[10]),
-                                 lambda v: scoring.haversine_miles(home[0], home[1], *v))
-                if distance > limit_miles or (within and distance > within):
-                    continue
-            hours = row[16]
-            bound = (
-                w["skills"]
-                + w["sector"] * _memo(sector_of, row[14] or "", lambda v: scoring.sector_value(v, sectors))
-                + w["distance"] * scoring.distance_value(distance, limit_miles)
-                + w["hours"] * _memo(hours_of, hours, lambda v: scoring.hours_value(
-                    float(v) if isinstance(v, (Decimal, int, float)) else None, hours_min, hours_max))
-                + w["start"] * _memo(start_of, row[17], lambda v: scoring.start_value(v, available, today))
-                + w["adjustments"] * (
-                    _memo(adjustments_of, row[15], lambda v: scoring.adjustments_value(needs, v))
-                    if needs else 1.0
-                )
-                + _SLACK
-            )
-            candidates.append((bound, row))
-        offer_from_row = scoring.offer_from_row
-        return _best(
-            candidates, lambda row: (seeker, offer_from_row(lean.complete(row), prepared=True)),
-            filters=filters, limit=limit, today=today,
+        rows = _Columns(self.opportunity_candidates(seeker, filters=filters, today=today), _OFFER_SCORE_FIELDS,
+                        OFFER_SET_FIELDS)
+        convert, column = rows.convert, rows.raw
+        travel_limit = seeker.travel_limit
+        reach = min(travel_limit, filters.within_miles) if filters.within_miles else travel_limit
+        floor = STRONG_MATCH_SCORE if filters.strong_only else 0
+
+        def place(key) -> tuple[float | None, float]:
+            """(distance, distance component) for a (remote, latitude, longitude)."""
+            remote, lat, lon = key
+            if remote:
+                return None, scoring.distance_value(None, travel_limit)
+            if lat is None or lon is None:
+                return _OUT_OF_REACH
+            distance = scoring.haversine_miles(seeker.latitude, seeker.longitude, lat, lon)
+            return (distance, scoring.distance_value(distance, travel_limit)) if distance <= reach else _OUT_OF_REACH
+
+        # Column by column, each component once per distinct stored value (the person's side is
+        # fixed): candidates share a few places, sectors, hours, dates and lists.
+        places = list(_each(_Memo(place), column["remote"], column["latitude"], column["longitude"]))
+        skills = _each(
+            _Memo(lambda shares: scoring.skills_from_shares(*shares)),
+            _each(_Memo(lambda raw: scoring.share_of(convert["essential_skills"](raw), seeker.skills)),
+                  column["essential_skills"]),
+            _each(_Memo(lambda raw: scoring.share_of(convert["desirable_skills"](raw), seeker.skills)),
+                  column["desirable_skills"]),
+            _each(_Memo(lambda raw: scoring.share_of(convert["required_licences"](raw), seeker.licences)),
+                  column["required_licences"]),
         )
+        sector = _each(_Memo(lambda raw: scoring.sector_value(convert["sector"](raw) or "", seeker.sectors)),
+                       column["sector"])
+        hours = _each(_Memo(lambda raw: scoring.hours_value(
+            convert["hours_per_week"](raw), seeker.hours_min, seeker.hours_max)), column["hours_per_week"])
+        start = _each(_Memo(lambda raw: scoring.start_value(convert["start_date"](raw), seeker.available_from, today)),
+                      column["start_date"])
+        adjustments = _each(_Memo(lambda raw: scoring.adjustments_value(seeker.adjustments, convert["adjustments"](raw))),
+                            column["adjustments"])
+        scores = map(scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments)
+        entries = [
+            (-points, where[0] or 0.0, pk)
+            for pk, where, points in zip(column["pk"], places, scores, strict=True)
+            if where is not _OUT_OF_REACH and points >= floor
+        ]
+
+        def build(wanted: list[tuple[int, int]]) -> list[Match]:
+            offers = {row[0]: scoring.offer_from_row(row) for row in Opportunity.objects.filter(
+                pk__in=[pk for pk, _ in wanted]).values_list(*OFFER_FIELDS)}
+            return _matches(((seeker, offers.get(pk), points) for pk, points in wanted),
+                            filters=filters, today=today)
+
+        return RankedMatches(_ranked(entries, limit), build)
 
     # --- participants for an opportunity ---------------------------------------------------
     def participant_candidates(self, offer: scoring.Offer, *, filters: MatchFilters, today, user=None):
@@ -306,22 +327,17 @@ class DatabaseBackend:
         if not offer.remote:
             if offer.latitude is None or offer.longitude is None:
                 return qs.none()
-            limit = Least(
-                Coalesce(F("max_travel_miles"), Value(DEFAULT_TRAVEL_MILES)),
-                Value(filters.within_miles or MAX_TRAVEL_MILES),
-                output_field=FloatField(),
-            )
+            # A box around the opportunity as wide as each person's travel limit, in floating
+            # point (exact numeric arithmetic on every row is slow on PostgreSQL).
+            limit = Cast(Least(Coalesce(F("max_travel_miles"), Value(DEFAULT_TRAVEL_MILES)),
+                               Value(filters.within_miles or MAX_TRAVEL_MILES)), FloatField())
             widest = MAX_TRAVEL_MILES / MILES_PER_DEGREE_LATITUDE
             lon_scale = MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(abs(offer.latitude) + widest)), 0.01)
-            qs = qs.annotate(
-                _dlat=limit / Value(MILES_PER_DEGREE_LATITUDE, output_field=FloatField()),
-                _dlon=limit / Value(lon_scale, output_field=FloatField()),
-            ).filter(
-                latitude__gte=Value(offer.latitude) - F("_dlat"),
-                latitude__lte=Value(offer.latitude) + F("_dlat"),
-                longitude__gte=Value(offer.longitude) - F("_dlon"),
-                longitude__lte=Value(offer.longitude) + F("_dlon"),
-            )
+            qs = qs.alias(
+                _limit=limit,
+                _north_south=Abs(F("latitude") - Value(offer.latitude)) * Value(MILES_PER_DEGREE_LATITUDE),
+                _east_west=Abs(F("longitude") - Value(offer.longitude)) * Value(lon_scale),
+            ).filter(_north_south__lte=F("_limit"), _east_west__lte=F("_limit"))
         if filters.sector:
             qs = qs.filter(json_list_has("sector_interests", filters.sector))
         return qs.exclude(
@@ -331,53 +347,66 @@ class DatabaseBackend:
     def participants_for_opportunity(
         self, opportunity, *, filters: MatchFilters, today: datetime.date, user=None,
         limit: int | None = None,
-    ) -> list[Match]:
+    ) -> Sequence[Match]:
         offer = scoring.offer_from(opportunity)
         if not scoring.offer_open(offer):
             return []
-        lean = _LeanRows(self.participant_candidates(offer, filters=filters, today=today, user=user),
-                         SEEKER_FIELDS, SEEKER_SET_FIELDS, early=("sector_interests", "adjustments_needed"))
-        # Bound each candidate's score from its plain columns and two short lists: sector,
-        # distance, hours, start and adjustments exactly, skills (30) at most. Pairs the travel limit
-        # excludes are dropped here already (the same test as ``scoring.eligible``).
+        rows = _Columns(self.participant_candidates(offer, filters=filters, today=today, user=user),
+                        _SEEKER_SCORE_FIELDS, SEEKER_SET_FIELDS)
+        convert, column = rows.convert, rows.raw
         within = filters.within_miles
-        hours_of, start_of, miles_to, sector_of, adjustments_of = {}, {}, {}, {}, {}
-        w = scoring.WEIGHTS
-        candidates = []
-        for raw in lean.rows:
-            row = lean.scalars(raw)
-            # SEEKER_FIELDS: ... 6 latitude, 7 longitude, 8 max travel, 11 sectors, 12 adjustments,
-            # 13-14 hours, 15 available
-            travel = row[8]
-            limit_miles = DEFAULT_TRAVEL_MILES if travel is None else min(travel, MAX_TRAVEL_MILES)
+        floor = STRONG_MATCH_SCORE if filters.strong_only else 0
+
+        def place(key) -> tuple[float | None, float]:
+            """(distance, distance component) for a (latitude, longitude, travel limit given)."""
+            lat, lon, travel = key
+            travel_limit = DEFAULT_TRAVEL_MILES if travel is None else min(travel, MAX_TRAVEL_MILES)
             if offer.remote:
-                distance = None
-            else:
-                if row[6] is None or row[7] is None:
-                    continue
-                # Candidates share a few outward-code centroids: one distance per place.
-                distance = _memo(miles_to, (row[6], row[7]), lambda v: scoring.haversine_miles(
-                    v[0], v[1], offer.latitude, offer.longitude))
-                if distance > limit_miles or (within and distance > within):
-                    continue
-            bound = (
-                w["skills"]
-                + w["sector"] * _memo(sector_of, row[11], lambda v: scoring.sector_value(offer.sector, v))
-                + w["distance"] * scoring.distance_value(distance, limit_miles)
-                + w["hours"] * _memo(hours_of, (row[13], row[14]),
-                                     lambda v: scoring.hours_value(offer.hours, *v))
-                + w["start"] * _memo(start_of, row[15],
-                                     lambda v: scoring.start_value(offer.start_date, v, today))
-                + w["adjustments"] * _memo(adjustments_of, row[12],
-                                           lambda v: scoring.adjustments_value(v, offer.adjustments))
-                + _SLACK
-            )
-            candidates.append((bound, row))
-        seeker_from_row = scoring.seeker_from_row
-        return _best(
-            candidates, lambda row: (seeker_from_row(lean.complete(row), prepared=True), offer),
-            filters=filters, limit=limit, today=today,
+                return None, scoring.distance_value(None, travel_limit)
+            if lat is None or lon is None:
+                return _OUT_OF_REACH
+            distance = scoring.haversine_miles(lat, lon, offer.latitude, offer.longitude)
+            if distance > travel_limit or (within and distance > within):
+                return _OUT_OF_REACH
+            return distance, scoring.distance_value(distance, travel_limit)
+
+        def skill_shares(raw) -> tuple[float | None, float | None]:
+            held = convert["skills"](raw)
+            return scoring.share_of(offer.essential_skills, held), scoring.share_of(offer.desirable_skills, held)
+
+        # Column by column, each component once per distinct stored value (the opportunity's
+        # side is fixed): candidates share a few places, sectors, hours, dates and lists.
+        places = list(_each(_Memo(place), column["latitude"], column["longitude"], column["max_travel_miles"]))
+        skills = _each(
+            _Memo(lambda key: scoring.skills_from_shares(*key[0], key[1])),
+            _each(_Memo(skill_shares), column["skills"]),
+            _each(_Memo(lambda raw: scoring.share_of(offer.required_licences, convert["licences"](raw))),
+                  column["licences"]),
         )
+        sector = _each(_Memo(lambda raw: scoring.sector_value(offer.sector, convert["sector_interests"](raw))),
+                       column["sector_interests"])
+        hours = _each(_Memo(lambda wanted: scoring.hours_value(
+            offer.hours, convert["hours_min"](wanted[0]), convert["hours_max"](wanted[1]))),
+            column["hours_min"], column["hours_max"])
+        start = _each(_Memo(lambda raw: scoring.start_value(offer.start_date, convert["available_from"](raw), today)),
+                      column["available_from"])
+        adjustments = _each(
+            _Memo(lambda raw: scoring.adjustments_value(convert["adjustments_needed"](raw), offer.adjustments)),
+            column["adjustments_needed"])
+        scores = map(scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments)
+        entries = [
+            (-points, where[0] or 0.0, pk)
+            for pk, where, points in zip(column["pk"], places, scores, strict=True)
+            if where is not _OUT_OF_REACH and points >= floor
+        ]
+
+        def build(wanted: list[tuple[int, int]]) -> list[Match]:
+            seekers = {row[0]: scoring.seeker_from_row(row) for row in Participant.objects.filter(
+                pk__in=[pk for pk, _ in wanted]).values_list(*SEEKER_FIELDS)}
+            return _matches(((seekers.get(pk), offer, points) for pk, points in wanted),
+                            filters=filters, today=today)
+
+        return RankedMatches(_ranked(entries, limit), build)
 
     # --- staff search ----------------------------------------------------------------------
     def search_opportunities(self, user, text: str, *, limit: int = 20) -> list[int]:

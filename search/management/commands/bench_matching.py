@@ -148,9 +148,9 @@ class Command(BaseCommand):
         opp_pool = list(Opportunity.objects.all())
         for label, pool, call in (
             ("opportunities for a participant", person_pool,
-             lambda p: backend.opportunities_for_participant(p, filters=filters, today=today, limit=20)),
+             lambda p: list(backend.opportunities_for_participant(p, filters=filters, today=today, limit=20))),
             ("participants for an opportunity", opp_pool,
-             lambda o: backend.participants_for_opportunity(o, filters=filters, today=today, limit=20)),
+             lambda o: list(backend.participants_for_opportunity(o, filters=filters, today=today, limit=20))),
         ):
             sample = rng.sample(pool, min(queries, len(pool)))
             for subject in sample[:5]:
