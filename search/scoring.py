@@ -1,7 +1,8 @@
 """How a participant and an opportunity are matched: hard filters, a score, and reasons.
 
 This module is the one place the rules live. Both search backends use it: the database backend
-narrows the candidates in SQL and then calls ``eligible`` and ``score`` here; the Elasticsearch
+narrows the candidates in SQL and then adds up each one's ``points`` from the component
+functions here (and checks the pairs it returns with ``eligible``); the Elasticsearch
 backend narrows and pre-ranks in the cluster (``search.queries`` mirrors the same rules) and
 then re-scores the hits here, so the two backends rank and explain in the same way.
 
