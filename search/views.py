@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from brokerage.participants.services import access_log_record
+from portal.core.forms import apply_service_errors
 from search import selectors, services
 from search.forms import ArchiveMatchForm, MatchFilterForm, SaveSearchForm, StaffSearchForm
 from search.models import Direction
@@ -38,9 +39,7 @@ def _save_search(request: HttpRequest, *, direction: str, subject: str, form: Ma
                 subject=subject, filters=form.filters(),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    save_form.add_error(field if field in save_form.fields else None, error)
+            apply_service_errors(save_form, exc)
         else:
             messages.success(request, f"Search ‘{save_form.cleaned_data['name']}’ saved")
             return None

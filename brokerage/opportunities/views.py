@@ -1,8 +1,6 @@
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +24,7 @@ from brokerage.opportunities.rules import opportunity_errors
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 from portal.core.forms import apply_service_errors
+from search.selectors import can_match
 
 S = OpportunityStatus
 PAGE_SIZE = 20
@@ -33,17 +32,8 @@ PAGE_SIZE = 20
 
 
 
-def employer_side(view):
-    """Employer members, and partner staff acting for an employer they work with."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(Role.EMPLOYER, Role.PARTNER_STAFF, Role.COORDINATOR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+#: Employer members, and partner staff acting for an employer they work with.
+employer_side = role_required(Role.EMPLOYER, Role.PARTNER_STAFF, Role.COORDINATOR)
 
 
 
@@ -320,6 +310,7 @@ def staff_detail(request, pk):
     opportunity = selectors.staff_opportunity_get(request.user, pk)
     return render(request, "opportunities/staff_detail.html", {
         "opportunity": opportunity, "rows": answer_rows(opportunity), "pay": pay_display(opportunity),
+        "can_match": can_match(request.user),
     })
 
 

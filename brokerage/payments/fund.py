@@ -41,6 +41,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.services import ledger_entry_record
 from portal.accounts.roles import Role
+from portal.core.templatetags.portal_tags import pence
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +65,6 @@ class FundRequestAlreadyDecided(ValidationError):
     """The request is no longer waiting (e.g. a second click on Approve)."""
 
 
-def _pounds(pence: int) -> str:
-    pounds, pennies = divmod(abs(int(pence)), 100)
-    return f"£{pounds:,}.{pennies:02d}"
-
-
 # --- money ------------------------------------------------------------------------------------
 
 
@@ -90,13 +86,13 @@ def pounds_to_pence(text) -> int:
         raise ValidationError("Enter the amount in pounds and pence, for example £45.00", code="invalid") from None
     if value <= 0:
         raise ValidationError("The amount must be more than £0", code="min_value")
-    pence = value * 100
-    if pence != pence.to_integral_value():
+    amount = value * 100
+    if amount != amount.to_integral_value():
         raise ValidationError("The amount cannot include fractions of a penny", code="invalid")
-    pence = int(pence)
-    if pence > MAX_REQUEST_PENCE:
-        raise ValidationError(f"The amount must be {_pounds(MAX_REQUEST_PENCE)} or less", code="max_value")
-    return pence
+    amount = int(amount)
+    if amount > MAX_REQUEST_PENCE:
+        raise ValidationError(f"The amount must be {pence(MAX_REQUEST_PENCE)} or less", code="max_value")
+    return amount
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -130,8 +126,8 @@ def _no_budget_message(participant) -> str:
 
 def _too_little_message(budget: FundBudget, amount_pence: int) -> str:
     return (
-        f"The flexible fund has {_pounds(budget.remaining_pence)} left for this programme and "
-        f"area, not enough for {_pounds(amount_pence)}. Ask your coordinator."
+        f"The flexible fund has {pence(budget.remaining_pence)} left for this programme and "
+        f"area, not enough for {pence(amount_pence)}. Ask your coordinator."
     )
 
 
@@ -154,7 +150,7 @@ def fund_request_problems(
     if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence <= 0:
         add("amount", "The amount must be more than £0")
     elif amount_pence > MAX_REQUEST_PENCE:
-        add("amount", f"The amount must be {_pounds(MAX_REQUEST_PENCE)} or less")
+        add("amount", f"The amount must be {pence(MAX_REQUEST_PENCE)} or less")
     if category not in FundCategory.values:
         add("category", "Select what the money is for")
     if item is not None:
@@ -163,7 +159,7 @@ def fund_request_problems(
         elif category and item.category != category:
             add("item", f"{item.name} is not in the category you chose")
         elif item.max_amount_pence and isinstance(amount_pence, int) and amount_pence > item.max_amount_pence:
-            add("amount", f"{item.name} can be funded up to {_pounds(item.max_amount_pence)}")
+            add("amount", f"{item.name} can be funded up to {pence(item.max_amount_pence)}")
     if not barrier:
         add("barrier", "Select the barrier this removes")
     if action is not None and (action.participant_id != participant.pk or action.kind != ActionKind.BARRIER):
@@ -247,12 +243,12 @@ def fund_request_submit(
         )
         audit_event_record(
             actor=actor, action="payments.fund_request_submitted", obj=request,
-            summary=f"Requested {_pounds(amount_pence)} from the flexible fund for {participant.reference}",
+            summary=f"Requested {pence(amount_pence)} from the flexible fund for {participant.reference}",
             data={"amount_pence": amount_pence, "category": category, "barrier": barrier},
         )
         if amount_pence <= limit:
             _approve(request, budget, actor=None, auto=True, note=(
-                f"Approved at once: {_pounds(amount_pence)} is within the {_pounds(limit)} limit "
+                f"Approved at once: {pence(amount_pence)} is within the {pence(limit)} limit "
                 "and the budget."
             ))
     return request
@@ -262,8 +258,8 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
     """Commit the budget and approve. The budget row must be locked by the caller."""
     if request.amount_pence > budget.remaining_pence:
         raise ValidationError(
-            f"The budget has {_pounds(budget.remaining_pence)} left, not enough for "
-            f"{_pounds(request.amount_pence)}. Refuse the request, or ask finance to add to the budget."
+            f"The budget has {pence(budget.remaining_pence)} left, not enough for "
+            f"{pence(request.amount_pence)}. Refuse the request, or ask finance to add to the budget."
         )
     budget.committed_pence += request.amount_pence
     budget.save(update_fields=["committed_pence"])
@@ -276,8 +272,8 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
     audit_event_record(
         actor=actor, action="payments.fund_request_approved", obj=request,
         summary=(
-            f"{'Approved at once' if auto else 'Approved'}: {_pounds(request.amount_pence)}; "
-            f"{_pounds(budget.remaining_pence)} left in the budget"
+            f"{'Approved at once' if auto else 'Approved'}: {pence(request.amount_pence)}; "
+            f"{pence(budget.remaining_pence)} left in the budget"
         ),
         data={"budget_id": budget.pk, "committed_pence": budget.committed_pence, "auto": auto},
     )
@@ -319,7 +315,7 @@ def fund_request_refuse(*, fund_request: FundRequest, actor, reason: str) -> Fun
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
         audit_event_record(
             actor=actor, action="payments.fund_request_refused", obj=request,
-            summary=f"Refused {_pounds(request.amount_pence)}", data={"reason": reason.strip()},
+            summary=f"Refused {pence(request.amount_pence)}", data={"reason": reason.strip()},
         )
     return request
 
@@ -339,7 +335,7 @@ def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -
         request.save(update_fields=["status", "decision_note", "updated_at"])
         audit_event_record(
             actor=actor, action="payments.fund_request_cancelled", obj=request,
-            summary=f"Cancelled; {_pounds(request.amount_pence)} returned to the budget",
+            summary=f"Cancelled; {pence(request.amount_pence)} returned to the budget",
             data={"reason": reason},
         )
     return request
@@ -395,7 +391,7 @@ def _pay(fund_request: FundRequest, actor) -> FundRequest:
                 metadata=metadata,
             )
             request.card_id, request.card_last4 = card.id, card.last4
-            summary = f"Virtual card ending {card.last4} issued, limited to {_pounds(request.amount_pence)}"
+            summary = f"Virtual card ending {card.last4} issued, limited to {pence(request.amount_pence)}"
         else:
             account = getattr(request.supplier, "stripe_account", None)
             if account is None or not account.ready:
@@ -414,7 +410,7 @@ def _pay(fund_request: FundRequest, actor) -> FundRequest:
                 source=request, stripe_object_id=transfer.id, actor=actor,
                 description=f"Flexible fund {request.reference} to {request.supplier}",
             )
-            summary = f"{_pounds(request.amount_pence)} paid to {request.supplier}"
+            summary = f"{pence(request.amount_pence)} paid to {request.supplier}"
         request.status = FundRequestStatus.PAID
         request.paid_at = timezone.now()
         request.payment_error = ""
@@ -498,7 +494,7 @@ def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
         request.save(update_fields=["spent_pence", "card_authorisations", "updated_at"])
         audit_event_record(
             actor=None, action="payments.fund_card_spend", obj=request,
-            summary=f"Card spend now {_pounds(request.spent_pence)} of {_pounds(request.amount_pence)}",
+            summary=f"Card spend now {pence(request.spent_pence)} of {pence(request.amount_pence)}",
             data={"transaction_id": data.id},
         )
 

@@ -21,6 +21,8 @@ from brokerage.payments import fund, fund_selectors
 from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.fund_forms import FundDecisionForm, FundRequestForm, ReceiptForm
 from brokerage.payments.models import FundRequestStatus
+from portal.core.forms import apply_service_errors
+from portal.core.templatetags.portal_tags import pence
 
 PAGE_SIZE = 25
 
@@ -59,9 +61,9 @@ def _pay(request, fund_request) -> None:
         messages.error(request, f"The request is approved but not yet paid. {exc}")
         return
     if paid.card_id:
-        messages.success(request, f"Virtual card ending {paid.card_last4} issued for {fund._pounds(paid.amount_pence)}")
+        messages.success(request, f"Virtual card ending {paid.card_last4} issued for {pence(paid.amount_pence)}")
     elif paid.transfer_id:
-        messages.success(request, f"{fund._pounds(paid.amount_pence)} paid to {paid.supplier}")
+        messages.success(request, f"{pence(paid.amount_pence)} paid to {paid.supplier}")
 
 
 # --- key worker -------------------------------------------------------------------------------
@@ -141,18 +143,19 @@ def fund_request_check(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             created = fund.fund_request_submit(participant=participant, actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_service_errors(form, exc)
             return render(request, "payments/fund/request_form.html", _form_context(participant, form))
         request.session.pop(_draft_key(participant), None)
         if created.status == FundRequestStatus.APPROVED:
             _pay(request, created)
         return redirect("payments:fund_request_detail", reference=participant.reference, pk=created.pk)
     data = form.cleaned_data
+    limit_pence = fund.auto_approve_limit_pence(participant.programme)
     return render(request, "payments/fund/request_check.html", {
         "participant": participant,
         "data": data,
-        "limit_pence": fund.auto_approve_limit_pence(participant.programme),
-        "approved_at_once": data["amount"] <= fund.auto_approve_limit_pence(participant.programme),
+        "limit_pence": limit_pence,
+        "approved_at_once": data["amount"] <= limit_pence,
         "category_label": dict(form.fields["category"].choices).get(data["category"]),
         "barrier_label": dict(form.fields["barrier"].choices).get(data["barrier"]),
         "method_label": dict(form.fields["payment_method"].choices).get(data["payment_method"]),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from brokerage.employers.models import EmployerMembership
+from brokerage.employers.selectors import memberships_for_user
 from brokerage.payments.incentives import CHECKPOINT_WEEKS, Check
 from brokerage.payments.models import (
     ClawbackStatus,
@@ -91,7 +91,6 @@ class EmployerClaimRow:
 class EmployerIncentives:
     employers: list
     rows: list[EmployerClaimRow]
-    accounts_ready: dict[int, bool]
 
     @property
     def needs_payouts(self) -> bool:
@@ -106,11 +105,8 @@ def _claims():
 
 def employer_incentives(user) -> EmployerIncentives:
     """The claims of every organisation the user belongs to, with each payment's status."""
-    employer_ids = list(
-        EmployerMembership.objects.filter(user=user, employer__merged_into__isnull=True).values_list(
-            "employer_id", flat=True
-        )
-    )
+    employers = [m.employer for m in memberships_for_user(user)]
+    employer_ids = [e.pk for e in employers]
     ready = {
         a.employer_id: a.ready for a in StripeAccount.objects.filter(employer_id__in=employer_ids)
     }
@@ -120,12 +116,7 @@ def employer_incentives(user) -> EmployerIncentives:
         rows.append(EmployerClaimRow(claim, [
             (p, payment_plain_status(p, account_ready=account_ready)) for p in claim.payments.all()
         ]))
-    from brokerage.employers.models import Employer
-
-    return EmployerIncentives(
-        employers=list(Employer.objects.filter(pk__in=employer_ids).order_by("name")),
-        rows=rows, accounts_ready=ready,
-    )
+    return EmployerIncentives(employers=employers, rows=rows)
 
 
 # --- finance side -------------------------------------------------------------------------------
@@ -202,11 +193,13 @@ def run_view(run: PaymentRun) -> RunView:
 def claims_for_finance(user) -> QuerySet[IncentiveClaim]:
     if not can_see_finance(user):
         return IncentiveClaim.objects.none()
-    return _claims().order_by("-start_date", "-pk")
+    return IncentiveClaim.objects.select_related("scheme", "employer").order_by("-start_date", "-pk")
 
 
 def claim_for_finance_or_404(user, pk: int) -> IncentiveClaim:
-    claim = claims_for_finance(user).prefetch_related("commands__actor").filter(pk=pk).first()
+    if not can_see_finance(user):
+        raise Http404
+    claim = _claims().prefetch_related("commands__actor").filter(pk=pk).first()
     if claim is None:
         raise Http404
     return claim

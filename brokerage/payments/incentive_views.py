@@ -12,8 +12,9 @@ from brokerage.payments import incentive_selectors as selectors
 from brokerage.payments import incentives
 from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.incentive_forms import ClaimCommandForm, WriteOffForm
-from brokerage.payments.models import ClaimAction, ClaimStatus, ClawbackStatus, IncentiveClawback
+from brokerage.payments.models import ClawbackStatus, IncentiveClawback
 from brokerage.payments.views import employer_required, finance_required
+from portal.core.forms import apply_service_errors
 
 RUNS_PAGE_SIZE = 20
 CLAIMS_PAGE_SIZE = 50
@@ -84,7 +85,11 @@ def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_for_user_or_404(request.user, pk)
     was_approved = run.status == "approved"
     try:
-        run = incentives.payment_run_approve(run=run, actor=request.user)
+        seen = int(request.POST.get("total_pence", ""))
+    except ValueError:
+        return _run_page(request, run, error="Approve the run from its page, after checking its total.", status=400)
+    try:
+        run = incentives.payment_run_approve(run=run, actor=request.user, seen_total_pence=seen)
     except ValidationError as exc:
         return _run_page(request, run, error=_message(exc), status=400)
     except gateway.PaymentProviderError as exc:
@@ -133,18 +138,11 @@ def claims(request: HttpRequest) -> HttpResponse:
     })
 
 
-_ALLOWED = {
-    ClaimStatus.ACTIVE: [ClaimAction.PAUSE, ClaimAction.WITHDRAW],
-    ClaimStatus.PAUSED: [ClaimAction.RESUME, ClaimAction.WITHDRAW],
-    ClaimStatus.WITHDRAWN: [ClaimAction.REINSTATE],
-}
-
-
 @finance_required
 @require_http_methods(["GET", "POST"])
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_for_finance_or_404(request.user, pk)
-    form = ClaimCommandForm(request.POST or None, allowed=_ALLOWED[claim.status])
+    form = ClaimCommandForm(request.POST or None, allowed=incentives.claim_actions_allowed(claim.status))
     if request.method == "POST" and form.is_valid():
         try:
             command = incentives.incentive_claim_command(
@@ -152,18 +150,13 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"], reference=form.cleaned_data["reference"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Claim {claim.reference} {command.get_action_display().lower()}.")
             return redirect("payments:incentive_claim", pk=claim.pk)
     payments = list(claim.payments.all())
     return render(request, "payments/incentives/claim.html", {
         "claim": claim, "payments": payments, "form": form,
-        "status": 400 if form.errors else 200,
         "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")), (claim.reference, None)),
     }, status=400 if form.errors else 200)
 
@@ -199,7 +192,7 @@ def clawback_write_off(request: HttpRequest, pk: int) -> HttpResponse:
             incentives.incentive_clawback_write_off(clawback=clawback, actor=request.user,
                                                     reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The clawback has been written off.")
             return redirect("payments:incentive_claim", pk=clawback.payment.claim_id)

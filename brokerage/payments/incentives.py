@@ -42,6 +42,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.services import ledger_entry_record
 from portal.accounts.roles import Role
+from portal.core.templatetags.portal_tags import pence
 
 logger = logging.getLogger(__name__)
 
@@ -411,8 +412,12 @@ def approval_refusal(run: PaymentRun, actor) -> str:
     return ""
 
 
-def payment_run_approve(*, run: PaymentRun, actor) -> PaymentRun:
-    """Approve a run and queue its transfers. Approving an approved run again does nothing."""
+def payment_run_approve(*, run: PaymentRun, actor, seen_total_pence: int | None = None) -> PaymentRun:
+    """Approve a run and queue its transfers. Approving an approved run again does nothing.
+
+    ``seen_total_pence`` is the total the approver was shown: if the run has changed since (it
+    was checked again, or a claim paused), nothing is approved and they are asked to look again.
+    """
     from brokerage.payments.incentive_tasks import incentive_run_execute_task
 
     with transaction.atomic():
@@ -427,13 +432,19 @@ def payment_run_approve(*, run: PaymentRun, actor) -> PaymentRun:
         payments = list(_locked_payments(IncentivePayment.objects.filter(run=run, status=PaymentStatus.IN_RUN)))
         if not payments:
             raise ValidationError("Nothing in this run can be paid. Check it again or cancel it.")
+        total = sum(p.amount_pence for p in payments)
+        if seen_total_pence is not None and seen_total_pence != total:
+            raise ValidationError(
+                f"This run has changed since you opened it: it would now pay {pence(total)}. "
+                "Check the payments below and approve again."
+            )
         for payment in payments:
             payment.status = PaymentStatus.APPROVED
             payment.save(update_fields=["status", "updated_at"])
         run.status = RunStatus.APPROVED
         run.approved_by = actor
         run.approved_at = timezone.now()
-        run.total_pence = sum(p.amount_pence for p in payments)
+        run.total_pence = total
         run.save()
         audit_event_record(
             actor=actor, action="payments.run_approved", obj=run,
@@ -708,6 +719,13 @@ _COMMANDS = {
     ClaimAction.WITHDRAW: ((ClaimStatus.ACTIVE, ClaimStatus.PAUSED), ClaimStatus.WITHDRAWN),
     ClaimAction.REINSTATE: ((ClaimStatus.WITHDRAWN,), ClaimStatus.ACTIVE),
 }
+
+
+def claim_actions_allowed(status: str) -> list[str]:
+    """The commands a claim in ``status`` accepts, in the order offered."""
+    return [action for action, (allowed, _) in _COMMANDS.items() if status in allowed]
+
+
 _REFUSALS = {
     ClaimAction.PAUSE: "Only an active claim can be paused.",
     ClaimAction.RESUME: "Only a paused claim can be resumed.",

@@ -64,7 +64,7 @@ def load(stdout) -> None:
             },
         )
         created += was_created
-        if was_created or not user.has_usable_password():
+        if user.password != demo_password_hash():  # new, or its password changed: reset (no re-hash)
             user.password = demo_password_hash()
             user.save(update_fields=["password"])
         if role is not None:

@@ -225,6 +225,18 @@ def test_a_double_submitted_approval_and_a_retried_task_pay_once(stripe_stub, dj
     assert IncentiveTransfer.objects.count() == 1
 
 
+def test_approval_is_refused_when_the_run_changed_since_the_approver_saw_it(stripe_stub):
+    w = world(stub=stripe_stub)
+    _, _, payment = _first_stage_ready(w)
+    run = incentives.payment_run_propose(actor=w.proposer)
+    with pytest.raises(ValidationError, match="changed since you opened it: it would now pay £"):
+        incentives.payment_run_approve(run=run, actor=w.approver, seen_total_pence=run.total_pence + 1)
+    run.refresh_from_db()
+    payment.refresh_from_db()
+    assert (run.status, payment.status) == (RunStatus.PROPOSED, PaymentStatus.IN_RUN)
+    assert not stripe_stub.transfers
+
+
 def test_a_crash_after_stripe_answered_is_retried_with_the_same_key(stripe_stub, django_capture_on_commit_callbacks):
     """The worker died after Stripe made the transfer but before the portal saved it."""
     w = world(stub=stripe_stub)

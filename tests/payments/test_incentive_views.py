@@ -86,3 +86,23 @@ def test_a_claim_command_without_a_reason_shows_errors_and_saves_nothing(client)
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAUSED
+
+
+def test_approving_needs_the_total_the_approver_saw_and_refuses_a_stale_one(client):
+    w = world()
+    _ready(w)
+    run = incentives.payment_run_propose(actor=w.proposer)
+    client.force_login(w.approver)
+    url = f"/payments/runs/{run.pk}/approve/"
+    assert reverse("payments:incentive_run_approve", args=[run.pk]) == url
+    page = client.get(f"/payments/runs/{run.pk}/").content.decode()
+    assert f'name="total_pence" value="{run.total_pence}"' in page
+
+    missing = client.post(url)
+    assert missing.status_code == 400
+    assert "after checking its total" in missing.content.decode()
+    stale = client.post(url, {"total_pence": run.total_pence - 1})
+    assert stale.status_code == 400
+    assert "changed since you opened it" in stale.content.decode()
+    run.refresh_from_db()
+    assert run.status == RunStatus.PROPOSED

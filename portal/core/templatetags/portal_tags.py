@@ -24,7 +24,3 @@ def pence(value) -> str:
     return f"{sign}£{pounds:,}.{pennies:02d}"
 
 
-@register.filter
-def has_role(user, roles: str) -> bool:
-    """{% if user|has_role:"key_worker,coordinator" %}: the user holds any of these roles."""
-    return bool(user and user.is_authenticated and user.has_role(*roles.split(",")))
