@@ -88,7 +88,9 @@ COUNTED_KINDS = [
 ]
 CHECKPOINT_MEASURES = {Measure.JOB_STARTS_4W, Measure.SUSTAINED_13W, Measure.SUSTAINED_26W}
 FUND_SOURCE = "payments.fundrequest"
-INCENTIVE_SOURCE = "payments.incentivepayment"
+INCENTIVE_SOURCE = IncentivePayment._meta.label_lower
+#: Money back from employers: clawbacks the portal recovered and reversals made in Stripe.
+INCENTIVE_RECOVERY_KINDS = [LedgerKind.CLAWBACK, LedgerKind.TRANSFER_REVERSAL]
 FUND_KINDS = [
     LedgerKind.FUND_CARD,
     LedgerKind.FUND_TRANSFER,
@@ -710,12 +712,12 @@ def fund_ledger(scope: ReportScope, requests: QuerySet[FundRequest] | None = Non
 
 
 def incentive_ledger(scope: ReportScope) -> QuerySet[LedgerEntry]:
-    """Employer incentive transfers (positive) and clawbacks recovered (negative) in the scope."""
+    """Employer incentive transfers (positive) and money recovered (negative) in the scope."""
     payments = IncentivePayment.objects.filter(
         scope.area_q("claim__participant__area"), claim__placement__programme=scope.programme
     )
     return LedgerEntry.objects.filter(
-        kind__in=[LedgerKind.INCENTIVE_PAYMENT, LedgerKind.CLAWBACK],
+        kind__in=[LedgerKind.INCENTIVE_PAYMENT, *INCENTIVE_RECOVERY_KINDS],
         source_type=INCENTIVE_SOURCE,
         source_id__in=_request_ids(payments),
         created_at__gte=scope.starts_at,
@@ -728,7 +730,7 @@ def _incentive_table(scope: ReportScope) -> tuple[Table, int]:
         incentive_ledger(scope).annotate(month=TruncMonth("created_at", tzinfo=UK)).values("month")
         .annotate(
             paid=Sum("amount_pence", default=0, filter=Q(kind=LedgerKind.INCENTIVE_PAYMENT)),
-            recovered=Sum("amount_pence", default=0, filter=Q(kind=LedgerKind.CLAWBACK)),
+            recovered=Sum("amount_pence", default=0, filter=Q(kind__in=INCENTIVE_RECOVERY_KINDS)),
         ).order_by("month")
     )
     rows = [{
