@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from brokerage.enquiries.models import ContactMethod, EnquiryType
 from brokerage.enquiries.ratelimit import limit_exceeded
 from brokerage.enquiries.routing import RoutingError
 from brokerage.reference.choices import Sector, SizeBand
+from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 
 # ---------------------------------------------------------------------------------------------
@@ -204,17 +204,13 @@ def enquiry_sent(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # The partner inbox.
 
-INBOX_ROLES = (Role.PARTNER_STAFF, Role.COORDINATOR)
+inbox_role_required = role_required(
+    Role.PARTNER_STAFF, Role.COORDINATOR, message="Only partner staff and coordinators have an enquiry inbox"
+)
 
 
-def _require_inbox_role(request: HttpRequest) -> None:
-    if not request.user.has_role(*INBOX_ROLES):
-        raise PermissionDenied("Only partner staff and coordinators have an enquiry inbox")
-
-
-@login_required
+@inbox_role_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    _require_inbox_role(request)
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = "open"
@@ -240,9 +236,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@inbox_role_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_inbox_role(request)
     item = selectors.enquiry_item_get(user=request.user, pk=pk)
     other_parts = [other for other in item.enquiry.items.all() if other.pk != item.pk]
     return render(
@@ -254,10 +249,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@inbox_role_required
 @require_POST
 def item_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_inbox_role(request)
     item = selectors.enquiry_item_get(user=request.user, pk=pk)
     try:
         services.enquiry_item_accept(item=item, actor=request.user)
@@ -269,7 +263,6 @@ def item_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action(request: HttpRequest, pk: int, *, form_class, template: str, perform, success: str, form_kwargs):
-    _require_inbox_role(request)
     item = selectors.enquiry_item_get(user=request.user, pk=pk)
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs(item))
@@ -288,7 +281,7 @@ def _action(request: HttpRequest, pk: int, *, form_class, template: str, perform
     return render(request, template, {"form": form, "item": item, "enquiry": item.enquiry})
 
 
-@login_required
+@inbox_role_required
 def item_contact(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, form_class=ContactRecordForm, template="enquiries/item_contact.html",
@@ -301,7 +294,7 @@ def item_contact(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@inbox_role_required
 def item_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, form_class=CloseForm, template="enquiries/item_close.html",
@@ -313,7 +306,7 @@ def item_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@inbox_role_required
 def item_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     return _action(
         request, pk, form_class=ReassignForm, template="enquiries/item_reassign.html",
@@ -326,10 +319,8 @@ def item_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR, message="Only coordinators can see partners' responsiveness")
 def responsiveness(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.COORDINATOR):
-        raise PermissionDenied("Only coordinators can see partners' responsiveness")
     rows = selectors.responsiveness_report(user=request.user)
     crumbs = [("Enquiries", reverse("enquiries:inbox")), ("How quickly partners respond", None)]
     return render(request, "enquiries/responsiveness.html", {"rows": rows, "crumbs": crumbs})

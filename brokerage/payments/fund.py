@@ -204,12 +204,15 @@ def fund_request_submit(
     action: ActionItem | None = None,
     justification: str = "",
     supplier: Supplier | None = None,
+    submission_key: str | None = None,
 ) -> FundRequest:
     """Record a request; approve it at once when it is within the programme's limit.
 
     The caller has already checked the actor may see the participant (selectors). Raises
     ``ValidationError`` (with a message per field) and saves nothing when a rule is broken,
-    including when the budget has too little left.
+    including when the budget has too little left. ``submission_key`` identifies one sending of
+    the request: sent again (a double click, two tabs), the request already recorded is returned
+    and nothing new is saved.
     """
     if not _can_request(actor):
         raise ValidationError("Only key workers and coordinators can request money from the fund.")
@@ -229,6 +232,12 @@ def fund_request_submit(
         # Lock the budget row: requests approved at the same moment queue here, and each sees
         # what the others committed.
         budget = FundBudget.objects.select_for_update(of=("self",)).get(pk=budget_ref.pk)
+        if submission_key is not None:
+            # A second sending of the same page waited for the first on the budget lock above,
+            # so it sees the request the first recorded (the unique key is the backstop).
+            sent = FundRequest.objects.filter(submission_key=submission_key).first()
+            if sent is not None:
+                return sent
         if amount_pence > budget.remaining_pence:
             raise ValidationError({"amount": [_too_little_message(budget, amount_pence)]})
         limit = auto_approve_limit_pence(participant.programme)
@@ -239,7 +248,7 @@ def fund_request_submit(
             not_available_elsewhere=not_available_elsewhere.strip(),
             payment_method=payment_method,
             supplier=supplier if payment_method == FundPaymentMethod.SUPPLIER else None,
-            requested_by=actor,
+            requested_by=actor, submission_key=submission_key,
         )
         audit_event_record(
             actor=actor, action="payments.fund_request_submitted", obj=request,

@@ -5,6 +5,7 @@ Anyone who may not use the fund (employers, partner staff, finance on participan
 anyone who may not see the participant gets a 404, so nothing about the request is revealed.
 """
 
+import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -121,7 +122,9 @@ def fund_request_new(request: HttpRequest, reference: str) -> HttpResponse:
         form = FundRequestForm(request.POST, participant=participant, user=request.user)
         if form.is_valid():
             request.session[_draft_key(participant)] = {
-                name: request.POST.get(name, "") for name in form.fields
+                **{name: request.POST.get(name, "") for name in form.fields},
+                # One key per answers checked: sending them twice records one request.
+                "submission_key": str(uuid.uuid4()),
             }
             return redirect("payments:fund_request_check", reference=participant.reference)
     else:
@@ -141,7 +144,10 @@ def fund_request_check(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "payments/fund/request_form.html", _form_context(participant, form))
     if request.method == "POST":
         try:
-            created = fund.fund_request_submit(participant=participant, actor=request.user, **form.service_kwargs())
+            created = fund.fund_request_submit(
+                participant=participant, actor=request.user, **form.service_kwargs(),
+                submission_key=draft.get("submission_key"),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return render(request, "payments/fund/request_form.html", _form_context(participant, form))

@@ -383,6 +383,8 @@ class FundRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fund_requests_made"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # One per check-your-answers page: sending the same page twice records one request.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

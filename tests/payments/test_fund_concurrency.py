@@ -1,4 +1,5 @@
-"""Two requests at the same moment against a budget that covers only one: exactly one approved.
+"""Two requests at the same moment against a budget that covers only one: exactly one approved;
+the same check-your-answers page sent twice at the same moment: exactly one request.
 
 Real concurrency: two threads, each with its own database connection. On PostgreSQL the
 budget row lock (select_for_update) makes the second wait and then see the first's
@@ -10,6 +11,7 @@ there (only) the loser's attempt is started again, which is what the busy timeou
 
 import threading
 import time
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,10 +23,10 @@ from tests.payments.fund_helpers import fund_world, submit
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _submit_waiting_for_the_write_lock(participant, actor, amount_pence):
+def _submit_waiting_for_the_write_lock(participant, actor, **overrides):
     for _ in range(500):
         try:
-            return submit(participant, actor, amount_pence=amount_pence).status
+            return submit(participant, actor, **overrides)
         except OperationalError as exc:
             if connection.vendor != "sqlite" or "locked" not in str(exc):
                 raise
@@ -32,14 +34,14 @@ def _submit_waiting_for_the_write_lock(participant, actor, amount_pence):
     raise AssertionError("never got the write lock")
 
 
-def _race(participant, actors, amount_pence):
+def _race(participant, actors, **overrides):
     start = threading.Barrier(len(actors))
     outcomes: list = []
 
     def attempt(actor):
         try:
             start.wait(timeout=10)
-            outcomes.append(_submit_waiting_for_the_write_lock(participant, actor, amount_pence))
+            outcomes.append(_submit_waiting_for_the_write_lock(participant, actor, **overrides))
         except ValidationError as exc:
             outcomes.append(exc)
         finally:
@@ -58,7 +60,7 @@ def test_two_simultaneous_requests_never_overspend_the_budget():
     outcomes = _race(participant, [key_worker, coordinator], amount_pence=6_000)
 
     assert len(outcomes) == 2
-    approved = [o for o in outcomes if o == FundRequestStatus.APPROVED]
+    approved = [o for o in outcomes if isinstance(o, FundRequest) and o.status == FundRequestStatus.APPROVED]
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(approved) == 1 and len(refused) == 1
     assert "not enough for £60.00" in refused[0].message_dict["amount"][0]
@@ -66,3 +68,14 @@ def test_two_simultaneous_requests_never_overspend_the_budget():
     assert budget.committed_pence == 6_000
     assert FundRequest.objects.filter(status=FundRequestStatus.APPROVED).count() == 1
     assert FundRequest.objects.count() == 1
+
+
+def test_the_same_answers_sent_twice_at_once_make_one_request():
+    participant, key_worker, _, budget, _ = fund_world(budget_pence=50_000)
+    key = str(uuid.uuid4())
+    outcomes = _race(participant, [key_worker, key_worker], amount_pence=6_000, submission_key=key)
+
+    assert len(outcomes) == 2 and all(isinstance(o, FundRequest) for o in outcomes), outcomes
+    assert outcomes[0].pk == outcomes[1].pk, "both sendings lead to the one request"
+    assert FundRequest.objects.count() == 1
+    assert FundBudget.objects.get(pk=budget.pk).committed_pence == 6_000, "committed once"

@@ -258,3 +258,24 @@ def test_no_budget_is_an_empty_state_not_an_error(client, world):
     client.force_login(key_worker)
     html = client.get(reverse("payments:fund_participant", args=[participant.reference])).content.decode()
     assert "There is no flexible fund budget" in html
+
+
+def test_two_tabs_sending_the_same_answers_make_one_request(client, world, stripe_stub):
+    participant, key_worker, _, budget, _ = world
+    client.force_login(key_worker)
+    client.post(reverse("payments:fund_request_new", args=[participant.reference]), _form(amount="45"))
+    draft_key = f"fund-request-draft-{participant.reference}"
+    draft = client.session[draft_key]
+    check = reverse("payments:fund_request_check", args=[participant.reference])
+    first = client.post(check)
+    session = client.session
+    session[draft_key] = draft  # the other tab sent the same page before the first answer came back
+    session.save()
+    second = client.post(check)
+    request = FundRequest.objects.get()
+    assert first.url == second.url == reverse(
+        "payments:fund_request_detail", args=[participant.reference, request.pk]
+    )
+    assert len(stripe_stub.cards) == 1
+    budget.refresh_from_db()
+    assert budget.committed_pence == 4_500
