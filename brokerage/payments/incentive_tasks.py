@@ -36,3 +36,33 @@ def incentive_run_execute_task(run_id: int) -> int:
 def incentive_leavers_sync_task() -> int:
     """Clawbacks for leavers recorded after a later stage was paid."""
     return incentives.incentive_leavers_sync()
+
+
+def _user(user_id: int | None):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+@shared_task
+def incentive_claim_for_placement_task(placement_id: int, actor_id: int | None = None) -> int:
+    """Claims for one start, queued when it is recorded (``incentive_claims_sync_task`` catches
+    any this misses, e.g. while the broker was down)."""
+    from brokerage.pipeline.models import Placement
+
+    placement = Placement.objects.filter(pk=placement_id).select_related("participant").first()
+    if placement is None:
+        return 0
+    return len(incentives.incentive_claim_for_placement(placement=placement, actor=_user(actor_id)))
+
+
+@shared_task
+def incentive_leaver_apply_task(placement_id: int, actor_id: int | None = None) -> int:
+    """Clawbacks for one leaver, queued when the leaving date is recorded
+    (``incentive_leavers_sync_task`` catches any this misses)."""
+    from brokerage.pipeline.models import Placement
+
+    placement = Placement.objects.filter(pk=placement_id).first()
+    if placement is None:
+        return 0
+    return len(incentives.incentive_leaver_apply(placement=placement, actor=_user(actor_id)))

@@ -508,8 +508,8 @@ class OutcomeRecord(models.Model):
     class Meta:
         ordering = ["occurred_on", "id"]
         indexes = [
-            models.Index(fields=["programme", "kind", "occurred_on"]),
-            # Covers the outcome report's counts (reporting reads only these columns).
+            # Covers the outcome report's counts (reporting reads only these columns); its leading
+            # columns serve every lookup by programme, kind and date.
             models.Index(
                 fields=["programme", "kind", "occurred_on", "measure", "area", "participant"],
                 name="outcome_report_covering",

@@ -148,6 +148,16 @@ def employer_checkpoint_or_404(user, pk: int) -> Checkpoint:
     )
 
 
+def key_worker_checkpoint_or_404(user, pk: int) -> Checkpoint:
+    """A checkpoint of a placement in the key worker's caseload (404 for anyone else's)."""
+    return get_object_or_404(
+        Checkpoint.objects.filter(placement__in=placements_for_key_worker(user)).select_related(
+            "placement", "placement__participant", "placement__employer"
+        ),
+        pk=pk,
+    )
+
+
 # --- mentoring and route-ways ----------------------------------------------------------------------
 
 

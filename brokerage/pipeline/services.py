@@ -436,7 +436,7 @@ def placement_start(
                  hours_per_week=hours_per_week, actor=actor,
                  measure="starts" if kind == OutcomeKind.START else "placements")
         _fill_place(actor, opportunity)
-        transaction.on_commit(partial(_incentives_for_start, placement, actor))
+        _queue_incentives(placement, actor, leaver=False)
         audit_event_record(
             actor=actor, action="pipeline.started", obj=placement,
             summary=f"{proposal.participant.reference} started as {placement.job_title} on "
@@ -445,18 +445,18 @@ def placement_start(
     return placement
 
 
-def _incentives_for_start(placement: Placement, actor) -> None:
-    """An employer incentive claim for a start under an active scheme (the payments app decides)."""
-    from brokerage.payments.incentives import incentive_claim_for_placement
+def _queue_incentives(placement: Placement, actor, *, leaver: bool) -> None:
+    """Once the start (an incentive claim, if a scheme covers it) or the leaving date (clawbacks
+    of stages paid for time not worked) is committed, the payments app works out what follows,
+    in a task: a problem there never undoes or fails what was recorded here, and the beat sweeps
+    catch anything a lost task missed."""
+    from brokerage.payments.incentive_tasks import (
+        incentive_claim_for_placement_task,
+        incentive_leaver_apply_task,
+    )
 
-    incentive_claim_for_placement(placement=placement, actor=actor)
-
-
-def _incentives_for_leaver(placement: Placement, actor) -> None:
-    """Claw back any incentive stage already paid for a condition the leaver did not meet."""
-    from brokerage.payments.incentives import incentive_leaver_apply
-
-    incentive_leaver_apply(placement=placement, actor=actor)
+    task = incentive_leaver_apply_task if leaver else incentive_claim_for_placement_task
+    transaction.on_commit(partial(task.delay, placement.pk, actor.pk if actor else None))
 
 
 def _fill_place(actor, opportunity) -> None:
@@ -573,7 +573,7 @@ def _placement_leave(*, actor, placement: Placement, left_on: datetime.date, rea
     )
     _outcome(key=f"leaver:{placement.pk}", kind=OutcomeKind.LEAVER, placement=placement, occurred_on=left_on,
              actor=actor, detail=placement.leaving_reason[:200])
-    transaction.on_commit(partial(_incentives_for_leaver, placement, actor))
+    _queue_incentives(placement, actor, leaver=True)
     audit_event_record(actor=actor, action="pipeline.left", obj=placement,
                        summary=f"{placement.participant.reference} left on {left_on:%-d %B %Y}",
                        data={"reason": placement.leaving_reason})
@@ -610,6 +610,19 @@ def checkpoint_link_create(*, checkpoint: Checkpoint, email: str) -> str:
 
 def checkpoint_link_url(token: str) -> str:
     return settings.PORTAL_BASE_URL + reverse("pipeline:checkpoint_link", args=[token])
+
+
+def _confirm_link_send(checkpoint: Checkpoint, email: str, *, today: datetime.date) -> None:
+    """A new link for ``email``, emailed once the transaction commits."""
+    placement = checkpoint.placement
+    token = checkpoint_link_create(checkpoint=checkpoint, email=email)
+    _after_commit_email(
+        f"Please confirm: is {placement.participant.first_name or 'your new starter'} still working for you?",
+        "pipeline/email/checkpoint_confirm.txt",
+        {"checkpoint": checkpoint, "placement": placement, "link": checkpoint_link_url(token),
+         "expires_on": today + LINK_MAX_AGE},
+        [email],
+    )
 
 
 def checkpoint_link_resolve(token: str) -> CheckpointLink:
@@ -658,26 +671,21 @@ def checkpoint_link_resend(*, actor, checkpoint: Checkpoint) -> int:
 
     Earlier unused links stop working, so only the newest can be used. Returns emails sent.
     """
-    placement = checkpoint.placement
-    _require_key_worker(actor, placement.participant)
-    if checkpoint.status != CheckpointStatus.SCHEDULED:
-        raise IllegalTransition("This checkpoint has already been recorded")
-    if checkpoint.due_on > timezone.localdate():
-        raise IllegalTransition(f"The employer can confirm this from {checkpoint.due_on:%-d %B %Y}")
-    emails = employer_contact_emails(placement.employer_id)
+    _require_key_worker(actor, checkpoint.placement.participant)
+    emails = employer_contact_emails(checkpoint.placement.employer_id)
     if not emails:
         raise ValidationError("Nobody at this employer has an account to send the link to")
     with transaction.atomic():
+        # Locked, so a confirmation arriving meanwhile is seen and no link outlives it.
+        checkpoint = _locked_checkpoint(checkpoint)
+        placement = checkpoint.placement
+        if checkpoint.status != CheckpointStatus.SCHEDULED:
+            raise IllegalTransition("This checkpoint has already been recorded")
+        if checkpoint.due_on > timezone.localdate():
+            raise IllegalTransition(f"The employer can confirm this from {checkpoint.due_on:%-d %B %Y}")
         checkpoint.links.filter(used_at__isnull=True).update(used_at=timezone.now())
         for email in emails:
-            token = checkpoint_link_create(checkpoint=checkpoint, email=email)
-            _after_commit_email(
-                f"Please confirm: is {placement.participant.first_name or 'your new starter'} still working for you?",
-                "pipeline/email/checkpoint_confirm.txt",
-                {"checkpoint": checkpoint, "placement": placement, "link": checkpoint_link_url(token),
-                 "expires_on": timezone.localdate() + LINK_MAX_AGE},
-                [email],
-            )
+            _confirm_link_send(checkpoint, email, today=timezone.localdate())
         audit_event_record(actor=actor, action="pipeline.checkpoint_link_resent", obj=checkpoint,
                            summary=f"New confirmation link for {checkpoint.name} sent to {placement.employer.name}")
     return len(emails)
@@ -737,14 +745,7 @@ def checkpoint_notices_send(*, today: datetime.date | None = None) -> NoticeRun:
             with transaction.atomic():
                 if not _notice_claim(checkpoint, NoticeKind.CONFIRM_REQUEST, email):
                     continue
-                token = checkpoint_link_create(checkpoint=checkpoint, email=email)
-                _after_commit_email(
-                    f"Please confirm: is {placement.participant.first_name or 'your new starter'} still working for you?",
-                    "pipeline/email/checkpoint_confirm.txt",
-                    {"checkpoint": checkpoint, "placement": placement, "link": checkpoint_link_url(token),
-                     "expires_on": today + LINK_MAX_AGE},
-                    [email],
-                )
+                _confirm_link_send(checkpoint, email, today=today)
                 run.confirm_requests += 1
     for pk in list(scheduled.filter(missed_after__lt=today).values_list("pk", flat=True)):
         with transaction.atomic():

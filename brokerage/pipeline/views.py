@@ -270,12 +270,7 @@ def _confirm_kwargs(data) -> dict:
 
 @staff_required
 def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    from brokerage.pipeline.models import Checkpoint
-
-    checkpoint = get_object_or_404(
-        Checkpoint.objects.filter(placement__in=selectors.placements_for_key_worker(request.user))
-        .select_related("placement", "placement__participant"), pk=pk,
-    )
+    checkpoint = selectors.key_worker_checkpoint_or_404(request.user, pk)
     form = forms.CheckpointEvidenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,12 +290,7 @@ def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def checkpoint_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    from brokerage.pipeline.models import Checkpoint
-
-    checkpoint = get_object_or_404(
-        Checkpoint.objects.filter(placement__in=selectors.placements_for_key_worker(request.user))
-        .select_related("placement", "placement__participant", "placement__employer"), pk=pk,
-    )
+    checkpoint = selectors.key_worker_checkpoint_or_404(request.user, pk)
     try:
         sent = services.checkpoint_link_resend(actor=request.user, checkpoint=checkpoint)
     except ValidationError as exc:

@@ -23,6 +23,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -725,17 +726,21 @@ def incentive_ledger(scope: ReportScope) -> QuerySet[LedgerEntry]:
     )
 
 
+def _month_of(field: str) -> TruncMonth:
+    """The first day of the UK month of a date-time column, as a date."""
+    return TruncMonth(field, output_field=DateField(), tzinfo=UK)
+
+
 def _incentive_table(scope: ReportScope) -> tuple[Table, int]:
     months = (
-        incentive_ledger(scope).annotate(month=TruncMonth("created_at", tzinfo=UK)).values("month")
+        incentive_ledger(scope).annotate(month=_month_of("created_at")).values("month")
         .annotate(
             paid=Sum("amount_pence", default=0, filter=Q(kind=LedgerKind.INCENTIVE_PAYMENT)),
             recovered=Sum("amount_pence", default=0, filter=Q(kind__in=INCENTIVE_RECOVERY_KINDS)),
         ).order_by("month")
     )
     rows = [{
-        "month": row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"],
-        "paid": row["paid"], "recovered": -row["recovered"], "net": row["paid"] + row["recovered"],
+        "month": row["month"], "paid": row["paid"], "recovered": -row["recovered"], "net": row["paid"] + row["recovered"],
     } for row in months]
     total = {"month": "Total", **{k: _sum(rows, k) for k in ("paid", "recovered", "net")}} if rows else None
     table = Table(
@@ -836,11 +841,10 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
     )
 
     months = (
-        ledger.annotate(month=TruncMonth("created_at", tzinfo=UK)).values("month")
+        ledger.annotate(month=_month_of("created_at")).values("month")
         .annotate(spent=Sum("amount_pence")).order_by("month")
     )
-    month_rows = [{"month": row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"],
-                   "spent": row["spent"]} for row in months]
+    month_rows = [{"month": row["month"], "spent": row["spent"]} for row in months]
     month_table = Table(
         slug="money-months",
         caption="Flexible fund spend by month",

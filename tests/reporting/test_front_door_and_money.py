@@ -3,6 +3,8 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from brokerage.enquiries.models import Enquiry, EnquiryType
 from brokerage.participants.models import Participant
 from brokerage.payments.models import (
@@ -92,6 +94,8 @@ def test_money_spend_against_budget_and_cost_per_start(records, programme, north
     assert budget_row["share"] == 10.0
     assert {row["spent"] for row in tables["money-categories"].rows} == {2_500, 7_500}
     assert tables["money-areas"].total["spent"] == 10_000
+    this_month = timezone.localdate().replace(day=1)  # the ledger entries were made just now
+    assert [(row["month"], row["spent"]) for row in tables["money-months"].rows] == [(this_month, 10_000)]
     cost = {row["measure"]: row for row in tables["money-cost"].rows}
     # 8 starters + 2 on placements = 10 starts; 2 sustained 26 weeks.
     assert cost["Starts (jobs and placements)"]["cost"] == 1_000
@@ -128,6 +132,7 @@ def test_money_report_counts_employer_incentives_net_of_clawbacks(programme, coo
     tables = {t.slug: t for t in selectors.money_tables(scope)}
     incentives = tables["money-incentives"].total
     assert (incentives["paid"], incentives["recovered"], incentives["net"]) == (100_000, 50_000, 50_000)
+    assert [row["month"] for row in tables["money-incentives"].rows] == [timezone.localdate().replace(day=1)]
     cost = {row["measure"]: row for row in tables["money-cost"].rows}
     assert cost["Starts (jobs and placements)"]["people"] == 1
     assert cost["Starts (jobs and placements)"]["cost"] == 50_000
