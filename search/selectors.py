@@ -15,10 +15,14 @@ from brokerage.employers.selectors import employer_staff_list
 from brokerage.opportunities.models import Opportunity
 from brokerage.opportunities.selectors import staff_opportunity_get
 from brokerage.participants.models import Participant
-from brokerage.participants.selectors import can_use_caseload, participant_for_user_or_404
+from brokerage.participants.selectors import (
+    can_use_caseload,
+    participant_for_user_or_404,
+    participants_for_user,
+)
 from search.backends import get_backend
 from search.backends.base import MatchFilters
-from search.models import SavedSearch
+from search.models import ArchivedMatch, SavedSearch
 from search.scoring import Match
 
 STAFF_SEARCH_LIMIT = 10
@@ -74,6 +78,18 @@ def attach_participants(matches: list[Match]) -> list[Match]:
     for m in matches:
         m.participant = found.get(m.participant_id)
     return [m for m in matches if m.participant is not None]
+
+
+def archived_for_participant(participant: Participant) -> QuerySet[ArchivedMatch]:
+    """Matches set aside for ``participant`` (whoever archived them), newest first."""
+    return participant.archived_matches.select_related("opportunity", "opportunity__employer", "archived_by")
+
+
+def archived_for_opportunity(user, opportunity: Opportunity) -> QuerySet[ArchivedMatch]:
+    """Matches set aside for ``opportunity`` with participants ``user`` may see, newest first."""
+    return opportunity.archived_matches.filter(
+        participant__in=participants_for_user(user).values("pk")
+    ).select_related("participant", "archived_by")
 
 
 def saved_searches_for(user) -> QuerySet[SavedSearch]:

@@ -45,6 +45,17 @@ def match_archive(*, actor, participant: Participant, opportunity: Opportunity, 
     return archived
 
 
+def match_restore(*, actor, archived: ArchivedMatch) -> None:
+    """Show an archived match again (in both directions), audited."""
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor, action="match.restored", obj=archived,
+            summary=f"Restored the match of {archived.participant.reference} with ‘{archived.opportunity.title}’",
+            data={"participant": archived.participant.reference, "opportunity": archived.opportunity_id},
+        )
+        archived.delete()
+
+
 def saved_search_create(*, actor, name: str, direction: str, subject: str, filters: MatchFilters) -> SavedSearch:
     name = (name or "").strip()
     if not name:

@@ -14,7 +14,9 @@ urlpatterns = [
         "participants/<str:reference>/matches/<int:opportunity_pk>/archive/",
         views.participant_match_archive, name="participant_match_archive",
     ),
+    path("participants/<str:reference>/matches/archived/", views.participant_archived, name="participant_archived"),
     path("opportunities/<int:pk>/candidates/", views.opportunity_candidates, name="opportunity_candidates"),
+    path("opportunities/<int:pk>/candidates/archived/", views.opportunity_archived, name="opportunity_archived"),
     path(
         "opportunities/<int:pk>/candidates/<str:reference>/archive/",
         views.candidate_archive, name="candidate_archive",

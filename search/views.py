@@ -62,6 +62,7 @@ def participant_matches(request: HttpRequest, reference: str) -> HttpResponse:
     page_obj = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
     page_matches = selectors.attach_opportunities(list(page_obj.object_list))
     return render(request, "search/participant_matches.html", {
+        "archived_count": selectors.archived_for_participant(participant).count(),
         "participant": participant, "form": form, "save_form": save_form, "page_obj": page_obj,
         "matches": page_matches, "filtered": form.is_bound, "strong_score": STRONG_MATCH_SCORE,
         "ready": participant.readiness == "job_ready" or (
@@ -94,6 +95,7 @@ def opportunity_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     page_obj = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
     page_matches = selectors.attach_participants(list(page_obj.object_list))
     return render(request, "search/opportunity_candidates.html", {
+        "archived_count": selectors.archived_for_opportunity(request.user, opportunity).count(),
         "opportunity": opportunity, "form": form, "save_form": save_form, "page_obj": page_obj,
         "matches": page_matches, "filtered": form.is_bound, "strong_score": STRONG_MATCH_SCORE,
     })
@@ -124,6 +126,44 @@ def _archive(request: HttpRequest, *, participant, opportunity, back: str) -> Ht
             return redirect(back)
     return render(request, "search/archive.html", {
         "participant": participant, "opportunity": opportunity, "form": form, "back": back,
+    })
+
+
+@login_required
+def participant_archived(request: HttpRequest, reference: str) -> HttpResponse:
+    participant = selectors.participant_for_matching_or_404(request.user, reference)
+    return _archived(
+        request, selectors.archived_for_participant(participant), side="opportunity",
+        subject=participant.full_name, caption=f"{participant.full_name} · {participant.reference}",
+        back=reverse("search:participant_matches", args=[participant.reference]),
+    )
+
+
+@login_required
+def opportunity_archived(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = selectors.opportunity_for_matching_or_404(request.user, pk)
+    return _archived(
+        request, selectors.archived_for_opportunity(request.user, opportunity), side="participant",
+        subject=opportunity.title, caption=opportunity.display_employer_name,
+        back=reverse("search:opportunity_candidates", args=[opportunity.pk]),
+    )
+
+
+def _archived(request: HttpRequest, archived, *, side: str, subject: str, caption: str, back: str) -> HttpResponse:
+    """Archived matches of one participant or opportunity, each with a button to restore it."""
+    if request.method == "POST":
+        wanted = request.POST.get("archived", "")
+        item = archived.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        if item is None:
+            messages.error(request, "That match is not archived any more")
+        else:
+            services.match_restore(actor=request.user, archived=item)
+            messages.success(request, f"Match restored: {item.participant.reference} and ‘{item.opportunity.title}’ "
+                                      "will be shown again when they fit")
+        return redirect(request.get_full_path())
+    page_obj = Paginator(archived, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "search/archived.html", {
+        "page_obj": page_obj, "side": side, "subject": subject, "caption": caption, "back": back,
     })
 
 

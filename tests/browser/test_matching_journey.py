@@ -1,4 +1,5 @@
-"""K2 (part): a key worker opens a job-ready participant's matches, reads why, archives one."""
+"""K2 (part): a key worker opens a job-ready participant's matches, reads why, archives one,
+then changes their mind and restores it."""
 
 import datetime
 from decimal import Decimal
@@ -48,3 +49,12 @@ def test_key_worker_reads_reasons_and_archives_a_match(page, browser_login, live
     assert "Shop assistant" in page.locator(".govuk-summary-card").first.inner_text()
     assert_accessible(page)
     assert ArchivedMatch.objects.filter(participant=person, opportunity=labourer).exists()
+
+    page.get_by_role("link", name="Archived matches (1)").click()
+    assert "Already applied there" in page.locator("table").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Restore the match with Site labourer").click()
+    assert "Match restored" in page.content()
+    page.get_by_role("link", name="Back to the matches").click()
+    assert page.locator(".govuk-summary-card").count() == 2
+    assert not ArchivedMatch.objects.exists()

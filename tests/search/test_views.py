@@ -69,6 +69,48 @@ def test_archive_reason_too_long_saves_nothing(login, worker_case):
     assert not ArchivedMatch.objects.exists()
 
 
+def test_an_archived_match_can_be_restored_from_either_list(login, worker_case):
+    person, opp = worker_case
+    client = login(person.key_worker)
+    client.post(reverse("search:participant_match_archive", args=[person.reference, opp.pk]), {"reason": "Too far"})
+    matches = client.get(reverse("search:participant_matches", args=[person.reference])).content.decode()
+    assert "Archived matches (1)" in matches
+    archived_url = reverse("search:participant_archived", args=[person.reference])
+    page = client.get(archived_url).content.decode()
+    assert "Site labourer" in page and "Too far" in page
+    # the opportunity's side lists it too
+    candidates_side = client.get(reverse("search:opportunity_archived", args=[opp.pk])).content.decode()
+    assert person.reference in candidates_side
+
+    item = ArchivedMatch.objects.get()
+    response = client.post(archived_url, {"archived": item.pk}, follow=True)
+    html = response.content.decode()
+    assert "Match restored" in html and "No matches have been archived" in html
+    assert not ArchivedMatch.objects.exists()
+    assert AuditEvent.objects.filter(action="match.restored").count() == 1
+    assert "Site labourer" in client.get(reverse("search:participant_matches", args=[person.reference])).content.decode()
+    # restoring again (a second click) changes nothing and says so
+    again = client.post(archived_url, {"archived": item.pk}, follow=True).content.decode()
+    assert "That match is not archived any more" in again
+    assert client.post(archived_url, {"archived": "nonsense"}).status_code == 302
+
+
+def test_archived_matches_of_someone_elses_participant_stay_hidden(login, make_user, worker_case):
+    person, opp = worker_case
+    item = ArchivedMatch.objects.create(participant=person, opportunity=opp, archived_by=person.key_worker)
+    other = login(make_user(Role.KEY_WORKER))
+    assert other.get(reverse("search:participant_archived", args=[person.reference])).status_code == 404
+    assert other.post(reverse("search:participant_archived", args=[person.reference]),
+                      {"archived": item.pk}).status_code == 404
+    # on the opportunity's side they see only their own caseload's, and cannot restore this one
+    url = reverse("search:opportunity_archived", args=[opp.pk])
+    assert person.reference not in other.get(url).content.decode()
+    other.post(url, {"archived": item.pk})
+    assert ArchivedMatch.objects.filter(pk=item.pk).exists()
+    employer = login(make_user(Role.EMPLOYER))
+    assert employer.get(url).status_code == 404
+
+
 def test_bad_filter_shows_a_clear_message(login, worker_case):
     person, _ = worker_case
     url = reverse("search:participant_matches", args=[person.reference])
