@@ -30,18 +30,9 @@ def _past_date(value: datetime.date | None, what: str) -> datetime.date | None:
     return value
 
 
-class ReferralForm(GovUKForm):
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.none(), empty_label=None,
-        error_messages={"required": "Choose the programme", "invalid_choice": "Choose the programme"},
-    )
-    referral_source = forms.ChoiceField(
-        label="Who referred this person?", choices=ReferralSource.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose who referred this person"},
-    )
-    referral_source_detail = forms.CharField(
-        label="Referrer's name or organisation (optional)", required=False, max_length=200
-    )
+class PersonalDetailsForm(GovUKForm):
+    """Who the person is and how to reach them: given at referral, corrected later."""
+
     first_name = forms.CharField(max_length=100, error_messages={"required": "Enter their first name"})
     last_name = forms.CharField(max_length=100, error_messages={"required": "Enter their last name"})
     date_of_birth = GovUKDateField(
@@ -73,13 +64,6 @@ class ReferralForm(GovUKForm):
         label="Target groups that apply (optional)", required=False, choices=TargetGroup.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    confirm_not_duplicate = forms.BooleanField(
-        label="None of these records is the person I am referring", required=False
-    )
-
-    def __init__(self, *args, programmes=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes if programmes is not None else Programme.objects.all()
 
     def clean_postcode(self):
         try:
@@ -98,6 +82,28 @@ class ReferralForm(GovUKForm):
         if dob.year < today.year - 100:
             raise ValidationError("Check the year of birth: it is more than 100 years ago")
         return dob
+
+
+class ReferralForm(PersonalDetailsForm):
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(), empty_label=None,
+        error_messages={"required": "Choose the programme", "invalid_choice": "Choose the programme"},
+    )
+    referral_source = forms.ChoiceField(
+        label="Who referred this person?", choices=ReferralSource.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose who referred this person"},
+    )
+    referral_source_detail = forms.CharField(
+        label="Referrer's name or organisation (optional)", required=False, max_length=200
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label="None of these records is the person I am referring", required=False
+    )
+    field_order = ["programme", "referral_source", "referral_source_detail"]
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes if programmes is not None else Programme.objects.all()
 
 
 class OverrideForm(GovUKForm):

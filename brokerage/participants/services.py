@@ -292,7 +292,8 @@ def participant_update_details(*, participant: Participant, actor, **fields) -> 
         if "ni_number" in fields:
             fields["ni_number"] = ni_number_normalise(fields["ni_number"])
             if fields["ni_number"] and Participant.objects.filter(ni_number=fields["ni_number"]).exclude(pk=participant.pk).exists():
-                raise ValidationError("Another record already has this National Insurance number. Ask a coordinator to check it")
+                raise ValidationError({"ni_number": "Another record already has this National Insurance number. "
+                                                     "Ask a coordinator to check it"})
         postcode = fields.pop("postcode", None)
         for name, value in fields.items():
             setattr(participant, name, value)

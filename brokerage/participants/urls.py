@@ -15,6 +15,7 @@ urlpatterns = [
     path("participants/refer/sent/", views.referral_sent, name="referral_sent"),
     path("participants/<str:reference>/", views.detail, name="detail"),
     path("participants/<str:reference>/request/", views.care_request, name="care_request"),
+    path("participants/<str:reference>/details/", views.details, name="details"),
     path("participants/<str:reference>/eligibility/", views.eligibility, name="eligibility"),
     path("participants/<str:reference>/consent/", views.consent, name="consent"),
     path("participants/<str:reference>/consent/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),

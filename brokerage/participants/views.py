@@ -23,6 +23,7 @@ from brokerage.participants.models import (
 from brokerage.reference.models import Programme
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
+from portal.core.forms import apply_service_errors
 
 
 def _role_required(*roles):
@@ -227,6 +228,31 @@ def consent_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         messages.success(request, f"Consent withdrawn: {record.get_scope_display()}. This took effect immediately")
         return redirect("participants:consent", reference=reference)
     return render(request, "participants/consent_withdraw.html", _context(participant, request, form=form, consent=record))
+
+
+@caseload_required
+def details(request: HttpRequest, reference: str) -> HttpResponse:
+    """Correct the personal details given at referral (eligibility is checked again)."""
+    participant = _participant(request, reference, "Personal details")
+    initial = {name: getattr(participant, name) for name in forms.PersonalDetailsForm.base_fields}
+    form = forms.PersonalDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not changed:
+            messages.info(request, "Nothing was changed")
+            return redirect("participants:detail", reference=reference)
+        was_eligible = participant.eligibility_status
+        try:
+            participant = services.participant_update_details(participant=participant, actor=request.user, **changed)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Personal details saved")
+            if participant.eligibility_status != was_eligible:
+                messages.warning(request, "The eligibility check ran again with the new details: "
+                                          f"{participant.get_eligibility_status_display().lower()}")
+            return redirect("participants:detail", reference=reference)
+    return render(request, "participants/details_form.html", _context(participant, request, form=form))
 
 
 @caseload_required
