@@ -4,14 +4,9 @@ from brokerage.payments.models import ClaimAction
 from portal.core.forms import GovUKForm
 
 
-class ClaimCommandForm(GovUKForm):
-    """Pause, resume, withdraw or reinstate a claim, with the reason and a reference."""
+class ReasonReferenceForm(GovUKForm):
+    """Why, and a reference to the case behind it: every finance decision records both."""
 
-    action = forms.ChoiceField(
-        label="What do you want to do?", widget=forms.RadioSelect,
-        error_messages={"required": "Select what you want to do",
-                        "invalid_choice": "Select what you want to do"},
-    )
     reason = forms.CharField(
         label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
         help_text="Recorded in the claim's history and the audit log.",
@@ -25,6 +20,18 @@ class ClaimCommandForm(GovUKForm):
         error_messages={"required": "Enter a reference, for example a case or ticket number",
                         "max_length": "Enter a reference of 100 characters or fewer"},
     )
+
+
+
+class ClaimCommandForm(ReasonReferenceForm):
+    """Pause, resume, withdraw or reinstate a claim, with the reason and a reference."""
+
+    action = forms.ChoiceField(
+        label="What do you want to do?", widget=forms.RadioSelect,
+        error_messages={"required": "Select what you want to do",
+                        "invalid_choice": "Select what you want to do"},
+    )
+    field_order = ["action"]
 
     LABELS = {
         ClaimAction.PAUSE: "Pause payments",
@@ -43,4 +50,11 @@ class WriteOffForm(GovUKForm):
         label="Why will this money not be recovered?", widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "Enter why the money will not be recovered"},
+    )
+
+
+class LiftBlockForm(GovUKForm):
+    reason = forms.CharField(
+        label="Why can payments start again?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        error_messages={"required": "Enter why payments can start again"},
     )

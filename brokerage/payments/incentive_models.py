@@ -303,6 +303,11 @@ class IncentivePayment(models.Model):
     def idempotency_key(self) -> str:
         return f"incentive-payment-{self.pk}"
 
+    @property
+    def money_sent(self) -> bool:
+        """The Stripe transfer has been made (so only a clawback can take the money back)."""
+        return bool(self.transfer_id) and self.status in (PaymentStatus.APPROVED, PaymentStatus.PAID)
+
 
 class IncentiveTransfer(models.Model):
     """The one Stripe transfer for a payment: unique on the payment, so never two."""

@@ -8,13 +8,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from brokerage.employers.models import Employer
 from brokerage.payments import incentive_selectors as selectors
 from brokerage.payments import incentives
 from brokerage.payments import stripe_gateway as gateway
-from brokerage.payments.incentive_forms import ClaimCommandForm, WriteOffForm
-from brokerage.payments.models import ClawbackStatus, IncentiveClawback
+from brokerage.payments.incentive_forms import (
+    ClaimCommandForm,
+    LiftBlockForm,
+    ReasonReferenceForm,
+    WriteOffForm,
+)
+from brokerage.payments.models import (
+    ClawbackStatus,
+    IncentiveClawback,
+    IncentiveEmployerBlock,
+    IncentivePayment,
+)
 from brokerage.payments.views import employer_required, finance_required
 from portal.core.forms import apply_service_errors
+from portal.core.templatetags.portal_tags import pence
 
 RUNS_PAGE_SIZE = 20
 CLAIMS_PAGE_SIZE = 50
@@ -157,6 +169,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payments = list(claim.payments.all())
     return render(request, "payments/incentives/claim.html", {
         "claim": claim, "payments": payments, "form": form,
+        "employer_blocked": IncentiveEmployerBlock.objects.filter(employer_id=claim.employer_id,
+                                                                  lifted_at__isnull=True).exists(),
         "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")), (claim.reference, None)),
     }, status=400 if form.errors else 200)
 
@@ -201,4 +215,59 @@ def clawback_write_off(request: HttpRequest, pk: int) -> HttpResponse:
         "clawback": clawback, "form": form,
         "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")),
                           (claim.reference, reverse("payments:incentive_claim", args=[claim.pk])), ("Write off", None)),
+    }, status=400 if form.errors else 200)
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """The checkpoint a paid stage relied on was wrong: record a clawback of the payment."""
+    payment = get_object_or_404(
+        IncentivePayment.objects.select_related("claim"), pk=pk, claim__in=selectors.claims_for_finance(request.user)
+    )
+    claim = payment.claim
+    form = ReasonReferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clawback = incentives.incentive_checkpoint_reverse(
+                payment=payment, actor=request.user, reason=form.cleaned_data["reason"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"A clawback of {pence(clawback.amount_pence)} is recorded for "
+                                      f"{payment.reference}. Recover it or write it off below.")
+            return redirect("payments:incentive_claim", pk=claim.pk)
+    return render(request, "payments/incentives/payment_reverse.html", {
+        "payment": payment, "form": form,
+        "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")),
+                          (claim.reference, reverse("payments:incentive_claim", args=[claim.pk])), ("Claw back", None)),
+    }, status=400 if form.errors else 200)
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def employer_block(request: HttpRequest, pk: int) -> HttpResponse:
+    """Block incentive payments to an employer, or lift the block; with the history of blocks."""
+    employer = get_object_or_404(Employer, pk=pk)
+    blocks = IncentiveEmployerBlock.objects.filter(employer=employer).select_related("blocked_by", "lifted_by")
+    current = next((b for b in blocks if b.lifted_at is None), None)
+    form = (LiftBlockForm if current else ReasonReferenceForm)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if current:
+                incentives.incentive_employer_unblock(employer=employer, actor=request.user,
+                                                      reason=form.cleaned_data["reason"])
+            else:
+                incentives.incentive_employer_block(employer=employer, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Incentive payments to {employer.name} are "
+                                      f"{'no longer blocked' if current else 'blocked'}.")
+            return redirect("payments:incentive_employer_block", pk=employer.pk)
+    return render(request, "payments/incentives/employer_block.html", {
+        "employer": employer, "current": current, "blocks": blocks, "form": form,
+        "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")), (employer.name, None)),
     }, status=400 if form.errors else 200)

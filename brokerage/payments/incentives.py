@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -579,10 +579,6 @@ def _reversal_seen(payment: IncentivePayment, snapshot: gateway.Transfer) -> Non
 # --- clawbacks --------------------------------------------------------------------------------
 
 
-def _paid(payment: IncentivePayment) -> bool:
-    return bool(payment.transfer_id) and payment.status in (PaymentStatus.APPROVED, PaymentStatus.PAID)
-
-
 def _clawback_create(payment, *, reason: str, detail: str, actor) -> IncentiveClawback | None:
     clawback, created = IncentiveClawback.objects.get_or_create(
         payment=payment,
@@ -607,7 +603,7 @@ def incentive_leaver_apply(*, placement, actor=None) -> list[IncentiveClawback]:
         for payment in _locked_payments(IncentivePayment.objects.filter(
             claim__placement=placement, due_on__gt=placement.left_on,
         )):
-            if _paid(payment):
+            if payment.money_sent:
                 clawback = _clawback_create(
                     payment, reason=ClawbackReason.EARLY_LEAVER, actor=actor,
                     detail=f"Left on {placement.left_on:%-d %B %Y}; the stage was due on {payment.due_on:%-d %B %Y}",
@@ -637,7 +633,7 @@ def incentive_checkpoint_reverse(*, payment: IncentivePayment, actor, reason: st
     _require_reason(reason, reference)
     with transaction.atomic():
         payment = _locked_payments(IncentivePayment.objects.filter(pk=payment.pk)).get()
-        if not _paid(payment):
+        if not payment.money_sent:
             raise ValidationError("Only a paid payment can be clawed back. Pause or withdraw the claim instead.")
         clawback = _clawback_create(
             payment, reason=ClawbackReason.CHECKPOINT_REVERSED, actor=actor,
@@ -781,12 +777,17 @@ def incentive_employer_block(*, employer, actor, reason: str, reference: str) ->
     """Stop incentive payments to an employer until the block is lifted."""
     _require_finance_or_coordinator(actor)
     _require_reason(reason, reference)
+    already = ValidationError(f"Payments to {employer.name} are already blocked.")
+    if IncentiveEmployerBlock.objects.filter(employer=employer, lifted_at__isnull=True).exists():
+        raise already
     with transaction.atomic():
-        if IncentiveEmployerBlock.objects.filter(employer=employer, lifted_at__isnull=True).exists():
-            raise ValidationError(f"Payments to {employer.name} are already blocked.")
-        block = IncentiveEmployerBlock.objects.create(
-            employer=employer, reason=reason.strip(), reference=reference.strip(), blocked_by=actor
-        )
+        try:
+            with transaction.atomic():
+                block = IncentiveEmployerBlock.objects.create(
+                    employer=employer, reason=reason.strip(), reference=reference.strip(), blocked_by=actor
+                )
+        except IntegrityError:  # blocked by someone else a moment ago (one open block per employer)
+            raise already from None
         audit_event_record(actor=actor, action="payments.incentive_employer_blocked", obj=block,
                            summary=f"Incentive payments to {employer.name} blocked", data={"reference": reference})
     return block

@@ -52,6 +52,10 @@ urlpatterns += [
     path("payments/runs/<int:pk>/cancel/", incentive_views.run_cancel, name="incentive_run_cancel"),
     path("payments/incentives/", incentive_views.claims, name="incentive_claims"),
     path("payments/incentives/<int:pk>/", incentive_views.claim_detail, name="incentive_claim"),
+    path("payments/incentives/payments/<int:pk>/claw-back/", incentive_views.payment_reverse,
+         name="incentive_payment_reverse"),
+    path("payments/incentives/employers/<int:pk>/block/", incentive_views.employer_block,
+         name="incentive_employer_block"),
     path(
         "payments/clawbacks/<int:pk>/recover/", incentive_views.clawback_recover,
         name="incentive_clawback_recover",

@@ -1,6 +1,6 @@
 """M1: a start leads to a validated stage; a second finance officer approves the run; Stripe
-(the stub) records exactly one transfer; the webhook marks it paid; the employer sees "Paid".
-axe-core on every page."""
+(the stub) records exactly one transfer; the webhook marks it paid; the employer sees "Paid". Then finance claws the stage back (its
+checkpoint was wrong) and blocks the employer. axe-core on every page."""
 
 import pytest
 from django.test import Client
@@ -69,3 +69,23 @@ def test_start_to_paid(page, browser_login, live_server, stripe_stub, context): 
     page.get_by_text("Paid", exact=True).wait_for()
     assert_accessible(page, context="employer incentives after payment")
     assert len(stripe_stub.transfers) == 1
+
+    # The 4-week check turns out to be wrong: finance claws the stage back and blocks payments.
+    context.clear_cookies()
+    browser_login(w.approver)
+    page.goto(f"/payments/incentives/{payment.claim_id}/")
+    assert_accessible(page, context="claim with a paid stage")
+    page.get_by_role("link", name=f"Claw back {payment.reference}").click()
+    assert_accessible(page, context="claw back")
+    page.get_by_label("Reason").fill("Payslips show the person left in week 2")
+    page.get_by_label("Reference").fill("AUD-3")
+    page.get_by_role("button", name="Record the clawback").click()
+    page.get_by_text(f"A clawback of £750.00 is recorded for {payment.reference}").wait_for()
+    assert_accessible(page, context="claim with a clawback")
+    page.get_by_role("link", name="Block payments to Tees Components Ltd").click()
+    assert_accessible(page, context="block an employer")
+    page.get_by_label("Reason").fill("Fraud referral")
+    page.get_by_label("Reference").fill("FR-12")
+    page.get_by_role("button", name="Block payments").click()
+    page.get_by_text("Incentive payments to Tees Components Ltd are blocked.").wait_for()
+    assert_accessible(page, context="employer blocked")

@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from brokerage.payments import incentives, services
 from brokerage.payments.models import (
     IncentiveAgeBand,
     IncentiveScheme,
     IncentiveStage,
     StripeAccount,
+    StripeEvent,
 )
 from brokerage.pipeline.models import OutcomeKind, OutcomeRecord, Placement, ProposalStatus
 from portal.accounts.roles import Role
@@ -114,3 +116,19 @@ def world(*, stub=None, verified=True, ready=True) -> World:
 
 def days_ago(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def paid_claim(w, stub, capture):
+    """A start 200 days ago whose two stages have been paid through a run (Stripe stub ``stub``)."""
+    placement = start_create(programme=w.programme, employer=w.employer, start_date=days_ago(200))
+    [claim] = incentives.incentive_claim_for_placement(placement=placement)
+    checkpoint_met(placement, "job_starts_4w")
+    checkpoint_met(placement, "sustained_26w")
+    run = incentives.payment_run_propose(actor=w.proposer)
+    with capture(execute=True):
+        incentives.payment_run_approve(run=run, actor=w.approver)
+    for payment in claim.payments.all():
+        services.stripe_event_handle(event_pk=StripeEvent.objects.create(
+            event_id=f"evt_{payment.pk}", type="transfer.paid",
+            payload={"data": {"object": stub.transfers[payment.transfer_id]}}).pk)
+    return placement, claim

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from brokerage.payments import incentives, services
+from brokerage.payments import incentives
 from brokerage.payments.incentive_selectors import payment_plain_status
 from brokerage.payments.incentive_tasks import incentive_run_execute_task
 from brokerage.payments.incentives import Check
@@ -25,7 +25,14 @@ from brokerage.payments.models import (
 )
 from portal.accounts.roles import Role
 from tests.factories.reference import UserFactory
-from tests.payments.incentive_helpers import checkpoint_met, days_ago, leaver, start_create, world
+from tests.payments.incentive_helpers import (
+    checkpoint_met,
+    days_ago,
+    leaver,
+    paid_claim,
+    start_create,
+    world,
+)
 from tests.payments.stub import event_payload, sign
 
 pytestmark = pytest.mark.django_db
@@ -324,26 +331,11 @@ def test_a_reversal_in_stripe_is_recorded_as_a_recovered_clawback(client, stripe
 # --- clawbacks and commands -------------------------------------------------------------------
 
 
-def _paid(w, stub, capture):
-    placement = start_create(programme=w.programme, employer=w.employer, start_date=days_ago(200))
-    [claim] = incentives.incentive_claim_for_placement(placement=placement)
-    checkpoint_met(placement, "job_starts_4w")
-    checkpoint_met(placement, "sustained_26w")
-    run = incentives.payment_run_propose(actor=w.proposer)
-    with capture(execute=True):
-        incentives.payment_run_approve(run=run, actor=w.approver)
-    for payment in claim.payments.all():
-        services.stripe_event_handle(event_pk=StripeEvent.objects.create(
-            event_id=f"evt_{payment.pk}", type="transfer.paid",
-            payload={"data": {"object": stub.transfers[payment.transfer_id]}}).pk)
-    return placement, claim
-
-
 def test_an_early_leaver_recorded_late_creates_a_clawback_without_editing_the_payment(
     stripe_stub, django_capture_on_commit_callbacks
 ):
     w = world(stub=stripe_stub)
-    placement, claim = _paid(w, stripe_stub, django_capture_on_commit_callbacks)
+    placement, claim = paid_claim(w, stripe_stub, django_capture_on_commit_callbacks)
     later = claim.payments.get(checkpoint_measure="sustained_26w")
     before = IncentivePayment.objects.filter(pk=later.pk).values().get()
     leaver(placement, placement.start_date + datetime.timedelta(days=100))  # left before 26 weeks
@@ -366,7 +358,7 @@ def test_an_early_leaver_recorded_late_creates_a_clawback_without_editing_the_pa
 
 def test_a_reversed_checkpoint_claws_back_a_paid_stage_with_a_reason(stripe_stub, django_capture_on_commit_callbacks):
     w = world(stub=stripe_stub)
-    _, claim = _paid(w, stripe_stub, django_capture_on_commit_callbacks)
+    _, claim = paid_claim(w, stripe_stub, django_capture_on_commit_callbacks)
     payment = claim.payments.get(checkpoint_measure="job_starts_4w")
     with pytest.raises(ValidationError):
         incentives.incentive_checkpoint_reverse(payment=payment, actor=w.approver, reason="", reference="")

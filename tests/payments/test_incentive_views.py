@@ -3,12 +3,26 @@
 import pytest
 from django.urls import reverse
 
+from brokerage.audit.models import AuditEvent
 from brokerage.payments import incentives
-from brokerage.payments.models import ClaimStatus, RunStatus
+from brokerage.payments.models import (
+    ClaimStatus,
+    ClawbackReason,
+    IncentiveClawback,
+    IncentiveEmployerBlock,
+    RunStatus,
+)
 from portal.accounts.roles import Role
+from portal.core.templatetags.portal_tags import pence
 from tests.factories.employers import EmployerFactory, EmployerMembershipFactory
 from tests.factories.reference import UserFactory
-from tests.payments.incentive_helpers import checkpoint_met, days_ago, start_create, world
+from tests.payments.incentive_helpers import (
+    checkpoint_met,
+    days_ago,
+    paid_claim,
+    start_create,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +120,68 @@ def test_approving_needs_the_total_the_approver_saw_and_refuses_a_stale_one(clie
     assert "changed since you opened it" in stale.content.decode()
     run.refresh_from_db()
     assert run.status == RunStatus.PROPOSED
+
+
+def test_finance_claws_back_a_paid_stage_from_the_claim_page(client, stripe_stub, django_capture_on_commit_callbacks):
+    w = world(stub=stripe_stub)
+    _, claim = paid_claim(w, stripe_stub, django_capture_on_commit_callbacks)
+    payment = claim.payments.get(checkpoint_measure="job_starts_4w")
+    client.force_login(w.approver)
+    page = client.get(f"/payments/incentives/{claim.pk}/").content.decode()
+    url = reverse("payments:incentive_payment_reverse", args=[payment.pk])
+    assert f'href="{url}"' in page, "each paid stage offers a clawback"
+
+    refused = client.post(url, {"reason": "", "reference": ""})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Enter the reason" in body and "Enter a reference" in body
+    assert not IncentiveClawback.objects.exists()
+
+    done = client.post(url, {"reason": "Payslips show they left in week 2", "reference": "AUD-3"}, follow=True)
+    body = done.content.decode()
+    clawback = IncentiveClawback.objects.get()
+    assert clawback.payment == payment and clawback.reason == ClawbackReason.CHECKPOINT_REVERSED
+    assert "A clawback of £" in body and f"Recover {pence(payment.amount_pence)}" in body
+    assert f'href="{url}"' not in body, "a payment is clawed back once"
+    again = client.post(url, {"reason": "Again", "reference": "AUD-4"})
+    assert "There is already a clawback for this payment" in again.content.decode()
+    assert IncentiveClawback.objects.count() == 1
+
+
+def test_only_finance_can_claw_back_or_block(client, stripe_stub, django_capture_on_commit_callbacks):
+    w = world(stub=stripe_stub)
+    _, claim = paid_claim(w, stripe_stub, django_capture_on_commit_callbacks)
+    payment = claim.payments.first()
+    for role in (Role.EMPLOYER, Role.KEY_WORKER):
+        client.force_login(UserFactory(role=role))
+        assert client.post(reverse("payments:incentive_payment_reverse", args=[payment.pk]),
+                           {"reason": "x", "reference": "y"}).status_code == 403
+        assert client.post(reverse("payments:incentive_employer_block", args=[w.employer.pk]),
+                           {"reason": "x", "reference": "y"}).status_code == 403
+    assert not IncentiveClawback.objects.exists() and not IncentiveEmployerBlock.objects.exists()
+
+
+def test_finance_blocks_an_employer_and_no_payment_passes_until_lifted(client):
+    w = world()
+    claim = _ready(w)
+    client.force_login(w.proposer)
+    url = reverse("payments:incentive_employer_block", args=[w.employer.pk])
+    assert f'href="{url}"' in client.get(f"/payments/incentives/{claim.pk}/").content.decode()
+    assert "Payments are not blocked" in client.get(url).content.decode()
+
+    assert client.post(url, {"reason": "Fraud referral", "reference": ""}).status_code == 400
+    assert not IncentiveEmployerBlock.objects.exists()
+    body = client.post(url, {"reason": "Fraud referral", "reference": "FR-12"}, follow=True).content.decode()
+    assert "Incentive payments to Tees Components Ltd are blocked" in body
+    assert "Payments are blocked since" in body and "FR-12" in body
+    assert "Payments blocked" in client.get(f"/payments/incentives/{claim.pk}/").content.decode()
+    run = incentives.payment_run_propose(actor=w.proposer)
+    assert run.total_pence == 0, "a blocked employer's payment does not pass the run's checks"
+
+    assert client.post(url, {"reason": ""}).status_code == 400
+    body = client.post(url, {"reason": "Referral closed with no finding"}, follow=True).content.decode()
+    assert "are no longer blocked" in body and "Lifted on" in body and "Referral closed with no finding" in body
+    block = IncentiveEmployerBlock.objects.get()
+    assert block.lifted_by == w.proposer
+    assert AuditEvent.objects.filter(action__in=["payments.incentive_employer_blocked",
+                                                 "payments.incentive_employer_unblocked"]).count() == 2
