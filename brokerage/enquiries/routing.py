@@ -1,4 +1,6 @@
-"""Which partner owns which part of an enquiry. Pure decisions from data; no writes.
+"""Which partner owns which part of an enquiry. Decisions from data; no writes. Runs in the
+caller's transaction and locks the candidate partners, so that enquiries routed at the same
+moment count each other's items and never put a partner over its capacity.
 
 For each thing the employer asked for:
 
@@ -74,6 +76,8 @@ def route_enquiry(
     programmes = _programmes_for(area, timezone.localdate(now))
     rules_by_type = {t: _matching_rules(area, t, programmes) for t in types}
     partner_ids = {rule.partner_id for rules in rules_by_type.values() for rule in rules}
+    # In a fixed order, so two routings waiting on each other's partners cannot deadlock.
+    list(Partner.objects.select_for_update().filter(pk__in=partner_ids).order_by("pk").values_list("pk"))
     loads = open_item_counts(partner_ids)
     speed = partner_responsiveness(partner_ids, now=now)
     routes: dict[int, Route] = {}

@@ -1,58 +1,26 @@
 """Two requests at the same moment against a budget that covers only one: exactly one approved;
 the same check-your-answers page sent twice at the same moment: exactly one request.
 
-Real concurrency: two threads, each with its own database connection. On PostgreSQL the
-budget row lock (select_for_update) makes the second wait and then see the first's
-commitment; SQLite's IMMEDIATE transactions serialise the writers the same way. The test
-database on SQLite is in memory with a shared cache, where BEGIN IMMEDIATE fails at once with
-"database table is locked" instead of waiting out the busy timeout as a file database does, so
-there (only) the loser's attempt is started again, which is what the busy timeout would do.
+Real concurrency (``tests.concurrency.race``): on PostgreSQL the budget row lock
+(select_for_update) makes the second wait and then see the first's commitment; SQLite's
+IMMEDIATE transactions serialise the writers the same way.
 """
 
-import threading
-import time
 import uuid
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
 
 from brokerage.payments.models import FundBudget, FundRequest, FundRequestStatus
+from tests.concurrency import race
 from tests.payments.fund_helpers import fund_world, submit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _submit_waiting_for_the_write_lock(participant, actor, **overrides):
-    for _ in range(500):
-        try:
-            return submit(participant, actor, **overrides)
-        except OperationalError as exc:
-            if connection.vendor != "sqlite" or "locked" not in str(exc):
-                raise
-            time.sleep(0.01)
-    raise AssertionError("never got the write lock")
-
-
 def _race(participant, actors, **overrides):
-    start = threading.Barrier(len(actors))
-    outcomes: list = []
-
-    def attempt(actor):
-        try:
-            start.wait(timeout=10)
-            outcomes.append(_submit_waiting_for_the_write_lock(participant, actor, **overrides))
-        except ValidationError as exc:
-            outcomes.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(actor,)) for actor in actors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    return race(*(partial(submit, participant, actor, **overrides) for actor in actors))
 
 
 def test_two_simultaneous_requests_never_overspend_the_budget():
