@@ -5,6 +5,10 @@ SCHEDULE = {
         "task": "brokerage.payments.tasks.stripe_event_retry_unprocessed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "payments-stripe-transfers-sweep": {
+        "task": "brokerage.payments.tasks.stripe_transfers_sweep_task",
+        "schedule": crontab(minute="20,50"),
+    },
 }
 
 # Employer incentives (brokerage/payments/incentive_tasks.py).

@@ -8,6 +8,7 @@ entry is keyed by its Stripe object id, so nothing is counted twice.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 
@@ -20,9 +21,11 @@ from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.models import (
     OUTGOING_KINDS,
     RETURNING_KINDS,
+    IncentivePayment,
     IssuingTransaction,
     LedgerEntry,
     LedgerKind,
+    PaymentStatus,
     StripeAccount,
     StripeEvent,
     StripeTransfer,
@@ -284,7 +287,11 @@ def _account_updated(event: StripeEvent) -> None:
 
 
 def _transfer_event(event: StripeEvent) -> None:
-    snapshot = gateway.transfer_from_event_object(event.data_object)
+    _transfer_apply(gateway.transfer_from_event_object(event.data_object), event_type=event.type)
+
+
+def _transfer_apply(snapshot: gateway.Transfer, *, event_type: str) -> None:
+    """What Stripe says of a transfer, from a webhook or from asking it (``stripe_transfers_sweep``)."""
     mirror, _ = StripeTransfer.objects.get_or_create(
         transfer_id=snapshot.id,
         defaults={"destination": snapshot.destination, "amount_pence": snapshot.amount_pence,
@@ -297,12 +304,12 @@ def _transfer_event(event: StripeEvent) -> None:
     mirror.metadata = {**mirror.metadata, **snapshot.metadata}
     mirror.amount_reversed_pence = max(mirror.amount_reversed_pence, snapshot.amount_reversed_pence)
     mirror.reversed = mirror.reversed or snapshot.reversed
-    mirror.failed = mirror.failed or event.type == "transfer.failed"
+    mirror.failed = mirror.failed or event_type == "transfer.failed"
     mirror.save()
 
     from brokerage.payments.incentives import incentive_transfer_event_apply
 
-    incentive_transfer_event_apply(event_type=event.type, snapshot=snapshot)  # marks the payment
+    incentive_transfer_event_apply(event_type=event_type, snapshot=snapshot)  # marks the payment
 
     # Reversals made in Stripe (or by the portal, before its own entry was written) go in the
     # ledger once each, against the portal record that the transfer paid.
@@ -319,6 +326,30 @@ def _transfer_event(event: StripeEvent) -> None:
             stripe_parent_id=snapshot.id,
             description=f"Stripe reversed {reversal.amount_pence} pence of transfer {snapshot.id}",
         )
+
+
+#: An incentive transfer with no word from Stripe for this long is looked up (a lost webhook).
+TRANSFER_SWEEP_AFTER = datetime.timedelta(hours=1)
+
+
+def stripe_transfers_sweep(*, now: datetime.datetime | None = None, limit: int = 200) -> int:
+    """Ask Stripe about incentive transfers still waiting for their webhook, and apply the answer
+    as the webhook would have (paid, reversed). Safe to run any number of times. Returns the
+    number of transfers looked up."""
+    cutoff = (now or timezone.now()) - TRANSFER_SWEEP_AFTER
+    waiting = list(
+        IncentivePayment.objects.filter(status=PaymentStatus.APPROVED, updated_at__lt=cutoff)
+        .exclude(transfer_id="").order_by("updated_at").values_list("transfer_id", flat=True)[:limit]
+    )
+    for transfer_id in waiting:
+        try:
+            snapshot = gateway.transfer_retrieve(transfer_id)
+        except gateway.PaymentObjectMissing:
+            logger.error("Stripe has no transfer %s for an approved incentive payment", transfer_id)
+            continue
+        with transaction.atomic():
+            _transfer_apply(snapshot, event_type="transfer.updated")
+    return len(waiting)
 
 
 def _issuing_transaction_created(event: StripeEvent) -> None:

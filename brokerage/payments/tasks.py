@@ -31,6 +31,12 @@ def stripe_event_retry_unprocessed_task() -> int:
     return len(pks)
 
 
+@shared_task(autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=3)
+def stripe_transfers_sweep_task() -> int:
+    """Look up incentive transfers whose webhook has not arrived after an hour."""
+    return services.stripe_transfers_sweep()
+
+
 @shared_task(
     autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=8,
     acks_late=True,

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from brokerage.payments import incentives
 from brokerage.payments.incentive_selectors import payment_plain_status
@@ -312,6 +313,23 @@ def test_the_webhook_marks_a_failed_transfer(client, stripe_stub, django_capture
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.FAILED
     assert payment_plain_status(payment, account_ready=True).text == "Payment failed: we will contact you"
+
+
+def test_a_lost_webhook_is_made_up_for_by_asking_stripe(stripe_stub, django_capture_on_commit_callbacks):
+    from brokerage.payments.tasks import stripe_transfers_sweep_task
+
+    w = world(stub=stripe_stub)
+    _, payment = _approved_run(w, stripe_stub, django_capture_on_commit_callbacks)
+    assert stripe_transfers_sweep_task() == 0, "a transfer made just now waits for its webhook"
+    assert not stripe_stub.requests_to("GET", f"/v1/transfers/{payment.transfer_id}")
+
+    IncentivePayment.objects.filter(pk=payment.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=2))
+    assert stripe_transfers_sweep_task() == 1
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID and payment.paid_at is not None
+    assert len(stripe_stub.requests_to("GET", f"/v1/transfers/{payment.transfer_id}")) == 1
+    assert stripe_transfers_sweep_task() == 0, "nothing is waiting any more"
+    assert len(stripe_stub.transfers) == 1, "asking never pays again"
 
 
 def test_a_reversal_in_stripe_is_recorded_as_a_recovered_clawback(client, stripe_stub, django_capture_on_commit_callbacks):
