@@ -192,6 +192,7 @@ def referral_import_validate(*, import_id: int) -> ReferralImport:
         record.status = ImportStatus.FAILED
         record.error = " ".join(getattr(exc, "messages", [str(exc)]))
         record.finished_at = timezone.now()
+        record.content = ""  # unreadable: nothing to keep
         record.save()
         return record
     record.total_rows = len(rows)
@@ -258,3 +259,26 @@ def referral_import_run(*, import_id: int) -> ReferralImport:
         summary=f"Imported {imported} referral(s) from {record.filename}",
     )
     return record
+
+
+#: A checked file not imported within this many days is deleted (it holds personal data).
+IMPORT_KEPT_DAYS = 7
+
+
+def referral_imports_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the contents and row reports of checked files nobody imported in time; their
+    pages then say to upload the file again. Safe to run twice. Returns the files expired."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=IMPORT_KEPT_DAYS)
+    expired = 0
+    stale = ReferralImport.objects.filter(status=ImportStatus.VALIDATED, created_at__lt=cutoff).only("pk", "filename")
+    for record in stale:
+        with transaction.atomic():
+            claimed = ReferralImport.objects.filter(pk=record.pk, status=ImportStatus.VALIDATED).update(
+                status=ImportStatus.EXPIRED, content="", row_errors=[], finished_at=timezone.now()
+            )
+            if claimed:
+                audit_event_record(actor=None, action="participant.import_expired", obj=record,
+                                   summary=f"{record.filename} was not imported within {IMPORT_KEPT_DAYS} days "
+                                   "and has been deleted")
+                expired += 1
+    return expired

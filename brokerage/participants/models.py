@@ -573,6 +573,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", "Importing"
     DONE = "done", "Imported"
     FAILED = "failed", "Could not be read"
+    EXPIRED = "expired", "Not imported in time"
 
 
 class ReferralImport(models.Model):
@@ -583,7 +584,9 @@ class ReferralImport(models.Model):
     )
     programme = models.ForeignKey("reference.Programme", on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=200)
-    content = models.TextField(help_text="The uploaded CSV (kept until the import is finished).")
+    content = models.TextField(
+        help_text="The uploaded CSV: kept until it is imported, or for IMPORT_KEPT_DAYS if it is not."
+    )
     status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.VALIDATING)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)

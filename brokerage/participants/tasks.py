@@ -28,6 +28,11 @@ def referral_import_run_task(import_id: int) -> None:
 
 
 @shared_task
+def referral_imports_expire_task() -> int:
+    return imports.referral_imports_expire()
+
+
+@shared_task
 def contact_reminders_send_task() -> int:
     """Email each key worker the participants they hold with no contact for a week or more.
 

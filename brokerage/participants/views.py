@@ -459,4 +459,6 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         return redirect("participants:import_detail", pk=pk)
     running = record.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING)
-    return render(request, "participants/import_detail.html", {"record": record, "running": running})
+    return render(request, "participants/import_detail.html", {
+        "record": record, "running": running, "kept_days": imports.IMPORT_KEPT_DAYS,
+    })

@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from brokerage.participants.models import ImportStatus, Participant, ReferralImport
 from tests.factories.participants import ParticipantFactory
@@ -84,6 +87,30 @@ def test_unreadable_file(login, coordinator, programme, django_capture_on_commit
     record = ReferralImport.objects.get()
     assert record.status == ImportStatus.FAILED
     assert "missing the column(s): first_name" in client.get(reverse("participants:import_detail", args=[record.pk])).content.decode()
+    assert record.content == "", "an unreadable file is not kept"
+
+
+def test_a_checked_file_not_imported_within_a_week_is_deleted(login, coordinator, programme,
+                                                             django_capture_on_commit_callbacks):
+    from brokerage.participants.tasks import referral_imports_expire_task
+
+    client = login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, programme, HEADER + "".join(GOOD + BAD))
+    record = ReferralImport.objects.get()
+    url = reverse("participants:import_detail", args=[record.pk])
+    assert "Rows with problems" in client.get(url).content.decode()
+    assert referral_imports_expire_task() == 0, "a file checked today is kept"
+    ReferralImport.objects.filter(pk=record.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert referral_imports_expire_task() == 1
+    assert referral_imports_expire_task() == 0, "once"
+    record.refresh_from_db()
+    assert (record.status, record.content, record.row_errors) == (ImportStatus.EXPIRED, "", [])
+    page = client.get(url).content.decode()
+    assert "not imported within 7 days, so it has been deleted" in page and "Rows with problems" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"only_valid": "1"})  # an old tab's import button
+    assert Participant.objects.count() == 0
 
 
 def test_not_a_csv(login, coordinator, programme):
