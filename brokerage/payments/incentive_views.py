@@ -253,6 +253,12 @@ def employer_block(request: HttpRequest, pk: int) -> HttpResponse:
     employer = get_object_or_404(Employer, pk=pk)
     blocks = IncentiveEmployerBlock.objects.filter(employer=employer).select_related("blocked_by", "lifted_by")
     current = next((b for b in blocks if b.lifted_at is None), None)
+    intent = "lift" if current else "block"
+    if request.method == "POST" and request.POST.get("intent") != intent:
+        # The page was out of date: someone blocked or lifted meanwhile. Never do the opposite.
+        messages.error(request, f"Someone has just {'blocked' if current else 'lifted the block on'} payments to "
+                                f"{employer.name}. Check the status below before doing anything else.")
+        return redirect("payments:incentive_employer_block", pk=employer.pk)
     form = (LiftBlockForm if current else ReasonReferenceForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -268,6 +274,6 @@ def employer_block(request: HttpRequest, pk: int) -> HttpResponse:
                                       f"{'no longer blocked' if current else 'blocked'}.")
             return redirect("payments:incentive_employer_block", pk=employer.pk)
     return render(request, "payments/incentives/employer_block.html", {
-        "employer": employer, "current": current, "blocks": blocks, "form": form,
+        "employer": employer, "current": current, "blocks": blocks, "form": form, "intent": intent,
         "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")), (employer.name, None)),
     }, status=400 if form.errors else 200)

@@ -157,7 +157,7 @@ def test_only_finance_can_claw_back_or_block(client, stripe_stub, django_capture
         assert client.post(reverse("payments:incentive_payment_reverse", args=[payment.pk]),
                            {"reason": "x", "reference": "y"}).status_code == 403
         assert client.post(reverse("payments:incentive_employer_block", args=[w.employer.pk]),
-                           {"reason": "x", "reference": "y"}).status_code == 403
+                           {"intent": "block", "reason": "x", "reference": "y"}).status_code == 403
     assert not IncentiveClawback.objects.exists() and not IncentiveEmployerBlock.objects.exists()
 
 
@@ -169,17 +169,24 @@ def test_finance_blocks_an_employer_and_no_payment_passes_until_lifted(client):
     assert f'href="{url}"' in client.get(f"/payments/incentives/{claim.pk}/").content.decode()
     assert "Payments are not blocked" in client.get(url).content.decode()
 
-    assert client.post(url, {"reason": "Fraud referral", "reference": ""}).status_code == 400
+    assert client.post(url, {"intent": "block", "reason": "Fraud referral", "reference": ""}).status_code == 400
     assert not IncentiveEmployerBlock.objects.exists()
-    body = client.post(url, {"reason": "Fraud referral", "reference": "FR-12"}, follow=True).content.decode()
+    body = client.post(url, {"intent": "block", "reason": "Fraud referral", "reference": "FR-12"},
+                       follow=True).content.decode()
     assert "Incentive payments to Tees Components Ltd are blocked" in body
     assert "Payments are blocked since" in body and "FR-12" in body
     assert "Payments blocked" in client.get(f"/payments/incentives/{claim.pk}/").content.decode()
     run = incentives.payment_run_propose(actor=w.proposer)
     assert run.total_pence == 0, "a blocked employer's payment does not pass the run's checks"
 
-    assert client.post(url, {"reason": ""}).status_code == 400
-    body = client.post(url, {"reason": "Referral closed with no finding"}, follow=True).content.decode()
+    # A second tab still showing "Block payments" never lifts the block it does not know about.
+    stale = client.post(url, {"intent": "block", "reason": "Again", "reference": "FR-13"}, follow=True)
+    assert "Someone has just blocked payments" in stale.content.decode()
+    assert IncentiveEmployerBlock.objects.filter(lifted_at__isnull=True).count() == 1
+
+    assert client.post(url, {"intent": "lift", "reason": ""}).status_code == 400
+    body = client.post(url, {"intent": "lift", "reason": "Referral closed with no finding"},
+                       follow=True).content.decode()
     assert "are no longer blocked" in body and "Lifted on" in body and "Referral closed with no finding" in body
     block = IncentiveEmployerBlock.objects.get()
     assert block.lifted_by == w.proposer
