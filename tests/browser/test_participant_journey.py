@@ -87,7 +87,22 @@ def test_referral_to_job_ready(page, browser_login, live_server):
     assert page.get_by_text("Kayleigh Dobson is now job ready").is_visible()
     assert_accessible(page, context="summary")
 
+    # She has moved: the key worker corrects her postcode and phone.
+    page.get_by_role("link", name="Change personal details").click()
+    page.get_by_role("heading", name="Personal details").wait_for()
+    assert_accessible(page, context="personal details")
+    page.get_by_label("Postcode").fill("ZZ99 9ZZ")
+    page.get_by_role("button", name="Save personal details").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    assert_accessible(page, context="personal details with an error")
+    page.get_by_label("Postcode").fill("DL1 1AA")
+    page.get_by_label("Phone number (optional)").fill("07700 900456")
+    page.get_by_role("button", name="Save personal details").click()
+    page.get_by_text("Personal details saved").wait_for()
+    assert page.get_by_text("DL1 1AA").first.is_visible()
+
     participant = Participant.objects.get()
+    assert (participant.postcode, participant.phone) == ("DL1 1AA", "07700 900456")
     assert participant.readiness == Readiness.JOB_READY and participant.readiness_changed_on
     assert participant.consent_employer_profile and participant.licences == ["food_hygiene"]
 
