@@ -132,6 +132,8 @@ def _archive(request: HttpRequest, *, participant, opportunity, back: str) -> Ht
 @login_required
 def participant_archived(request: HttpRequest, reference: str) -> HttpResponse:
     participant = selectors.participant_for_matching_or_404(request.user, reference)
+    if request.method == "GET":
+        access_log_record(participant=participant, user=request.user, page="Archived matches", path=request.path)
     return _archived(
         request, selectors.archived_for_participant(participant), side="opportunity",
         subject=participant.full_name, caption=f"{participant.full_name} · {participant.reference}",

@@ -78,6 +78,7 @@ def test_an_archived_match_can_be_restored_from_either_list(login, worker_case):
     archived_url = reverse("search:participant_archived", args=[person.reference])
     page = client.get(archived_url).content.decode()
     assert "Site labourer" in page and "Too far" in page
+    assert person.access_log.filter(page="Archived matches", user=person.key_worker).exists()
     # the opportunity's side lists it too
     candidates_side = client.get(reverse("search:opportunity_archived", args=[opp.pk])).content.decode()
     assert person.reference in candidates_side
