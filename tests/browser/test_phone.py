@@ -1,0 +1,119 @@
+"""The pages people use most, on a phone: nothing runs off the side of the screen (wide tables
+scroll inside their own box) and axe-core finds nothing, at 375 pixels wide."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from brokerage.opportunities.models import OpportunityStatus
+from brokerage.participants.models import Readiness
+from search.models import ArchivedMatch
+from tests.browser.helpers import assert_accessible
+from tests.factories.opportunities import OpportunityFactory
+from tests.factories.participants import ParticipantFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    from tests.browser.helpers import AXE_JS
+
+    ctx = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    ctx.add_init_script(path=str(AXE_JS))
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+def _login(ctx, live_server, user):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                      "url": live_server.url}])
+
+
+def _fits_the_screen(page, what: str) -> None:
+    assert_accessible(page, context=f"{what} on a phone")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{what}: the page is {overflow}px wider than a 375px phone screen"
+
+
+def test_public_and_key_worker_pages_fit_a_phone(phone, live_server):
+    from cms import demo
+
+    demo.load(io.StringIO())
+    cache.clear()
+    today = timezone.localdate()
+    person = ParticipantFactory(
+        readiness=Readiness.JOB_READY, consent_employer_profile=True, first_name="Sam", last_name="Lee",
+        date_of_birth=today.replace(year=today.year - 28), postcode="TS18 1AA", latitude=54.557901,
+        longitude=-1.317546, max_travel_miles=15, licences=["cscs"], sector_interests=["construction"],
+        hours_min=20, hours_max=40, assessed_on=today,
+    )
+    common = {"status": OpportunityStatus.LIVE, "hours_per_week": Decimal("37.5"),
+              "start_date": today + datetime.timedelta(days=14)}
+    labourer = OpportunityFactory(title="Site labourer", sector="construction", required_licences=["cscs"],
+                                  postcode="DL1 1AA", latitude=54.550379, longitude=-1.526809, **common)
+    OpportunityFactory(title="Shop assistant", sector="retail", postcode="TS18 1AA",
+                       latitude=54.557901, longitude=-1.317546, **common)
+    ArchivedMatch.objects.create(participant=person, opportunity=labourer, archived_by=person.key_worker,
+                                 reason="Already applied there")
+    page = phone.new_page()
+
+    for path, what in [("/", "home page"), ("/employers/enquire/", "enquiry form"),
+                       ("/opportunities/", "opportunity listing"), ("/accounts/login/", "sign in")]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
+
+    _login(phone, live_server, person.key_worker)
+    for path, what in [
+        ("/caseload/", "caseload"),
+        (f"/participants/{person.reference}/", "participant record"),
+        (f"/participants/{person.reference}/details/", "personal details"),
+        (f"/participants/{person.reference}/matches/", "matches"),
+        (f"/participants/{person.reference}/matches/archived/", "archived matches"),
+        (f"/opportunities/{labourer.pk}/candidates/", "candidates"),
+        ("/search/?q=Lee", "staff search"),
+    ]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
+    page.goto(f"/participants/{person.reference}/matches/")
+    assert "Shop assistant" in page.locator(".govuk-summary-card").first.inner_text()
+
+
+def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
+    from portal.accounts.roles import Role
+    from tests.factories.employers import EmployerMembershipFactory
+    from tests.factories.participants import tees_programme
+    from tests.factories.reference import UserFactory
+
+    membership = EmployerMembershipFactory(user=UserFactory(role=Role.EMPLOYER), role="admin")
+    OpportunityFactory(employer=membership.employer, title="Warehouse operative", status=OpportunityStatus.LIVE)
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    programme = tees_programme()
+    coordinator.programmes.add(programme)
+    page = phone.new_page()
+
+    _login(phone, live_server, membership.user)
+    for path, what in [("/employer/", "employer dashboard"), ("/employer/opportunities/", "employer opportunities"),
+                       ("/employer/candidates/", "employer candidates"), ("/employer/incentives/", "employer incentives")]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
+
+    phone.clear_cookies()
+    _login(phone, live_server, coordinator)
+    for path, what in [("/opportunities/moderation/", "moderation queue"), ("/reports/", "reports"),
+                       (f"/reports/{programme.slug}/outcomes/", "outcomes report"),
+                       (f"/reports/{programme.slug}/money/", "money report"), ("/partner/enquiries/", "enquiry inbox")]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
