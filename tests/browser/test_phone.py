@@ -117,3 +117,70 @@ def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
                        (f"/reports/{programme.slug}/money/", "money report"), ("/partner/enquiries/", "enquiry inbox")]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
+
+
+def test_money_pages_fit_a_phone(phone, live_server):
+    from brokerage.payments import incentives
+    from tests.payments.fund_helpers import fund_world, submit
+    from tests.payments.incentive_helpers import checkpoint_met, days_ago, start_create, world
+
+    w = world()
+    placement = start_create(programme=w.programme, employer=w.employer, start_date=days_ago(40))
+    [claim] = incentives.incentive_claim_for_placement(placement=placement)
+    checkpoint_met(placement, "job_starts_4w")
+    run = incentives.payment_run_propose(actor=w.proposer)
+    participant, key_worker, coordinator, _, _ = fund_world()
+    submit(participant, coordinator, amount_pence=25_000)  # over the limit: waits for a coordinator
+    page = phone.new_page()
+
+    _login(phone, live_server, w.approver)
+    for path, what in [("/payments/", "finance home"), ("/payments/runs/", "payment runs"),
+                       (f"/payments/runs/{run.pk}/", "payment run"), ("/payments/incentives/", "incentive claims"),
+                       (f"/payments/incentives/{claim.pk}/", "incentive claim"),
+                       (f"/payments/incentives/employers/{w.employer.pk}/block/", "block an employer"),
+                       ("/payments/reconciliation/", "reconciliation")]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
+
+    phone.clear_cookies()
+    _login(phone, live_server, key_worker)
+    for path, what in [("/payments/fund/", "flexible fund"), (f"/participants/{participant.reference}/fund/", "fund for a participant"),
+                       (f"/participants/{participant.reference}/fund/request/", "fund request form")]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
+
+    phone.clear_cookies()
+    _login(phone, live_server, coordinator)
+    assert page.goto("/payments/fund/approvals/").ok
+    _fits_the_screen(page, "fund approvals")
+
+
+def test_pipeline_pages_fit_a_phone(phone, live_server):
+    from brokerage.pipeline.services import checkpoints_schedule
+    from tests.factories.opportunities import OpportunityFactory as Opportunities
+    from tests.factories.pipeline import ProposalFactory
+    from tests.payments.incentive_helpers import days_ago, start_create, world
+
+    w = world()
+    placement = start_create(programme=w.programme, employer=w.employer, start_date=days_ago(40))
+    checkpoints_schedule(placement=placement)
+    proposal = ProposalFactory(opportunity=Opportunities(employer=w.employer, programme=w.programme, status="live"))
+    page = phone.new_page()
+
+    _login(phone, live_server, proposal.participant.key_worker)
+    for path, what in [("/pipeline/", "pipeline"), (f"/pipeline/proposals/{proposal.pk}/", "proposal"),
+                       (f"/participants/{proposal.participant.reference}/pipeline/", "participant's pipeline")]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
+
+    phone.clear_cookies()
+    _login(phone, live_server, placement.participant.key_worker)
+    assert page.goto(f"/pipeline/placements/{placement.pk}/").ok
+    _fits_the_screen(page, "placement and its checkpoints")
+
+    phone.clear_cookies()
+    _login(phone, live_server, w.employer_user)
+    for path, what in [("/employer/candidates/", "employer candidates"),
+                       (f"/employer/candidates/{proposal.pk}/", "anonymised candidate")]:
+        assert page.goto(path).ok, f"{what} ({path}) did not open"
+        _fits_the_screen(page, what)
