@@ -75,6 +75,9 @@ def test_public_and_key_worker_pages_fit_a_phone(phone, live_server):
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
 
+    assert page.goto("/no-such-page/").status == 404
+    _fits_the_screen(page, "page not found")
+
     _login(phone, live_server, person.key_worker)
     for path, what in [
         ("/caseload/", "caseload"),
@@ -89,6 +92,8 @@ def test_public_and_key_worker_pages_fit_a_phone(phone, live_server):
         _fits_the_screen(page, what)
     page.goto(f"/participants/{person.reference}/matches/")
     assert "Shop assistant" in page.locator(".govuk-summary-card").first.inner_text()
+    assert page.goto("/employer/").status == 403
+    _fits_the_screen(page, "no access")
 
 
 def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
