@@ -294,6 +294,8 @@ def participant_update_details(*, participant: Participant, actor, **fields) -> 
             if fields["ni_number"] and Participant.objects.filter(ni_number=fields["ni_number"]).exclude(pk=participant.pk).exists():
                 raise ValidationError({"ni_number": "Another record already has this National Insurance number. "
                                                      "Ask a coordinator to check it"})
+        if "email" in fields:
+            fields["email"] = (fields["email"] or "").strip().lower()  # as at referral
         postcode = fields.pop("postcode", None)
         for name, value in fields.items():
             setattr(participant, name, value)

@@ -32,13 +32,15 @@ def test_key_worker_corrects_the_postcode_and_phone(login, participant):
     url = reverse("participants:details", args=[participant.reference])
     page = client.get(url).content.decode()
     assert f'value="{participant.postcode}"' in page
-    response = client.post(url, _details(participant, postcode="dl1 1aa", phone="07700 900999"), follow=True)
+    response = client.post(url, _details(participant, postcode="dl1 1aa", phone="07700 900999",
+                                         email="Jordan.Reed@Example.com"), follow=True)
     assert "Personal details saved" in response.content.decode()
     saved = Participant.objects.get(pk=participant.pk)
     assert (saved.postcode, saved.outward_code, saved.phone) == ("DL1 1AA", "DL1", "07700 900999")
+    assert saved.email == "jordan.reed@example.com", "stored as at referral"
     assert round(saved.latitude, 2) == 54.55  # Darlington's centroid now: matching measures from here
     event = AuditEvent.objects.get(action="participant.updated", object_id=str(participant.pk))
-    assert event.data["fields"] == ["phone", "postcode"]
+    assert event.data["fields"] == ["email", "phone", "postcode"]
 
 
 def test_saving_without_changes_says_so_and_records_nothing(login, participant):
