@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from brokerage.enquiries.models import OPEN_STATUSES, EnquiryItem, ItemStatus, RoutingRule
-from brokerage.reference.models import Partner, Programme
+from brokerage.reference.models import Partner
 from portal.accounts.roles import Role
 
 RESPONSIVENESS_WINDOW = datetime.timedelta(days=365)
@@ -184,19 +184,3 @@ def responsiveness_report(*, user, now: datetime.datetime | None = None) -> list
 def item_status_counts(items: QuerySet[EnquiryItem]) -> dict[str, int]:
     counts = dict(items.values("status").annotate(n=Count("id")).values_list("status", "n"))
     return {status: counts.get(status, 0) for status in ItemStatus.values}
-
-
-def routing_programmes_for(user) -> QuerySet[Programme] | None:
-    """The programmes whose routing rules ``user`` may edit; None when not limited to some (an
-    administrator, or a coordinator not assigned to particular programmes)."""
-    if user.is_superuser or not user.programmes.exists():
-        return None
-    return user.programmes.all()
-
-
-def routing_rules_for(user) -> QuerySet[RoutingRule]:
-    """The routing rules ``user`` may see and edit in the admin: a coordinator assigned to
-    programmes gets only those programmes' rules (a rule for any programme affects them all)."""
-    programmes = routing_programmes_for(user)
-    rules = RoutingRule.objects.select_related("area", "programme", "partner")
-    return rules if programmes is None else rules.filter(programme__in=programmes)

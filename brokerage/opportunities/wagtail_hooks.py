@@ -4,6 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from brokerage.opportunities.models import BannedPhrase, MinimumWageRate, OpportunityRule
+from brokerage.reference.programme_admin import ProgrammeScopedViewSet
 
 
 class MinimumWageRateViewSet(SnippetViewSet):
@@ -14,7 +15,7 @@ class MinimumWageRateViewSet(SnippetViewSet):
     list_filter = ["age_band"]
 
 
-class OpportunityRuleViewSet(SnippetViewSet):
+class OpportunityRuleViewSet(ProgrammeScopedViewSet):
     model = OpportunityRule
     icon = "list-ul"
     menu_label = "Rules per programme"

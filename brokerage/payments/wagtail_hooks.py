@@ -1,14 +1,17 @@
 """Coordinators set the flexible fund's rules as data in the Wagtail admin: budgets per
 programme, area and period, the programme's limit for approval at once, the catalogue and the
-registered suppliers. Fund requests and money records are changed only by the services."""
+registered suppliers. Fund requests and money records are changed only by the services. Budgets,
+limits and incentive schemes belong to a programme: a coordinator assigned to programmes reaches
+only theirs (``brokerage.reference.programme_admin``)."""
 
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from brokerage.payments.models import FundBudget, FundCatalogueItem, FundSettings, Supplier
+from brokerage.reference.programme_admin import ProgrammeScopedViewSet
 
 
-class FundBudgetViewSet(SnippetViewSet):
+class FundBudgetViewSet(ProgrammeScopedViewSet):
     model = FundBudget
     icon = "table"
     menu_label = "Fund budgets"
@@ -17,7 +20,7 @@ class FundBudgetViewSet(SnippetViewSet):
     ordering = ["programme__name", "-starts_on"]
 
 
-class FundSettingsViewSet(SnippetViewSet):
+class FundSettingsViewSet(ProgrammeScopedViewSet):
     model = FundSettings
     icon = "cogs"
     menu_label = "Fund approval limits"
@@ -55,7 +58,7 @@ register_snippet(FundViewSetGroup)
 from brokerage.payments.models import IncentiveScheme  # noqa: E402
 
 
-class IncentiveSchemeViewSet(SnippetViewSet):
+class IncentiveSchemeViewSet(ProgrammeScopedViewSet):
     model = IncentiveScheme
     icon = "form"
     menu_label = "Incentive schemes"

@@ -4,9 +4,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from brokerage.pipeline.models import CheckpointRule, RouteWay
+from brokerage.reference.programme_admin import ProgrammeScopedViewSet
 
 
-class CheckpointRuleViewSet(SnippetViewSet):
+class CheckpointRuleViewSet(ProgrammeScopedViewSet):
     model = CheckpointRule
     icon = "date"
     menu_label = "Checkpoint rules"

@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from brokerage.reference.models import Area, Partner, Programme
+from brokerage.reference.programme_admin import ProgrammeScopedViewSet
 
 
 class PartnerViewSet(SnippetViewSet):
@@ -33,8 +34,9 @@ class AreaViewSet(SnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("code"), FieldPanel("region")]
 
 
-class ProgrammeViewSet(SnippetViewSet):
+class ProgrammeViewSet(ProgrammeScopedViewSet):
     model = Programme
+    programme_lookup = "pk"
     icon = "clipboard-list"
     menu_label = "Programmes"
     list_display = ["name", "start_date", "end_date", "fallback_partner"]
