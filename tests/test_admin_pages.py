@@ -1,4 +1,4 @@
-"""Every snippet's listing and "add" page in the Wagtail admin opens for an administrator, with
+"""Every snippet's listing, "add" and edit pages in the Wagtail admin open for an administrator, with
 the demo data loaded (an admin page that fails shows up here, not when a coordinator first
 needs it)."""
 
@@ -14,7 +14,7 @@ from tests.factories.reference import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_every_snippet_listing_and_add_page_opens(client):
+def test_every_snippet_listing_add_and_edit_page_opens(client):
     call_command("seed_demo", stdout=io.StringIO())
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     failed = []
@@ -24,6 +24,9 @@ def test_every_snippet_listing_and_add_page_opens(client):
             response = client.get(reverse(viewset.get_url_name(name)))
             if response.status_code != 200:
                 failed.append(f"{model._meta.label} {name}: {response.status_code}")
-        if not model._default_manager.exists():
+        row = model._default_manager.first()
+        if row is None:
             failed.append(f"{model._meta.label}: no demo rows, so its listing was not really checked")
+        elif client.get(reverse(viewset.get_url_name("edit"), args=[row.pk])).status_code != 200:
+            failed.append(f"{model._meta.label} edit: did not open")
     assert not failed, failed
