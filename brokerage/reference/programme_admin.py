@@ -1,11 +1,13 @@
-"""Rules as data kept per programme (routing rules, fund budgets and limits, incentive schemes)
-are edited in the Wagtail admin. A coordinator assigned to programmes sees, edits, deletes and
-creates only their programmes' rows; an administrator, or a coordinator not assigned to
-particular programmes, sees them all.
+"""Rules as data kept per programme (routing, eligibility and checkpoint rules, opportunity rules,
+teams, fund budgets and limits, incentive schemes; and programmes themselves) are edited in the
+Wagtail admin. A coordinator assigned to programmes sees, edits, deletes and creates only their
+programmes' rows; an administrator, or a coordinator not assigned to particular programmes, sees
+them all.
 
 ``ProgrammeScopedViewSet`` is a ``SnippetViewSet`` for a model with a ``programme`` foreign key
-that applies this everywhere a row can be reached: the listing, the edit and delete pages, bulk
-actions (through a permission policy) and the programme choices of the form.
+(``programme_lookup`` names another path to the programme) that applies this everywhere a row
+can be reached: the listing, the edit and delete pages, bulk actions (through a permission
+policy) and the programme choices of the form.
 """
 
 from django.db.models import QuerySet
