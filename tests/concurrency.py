@@ -3,7 +3,9 @@
 On PostgreSQL the code under test must serialise itself (row locks). The SQLite test database is
 in memory with a shared cache, where BEGIN IMMEDIATE fails at once with "database table is
 locked" instead of waiting out the busy timeout as a file database does; there (only) a thread
-that lost the race starts its attempt again, which is what the busy timeout would do.
+that lost the race starts its attempt again, which is what the busy timeout would do. So the
+work must do all its writes in one transaction, and nothing after the commit that reads the
+database (stub out after-commit emails), or a retry would repeat work already saved.
 """
 
 import threading
