@@ -241,14 +241,14 @@ def details(request: HttpRequest, reference: str) -> HttpResponse:
         if not changed:
             messages.info(request, "Nothing was changed")
             return redirect("participants:detail", reference=reference)
-        was_eligible = participant.eligibility_status
+        status_before = participant.eligibility_status
         try:
             participant = services.participant_update_details(participant=participant, actor=request.user, **changed)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Personal details saved")
-            if participant.eligibility_status != was_eligible:
+            if participant.eligibility_status != status_before:
                 messages.warning(request, "The eligibility check ran again with the new details: "
                                           f"{participant.get_eligibility_status_display().lower()}")
             return redirect("participants:detail", reference=reference)

@@ -8,11 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
-from tests.browser.helpers import AXE_JS, CHROMIUM
+from tests.browser.helpers import AXE_JS, CHROMIUM, sign_in
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,11 +63,25 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def context(browser, live_server):
-    ctx = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def _new_context(browser, live_server, **options):
+    ctx = browser.new_context(base_url=live_server.url, **options)
     ctx.add_init_script(path=str(AXE_JS))  # injected outside the page's CSP
     ctx.set_default_timeout(15_000)
+    return ctx
+
+
+@pytest.fixture
+def context(browser, live_server):
+    ctx = _new_context(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A browser context the size of a phone (375 px wide, touch)."""
+    ctx = _new_context(browser, live_server, viewport={"width": 375, "height": 740}, is_mobile=True,
+                       has_touch=True)
     yield ctx
     ctx.close()
 
@@ -81,14 +94,4 @@ def page(context):
 @pytest.fixture
 def browser_login(context, live_server):
     """browser_login(user): the browser context is signed in as ``user``."""
-    from django.test import Client
-
-    def _login(user):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-        )
-
-    return _login
+    return lambda user: sign_in(context, live_server, user)

@@ -35,3 +35,43 @@ def link_from_email(message, path_fragment: str) -> str:
         if path_fragment in url:
             return url
     raise AssertionError(f"No link containing {path_fragment!r} in: {message.body}")
+
+
+def sign_in(context, live_server, user) -> None:
+    """Sign the browser ``context`` in as ``user`` (a session cookie from the test client)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+
+
+def job_ready_person_and_two_jobs():
+    """Sam Lee, job ready in Stockton (CSCS card, wants construction), and two live jobs: a site
+    labourer's 8 miles away that needs a CSCS card, and a shop assistant's in the same outward
+    code. Returns (person, labourer, shop)."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from brokerage.opportunities.models import OpportunityStatus
+    from brokerage.participants.models import Readiness
+    from tests.factories.opportunities import OpportunityFactory
+    from tests.factories.participants import ParticipantFactory
+
+    today = timezone.localdate()
+    person = ParticipantFactory(
+        readiness=Readiness.JOB_READY, consent_employer_profile=True, first_name="Sam", last_name="Lee",
+        date_of_birth=today.replace(year=today.year - 28), postcode="TS18 1AA", latitude=54.557901,
+        longitude=-1.317546, max_travel_miles=15, licences=["cscs"], sector_interests=["construction"],
+        hours_min=20, hours_max=40, assessed_on=today,
+    )
+    common = {"status": OpportunityStatus.LIVE, "hours_per_week": Decimal("37.5"),
+              "start_date": today + datetime.timedelta(days=14)}
+    labourer = OpportunityFactory(title="Site labourer", sector="construction", required_licences=["cscs"],
+                                  postcode="DL1 1AA", latitude=54.550379, longitude=-1.526809, **common)
+    shop = OpportunityFactory(title="Shop assistant", sector="retail", postcode="TS18 1AA",
+                              latitude=54.557901, longitude=-1.317546, **common)
+    return person, labourer, shop

@@ -1,33 +1,12 @@
 """K2 (part): a key worker opens a job-ready participant's matches, reads why, archives one,
 then changes their mind and restores it."""
 
-import datetime
-from decimal import Decimal
-
-from django.utils import timezone
-
-from brokerage.opportunities.models import OpportunityStatus
-from brokerage.participants.models import Readiness
 from search.models import ArchivedMatch
-from tests.browser.helpers import assert_accessible
-from tests.factories.opportunities import OpportunityFactory
-from tests.factories.participants import ParticipantFactory
+from tests.browser.helpers import assert_accessible, job_ready_person_and_two_jobs
 
 
 def test_key_worker_reads_reasons_and_archives_a_match(page, browser_login, live_server):
-    today = timezone.localdate()
-    person = ParticipantFactory(
-        readiness=Readiness.JOB_READY, consent_employer_profile=True, first_name="Sam", last_name="Lee",
-        date_of_birth=today.replace(year=today.year - 28), postcode="TS18 1AA", latitude=54.557901,
-        longitude=-1.317546, max_travel_miles=15, licences=["cscs"], sector_interests=["construction"],
-        hours_min=20, hours_max=40, assessed_on=today,
-    )
-    common = {"status": OpportunityStatus.LIVE, "hours_per_week": Decimal("37.5"),
-              "start_date": today + datetime.timedelta(days=14)}
-    labourer = OpportunityFactory(title="Site labourer", sector="construction", required_licences=["cscs"],
-                                  postcode="DL1 1AA", latitude=54.550379, longitude=-1.526809, **common)
-    OpportunityFactory(title="Shop assistant", sector="retail", postcode="TS18 1AA",
-                       latitude=54.557901, longitude=-1.317546, **common)
+    person, labourer, _ = job_ready_person_and_two_jobs()
     browser_login(person.key_worker)
 
     page.goto(f"/participants/{person.reference}/matches/")

@@ -1,45 +1,17 @@
 """The pages people use most, on a phone: nothing runs off the side of the screen (wide tables
 scroll inside their own box) and axe-core finds nothing, at 375 pixels wide."""
 
-import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from brokerage.opportunities.models import OpportunityStatus
-from brokerage.participants.models import Readiness
 from search.models import ArchivedMatch
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, job_ready_person_and_two_jobs, sign_in
 from tests.factories.opportunities import OpportunityFactory
-from tests.factories.participants import ParticipantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    from tests.browser.helpers import AXE_JS
-
-    ctx = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
-    ctx.add_init_script(path=str(AXE_JS))
-    ctx.set_default_timeout(15_000)
-    yield ctx
-    ctx.close()
-
-
-def _login(ctx, live_server, user):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                      "url": live_server.url}])
 
 
 def _fits_the_screen(page, what: str) -> None:
@@ -53,19 +25,7 @@ def test_public_and_key_worker_pages_fit_a_phone(phone, live_server):
 
     demo.load(io.StringIO())
     cache.clear()
-    today = timezone.localdate()
-    person = ParticipantFactory(
-        readiness=Readiness.JOB_READY, consent_employer_profile=True, first_name="Sam", last_name="Lee",
-        date_of_birth=today.replace(year=today.year - 28), postcode="TS18 1AA", latitude=54.557901,
-        longitude=-1.317546, max_travel_miles=15, licences=["cscs"], sector_interests=["construction"],
-        hours_min=20, hours_max=40, assessed_on=today,
-    )
-    common = {"status": OpportunityStatus.LIVE, "hours_per_week": Decimal("37.5"),
-              "start_date": today + datetime.timedelta(days=14)}
-    labourer = OpportunityFactory(title="Site labourer", sector="construction", required_licences=["cscs"],
-                                  postcode="DL1 1AA", latitude=54.550379, longitude=-1.526809, **common)
-    OpportunityFactory(title="Shop assistant", sector="retail", postcode="TS18 1AA",
-                       latitude=54.557901, longitude=-1.317546, **common)
+    person, labourer, _ = job_ready_person_and_two_jobs()
     ArchivedMatch.objects.create(participant=person, opportunity=labourer, archived_by=person.key_worker,
                                  reason="Already applied there")
     page = phone.new_page()
@@ -78,7 +38,7 @@ def test_public_and_key_worker_pages_fit_a_phone(phone, live_server):
     assert page.goto("/no-such-page/").status == 404
     _fits_the_screen(page, "page not found")
 
-    _login(phone, live_server, person.key_worker)
+    sign_in(phone, live_server, person.key_worker)
     for path, what in [
         ("/caseload/", "caseload"),
         (f"/participants/{person.reference}/", "participant record"),
@@ -109,14 +69,14 @@ def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
     coordinator.programmes.add(programme)
     page = phone.new_page()
 
-    _login(phone, live_server, membership.user)
+    sign_in(phone, live_server, membership.user)
     for path, what in [("/employer/", "employer dashboard"), ("/employer/opportunities/", "employer opportunities"),
                        ("/employer/candidates/", "employer candidates"), ("/employer/incentives/", "employer incentives")]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
 
     phone.clear_cookies()
-    _login(phone, live_server, coordinator)
+    sign_in(phone, live_server, coordinator)
     for path, what in [("/opportunities/moderation/", "moderation queue"), ("/reports/", "reports"),
                        (f"/reports/{programme.slug}/outcomes/", "outcomes report"),
                        (f"/reports/{programme.slug}/money/", "money report"), ("/partner/enquiries/", "enquiry inbox")]:
@@ -138,7 +98,7 @@ def test_money_pages_fit_a_phone(phone, live_server):
     submit(participant, coordinator, amount_pence=25_000)  # over the limit: waits for a coordinator
     page = phone.new_page()
 
-    _login(phone, live_server, w.approver)
+    sign_in(phone, live_server, w.approver)
     for path, what in [("/payments/", "finance home"), ("/payments/runs/", "payment runs"),
                        (f"/payments/runs/{run.pk}/", "payment run"), ("/payments/incentives/", "incentive claims"),
                        (f"/payments/incentives/{claim.pk}/", "incentive claim"),
@@ -148,14 +108,14 @@ def test_money_pages_fit_a_phone(phone, live_server):
         _fits_the_screen(page, what)
 
     phone.clear_cookies()
-    _login(phone, live_server, key_worker)
+    sign_in(phone, live_server, key_worker)
     for path, what in [("/payments/fund/", "flexible fund"), (f"/participants/{participant.reference}/fund/", "fund for a participant"),
                        (f"/participants/{participant.reference}/fund/request/", "fund request form")]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
 
     phone.clear_cookies()
-    _login(phone, live_server, coordinator)
+    sign_in(phone, live_server, coordinator)
     assert page.goto("/payments/fund/approvals/").ok
     _fits_the_screen(page, "fund approvals")
 
@@ -172,19 +132,19 @@ def test_pipeline_pages_fit_a_phone(phone, live_server):
     proposal = ProposalFactory(opportunity=Opportunities(employer=w.employer, programme=w.programme, status="live"))
     page = phone.new_page()
 
-    _login(phone, live_server, proposal.participant.key_worker)
+    sign_in(phone, live_server, proposal.participant.key_worker)
     for path, what in [("/pipeline/", "pipeline"), (f"/pipeline/proposals/{proposal.pk}/", "proposal"),
                        (f"/participants/{proposal.participant.reference}/pipeline/", "participant's pipeline")]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
 
     phone.clear_cookies()
-    _login(phone, live_server, placement.participant.key_worker)
+    sign_in(phone, live_server, placement.participant.key_worker)
     assert page.goto(f"/pipeline/placements/{placement.pk}/").ok
     _fits_the_screen(page, "placement and its checkpoints")
 
     phone.clear_cookies()
-    _login(phone, live_server, w.employer_user)
+    sign_in(phone, live_server, w.employer_user)
     for path, what in [("/employer/candidates/", "employer candidates"),
                        (f"/employer/candidates/{proposal.pk}/", "anonymised candidate")]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
