@@ -1,6 +1,7 @@
 """Elasticsearch documents for opportunities and participants, with explicit mappings.
 
-Text is analysed as English; vocabularies (sector, licences, skills, adjustments…) are
+Text is analysed with ``settings.SEARCH_TEXT_ANALYZER`` (``english`` unless set; a node
+without Elastic's analysis-common module can use the built-in ``standard``); vocabularies (sector, licences, skills, adjustments…) are
 ``keyword`` facets; places are ``geo_point``s at the outward-code centroid; eligibility ranges
 are ``integer_range``s. Participant documents hold the anonymised profile only: no name,
 date of birth is kept as a date for the age filter, no contact details.
@@ -8,6 +9,7 @@ date of birth is kept as a date for the age filter, no contact details.
 
 from __future__ import annotations
 
+from django.conf import settings
 from elasticsearch_dsl import (
     Boolean,
     Date,
@@ -24,7 +26,8 @@ from elasticsearch_dsl import (
 
 from search.scoring import DEFAULT_TRAVEL_MILES, MAX_TRAVEL_MILES
 
-METRES_PER_MILE = 1609.344
+TEXT_ANALYZER = settings.SEARCH_TEXT_ANALYZER
+
 INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
 
 
@@ -44,9 +47,10 @@ def _range(low, high) -> dict:
 
 
 class OpportunityDocument(Document):
-    title = Text(analyzer="english", fields={"raw": Keyword()})
-    description = Text(analyzer="english")
-    employer_name = Text(analyzer="english", fields={"raw": Keyword()})
+    pk = Integer()  # the tie-break when scores are equal (sorting on _id is not allowed)
+    title = Text(analyzer=TEXT_ANALYZER, fields={"raw": Keyword()})
+    description = Text(analyzer=TEXT_ANALYZER)
+    employer_name = Text(analyzer=TEXT_ANALYZER, fields={"raw": Keyword()})
     postcode = Keyword()
     opportunity_type = Keyword()
     sector = Keyword()
@@ -74,6 +78,7 @@ class OpportunityDocument(Document):
     def from_model(cls, opp) -> OpportunityDocument:
         doc = cls(
             meta={"id": opp.pk},
+            pk=opp.pk,
             title=opp.title,
             description=opp.description,
             employer_name=opp.employer.name if opp.show_employer_name else "",
@@ -101,6 +106,7 @@ class OpportunityDocument(Document):
 
 
 class ParticipantDocument(Document):
+    pk = Integer()
     reference = Keyword()
     programme_id = Integer()
     area_id = Integer()
@@ -112,10 +118,9 @@ class ParticipantDocument(Document):
     outward_code = Keyword()
     location = GeoPointField()
     travel_limit_miles = Integer()
-    travel_limit_metres = Float()
     licences = Keyword()
     skills = Keyword()
-    skills_text = Text(analyzer="english")
+    skills_text = Text(analyzer=TEXT_ANALYZER)
     sector_interests = Keyword()
     adjustments_needed = Keyword()
     hours = IntegerRange()
@@ -131,6 +136,7 @@ class ParticipantDocument(Document):
         skills = sorted({s.strip().lower() for s in p.skills or [] if s.strip()})
         doc = cls(
             meta={"id": p.pk},
+            pk=p.pk,
             reference=p.reference,
             programme_id=p.programme_id,
             area_id=p.area_id,
@@ -142,7 +148,6 @@ class ParticipantDocument(Document):
             outward_code=p.outward_code,
             location=_point(p.latitude, p.longitude),
             travel_limit_miles=limit,
-            travel_limit_metres=limit * METRES_PER_MILE,
             licences=list(p.licences or []),
             skills=skills,
             skills_text=" ".join(skills),

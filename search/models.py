@@ -1,4 +1,5 @@
-"""What matching remembers: archived matches, saved searches and digest emails already sent.
+"""What matching remembers: archived matches, saved searches, digest emails already sent, and
+index updates not yet applied.
 
 The index itself is not a model: the database backend reads the opportunity and participant
 tables directly; the Elasticsearch backend keeps documents (``search.documents``).
@@ -88,3 +89,27 @@ class MatchDigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest to {self.key_worker} about {self.opportunity}"
+
+
+class PendingIndexUpdate(models.Model):
+    """An object whose index document may not match the database yet (Elasticsearch only).
+
+    Written in the same transaction as the change, so no change is lost if the index is down
+    or the process stops before the update is sent; removed once the index agrees.
+    ``index_pending_task`` (every minute) retries whatever is left, oldest first.
+    """
+
+    model_label = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_label", "object_id"], name="unique_pending_index_update"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_label} {self.object_id} changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

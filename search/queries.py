@@ -17,10 +17,9 @@ from search.scoring import NOT_FUNDABLE_LICENCES, WEIGHTS, Offer, Seeker
 #: How many pre-ranked hits are re-scored exactly.
 CANDIDATES = 500
 
-_DISTANCE_SCRIPT = (
-    "doc['location'].size() > 0 && "
-    "doc['location'].arcDistance(params.lat, params.lon) <= doc['travel_limit_metres'].value"
-)
+#: Elasticsearch's arc distance uses a slightly smaller earth than ``search.scoring``; the
+#: travel-limit filter is widened by this much so it never drops a pair the exact check keeps.
+_DISTANCE_MARGIN = 1.001
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -41,6 +40,22 @@ def _linear_distance(lat: float, lon: float, miles: float, weight: int) -> dict:
         "linear": {"location": {"origin": {"lat": lat, "lon": lon}, "scale": f"{half}mi", "decay": 0.5}},
         "weight": weight,
     }
+
+
+def _within_own_travel_limit(point: dict, miles: int) -> dict:
+    """The opportunity is within each participant's own travel limit, without scripts.
+
+    Travel limits are whole miles, so one clause per limit below ``miles`` pairs the limit with
+    its distance; people whose limit is ``miles`` or more are bounded by the outer filter.
+    ``search.scoring`` then checks the exact distance of every hit.
+    """
+    clauses = [{"range": {"travel_limit_miles": {"gte": miles}}}]
+    for limit in range(miles):
+        clauses.append({"bool": {"filter": [
+            {"term": {"travel_limit_miles": limit}},
+            {"geo_distance": {"distance": f"{limit * _DISTANCE_MARGIN + 0.01:.3f}mi", "location": point}},
+        ]}})
+    return _one_of(*clauses)
 
 
 def opportunity_match_query(
@@ -110,7 +125,7 @@ def opportunity_match_query(
                 "boost_mode": "replace",
             }
         },
-        "sort": ["_score", {"_id": "asc"}],
+        "sort": ["_score", {"pk": "asc"}],
     }
 
 
@@ -139,7 +154,7 @@ def participant_match_query(
         miles = min(filters.within_miles or scoring.MAX_TRAVEL_MILES, scoring.MAX_TRAVEL_MILES)
         point = {"lat": offer.latitude, "lon": offer.longitude}
         must.append({"geo_distance": {"distance": f"{miles}mi", "location": point}})
-        must.append({"script": {"script": {"source": _DISTANCE_SCRIPT, "params": point}}})
+        must.append(_within_own_travel_limit(point, miles))
         functions.append(_linear_distance(offer.latitude, offer.longitude, scoring.DEFAULT_TRAVEL_MILES * 2, WEIGHTS["distance"]))
     else:
         functions.append({"weight": WEIGHTS["distance"]})
@@ -175,7 +190,7 @@ def participant_match_query(
                 "boost_mode": "replace",
             }
         },
-        "sort": ["_score", {"_id": "asc"}],
+        "sort": ["_score", {"pk": "asc"}],
     }
 
 

@@ -1,12 +1,17 @@
 """Reads for matching and staff search, scoped to what the user may see.
 
 Everything goes through ``get_backend()``: no view or selector here knows which backend runs.
+When Elasticsearch cannot answer, the database answers instead (complete, only slower) and the
+result says so (``Results.fallback``, ``StaffResults.fallback``) for the page to tell the user.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,12 +25,25 @@ from brokerage.participants.selectors import (
     participant_for_user_or_404,
     participants_for_user,
 )
-from search.backends import get_backend
-from search.backends.base import MatchFilters
+from search.backends import database_backend, get_backend
+from search.backends.base import MatchFilters, Results, SearchBackend, SearchUnavailable
 from search.models import ArchivedMatch, SavedSearch
 from search.scoring import Match
 
 STAFF_SEARCH_LIMIT = 10
+
+logger = logging.getLogger(__name__)
+
+
+def _answered(ask: Callable[[SearchBackend], list]) -> Results:
+    """``ask`` the search backend; if it cannot be reached, ask the database instead."""
+    try:
+        return Results(ask(get_backend()))
+    except SearchUnavailable as exc:
+        logger.warning("Search backend unavailable, the database answered instead: %s", exc)
+        results = Results(ask(database_backend()))
+        results.fallback = True
+        return results
 
 
 def can_match(user) -> bool:
@@ -45,18 +63,18 @@ def opportunity_for_matching_or_404(user, pk: int) -> Opportunity:
     return staff_opportunity_get(user, pk)
 
 
-def participant_matches(participant: Participant, *, filters: MatchFilters) -> list[Match]:
+def participant_matches(participant: Participant, *, filters: MatchFilters) -> Results:
     """Every live opportunity that fits ``participant``, best first (objects not loaded yet)."""
-    return get_backend().opportunities_for_participant(
+    return _answered(lambda backend: backend.opportunities_for_participant(
         participant, filters=filters, today=timezone.localdate()
-    )
+    ))
 
 
-def opportunity_candidates(user, opportunity: Opportunity, *, filters: MatchFilters) -> list[Match]:
+def opportunity_candidates(user, opportunity: Opportunity, *, filters: MatchFilters) -> Results:
     """Participants ``user`` may see who fit ``opportunity``, best first."""
-    return get_backend().participants_for_opportunity(
+    return _answered(lambda backend: backend.participants_for_opportunity(
         opportunity, filters=filters, today=timezone.localdate(), user=user
-    )
+    ))
 
 
 def attach_opportunities(matches: list[Match]) -> list[Match]:
@@ -110,6 +128,7 @@ class StaffResults:
     opportunities: list = field(default_factory=list)
     participants: list = field(default_factory=list)
     pages: list = field(default_factory=list)
+    fallback: bool = False
 
     @property
     def total(self) -> int:
@@ -130,13 +149,19 @@ def staff_search(user, query: str, *, limit: int = STAFF_SEARCH_LIMIT) -> StaffR
     results = StaffResults(query=query)
     if not query:
         return results
-    backend = get_backend()
     results.employers = list(employer_staff_list(user, query=query)[:limit])
-    results.opportunities = _in_order(
-        Opportunity, backend.search_opportunities(user, query, limit=limit), "employer"
-    )
-    results.participants = _in_order(
-        Participant, backend.search_participants(user, query, limit=limit), "programme", "key_worker"
-    )
-    results.pages = list(Page.objects.live().public().search(query)[:limit])
+    opportunity_ids = _answered(lambda backend: backend.search_opportunities(user, query, limit=limit))
+    participant_ids = _answered(lambda backend: backend.search_participants(user, query, limit=limit))
+    results.opportunities = _in_order(Opportunity, opportunity_ids, "employer")
+    results.participants = _in_order(Participant, participant_ids, "programme", "key_worker")
+    pages = Page.objects.live().public()
+    try:
+        results.pages = list(pages.search(query)[:limit])
+    except Exception as exc:  # Wagtail's Elasticsearch backend raises the client's own errors
+        if settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"].endswith(".database"):
+            raise
+        logger.warning("Page search unavailable, the database answered instead: %s", exc)
+        results.pages = list(pages.search(query, backend="database")[:limit])
+        results.fallback = True
+    results.fallback = results.fallback or opportunity_ids.fallback or participant_ids.fallback
     return results

@@ -20,10 +20,22 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from search.backends import get_backend
 from search.backends.base import MatchFilters
-from search.models import ArchivedMatch, Direction, MatchDigestSent, SavedSearch
+from search.models import ArchivedMatch, Direction, MatchDigestSent, PendingIndexUpdate, SavedSearch
 
 #: Opportunities that went live within this many days are considered for the digest.
 DIGEST_WINDOW_DAYS = 7
+
+
+def index_update_record(model_label: str, pk: int) -> None:
+    """Note that one object's index document must be brought up to date (see ``search.signals``).
+
+    One row per object: a later change moves its time on, so a sync that read the older state
+    never clears it.
+    """
+    PendingIndexUpdate.objects.bulk_create(
+        [PendingIndexUpdate(model_label=model_label, object_id=pk, changed_at=timezone.now())],
+        update_conflicts=True, unique_fields=["model_label", "object_id"], update_fields=["changed_at"],
+    )
 
 
 def match_archive(*, actor, participant: Participant, opportunity: Opportunity, reason: str = "") -> ArchivedMatch:

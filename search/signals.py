@@ -1,8 +1,14 @@
-"""Plumbing only: keep the search index in step with the database after each commit.
+"""Plumbing only: keep the search index in step with the database.
 
-An object that stops being indexable (an opportunity closed, filled or withdrawn; consent
-withdrawn; a record closed or erased) is removed at once when the transaction commits. Other
-changes are queued to ``index_sync_task`` with the object's id.
+When the backend keeps an index of its own (Elasticsearch), every change to an opportunity or
+participant records a ``PendingIndexUpdate`` in the same transaction. After commit, an object
+that stops being indexable (an opportunity closed, filled or withdrawn; consent withdrawn; a
+record closed or erased) is removed at once, in this process; other changes are queued to
+``index_sync_task`` with the object's id. Either way the pending row goes only once the index
+agrees, so a change made while Elasticsearch is down, or lost with a worker, is applied by
+``index_pending_task`` when it is back.
+
+The database backend keeps no index (the tables are the index): nothing is recorded.
 """
 
 import logging
@@ -10,46 +16,48 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from search.backends import get_backend
 from search.indexing import OPPORTUNITY, PARTICIPANT, is_indexable
+from search.services import index_update_record
+from search.tasks import index_sync_or_keep_pending, index_sync_task
 
 logger = logging.getLogger(__name__)
 
 
-def _remove_now(model_label: str, pk: int) -> None:
-    from search.backends import get_backend
-
-    try:
-        get_backend().remove(model_label, pk)
-    except Exception:  # the index must never break the change itself; rebuild_index repairs
-        logger.exception("Could not remove %s %s from the search index", model_label, pk)
+def _keeps_index() -> bool:
+    return getattr(get_backend(), "keeps_index", True)
 
 
 def _queue(model_label: str, pk: int) -> None:
-    from search.tasks import index_sync_task
-
     try:
         index_sync_task.delay(model_label, pk)
-    except Exception:
+    except Exception:  # broker down: the pending row stays, index_pending_task applies it
         logger.exception("Could not queue index sync of %s %s", model_label, pk)
 
 
-def object_changed(model_label: str, instance) -> None:
+def object_changed(model_label: str, instance, *, indexable: bool | None = None) -> None:
+    if not _keeps_index():
+        return
     pk = instance.pk
-    if is_indexable(model_label, instance):
+    index_update_record(model_label, pk)
+    if indexable if indexable is not None else is_indexable(model_label, instance):
         transaction.on_commit(lambda: _queue(model_label, pk))
     else:
-        transaction.on_commit(lambda: _remove_now(model_label, pk))
+        transaction.on_commit(lambda: index_sync_or_keep_pending(model_label, pk))
 
 
 def participant_changed(pk: int) -> None:
     """Called by the participants app (after commit) when consent changes."""
     from brokerage.participants.models import Participant
 
+    if not _keeps_index():
+        return
     participant = Participant.objects.filter(pk=pk).first()
     if participant is None or not is_indexable(PARTICIPANT, participant):
-        _remove_now(PARTICIPANT, pk)
+        index_update_record(PARTICIPANT, pk)
+        index_sync_or_keep_pending(PARTICIPANT, pk)
     else:
-        _queue(PARTICIPANT, pk)
+        object_changed(PARTICIPANT, participant, indexable=True)
 
 
 def _opportunity_saved(sender, instance, **kwargs):
@@ -61,13 +69,11 @@ def _participant_saved(sender, instance, **kwargs):
 
 
 def _opportunity_deleted(sender, instance, **kwargs):
-    pk = instance.pk
-    transaction.on_commit(lambda: _remove_now(OPPORTUNITY, pk))
+    object_changed(OPPORTUNITY, instance, indexable=False)
 
 
 def _participant_deleted(sender, instance, **kwargs):
-    pk = instance.pk
-    transaction.on_commit(lambda: _remove_now(PARTICIPANT, pk))
+    object_changed(PARTICIPANT, instance, indexable=False)
 
 
 def connect() -> None:

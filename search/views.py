@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from brokerage.participants.services import access_log_record
 from portal.core.forms import apply_service_errors
 from search import selectors, services
+from search.backends.base import Results
 from search.forms import ArchiveMatchForm, MatchFilterForm, SaveSearchForm, StaffSearchForm
 from search.models import Direction
 from search.scoring import STRONG_MATCH_SCORE
@@ -58,13 +59,14 @@ def participant_matches(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         access_log_record(participant=participant, user=request.user, page="Matches", path=request.path)
     filters = form.filters()
-    matches = selectors.participant_matches(participant, filters=filters) if not form.errors else []
+    matches = selectors.participant_matches(participant, filters=filters) if not form.errors else Results()
     page_obj = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
     page_matches = selectors.attach_opportunities(list(page_obj.object_list))
     return render(request, "search/participant_matches.html", {
         "archived_count": selectors.archived_for_participant(participant).count(),
         "participant": participant, "form": form, "save_form": save_form, "page_obj": page_obj,
         "matches": page_matches, "filtered": form.is_bound, "strong_score": STRONG_MATCH_SCORE,
+        "fallback": matches.fallback,
         "ready": participant.readiness == "job_ready" or (
             filters.include_getting_ready and participant.readiness == "getting_ready"
         ),
@@ -90,7 +92,8 @@ def opportunity_candidates(request: HttpRequest, pk: int) -> HttpResponse:
         if save_form is None:
             return redirect(request.get_full_path())
     matches = (
-        selectors.opportunity_candidates(request.user, opportunity, filters=form.filters()) if not form.errors else []
+        selectors.opportunity_candidates(request.user, opportunity, filters=form.filters())
+        if not form.errors else Results()
     )
     page_obj = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
     page_matches = selectors.attach_participants(list(page_obj.object_list))
@@ -98,6 +101,7 @@ def opportunity_candidates(request: HttpRequest, pk: int) -> HttpResponse:
         "archived_count": selectors.archived_for_opportunity(request.user, opportunity).count(),
         "opportunity": opportunity, "form": form, "save_form": save_form, "page_obj": page_obj,
         "matches": page_matches, "filtered": form.is_bound, "strong_score": STRONG_MATCH_SCORE,
+        "fallback": matches.fallback,
     })
 
 
@@ -209,4 +213,6 @@ def staff_search(request: HttpRequest) -> HttpResponse:
     form = StaffSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     results = selectors.staff_search(request.user, query)
-    return render(request, "search/staff_search.html", {"form": form, "results": results, "query": query})
+    return render(request, "search/staff_search.html", {
+        "form": form, "results": results, "query": query, "fallback": results.fallback,
+    })

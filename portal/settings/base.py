@@ -214,11 +214,16 @@ if ELASTICSEARCH_URL:
             "URLS": [ELASTICSEARCH_URL],
             "INDEX_PREFIX": "portal_wagtail_",
             "TIMEOUT": 5,
-        }
+        },
+        # Kept up to date too, so staff search still finds pages while Elasticsearch is down.
+        "database": {"BACKEND": "wagtail.search.backends.database"},
     }
 else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal")
+# The analyzer for free text in the portal's indexes: Elasticsearch's "english" (the
+# distribution, and the CI node in tools/elasticsearch, have it); "standard" on a node without it.
+SEARCH_TEXT_ANALYZER = env.str("SEARCH_TEXT_ANALYZER", default="english")
 
 # Celery: eager in the embedded default, a real broker when CELERY_BROKER_URL is set.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")

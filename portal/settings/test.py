@@ -5,3 +5,9 @@ import os
 os.environ.setdefault("DJANGO_ENV", "test")
 
 from portal.settings.base import *  # noqa: E402,F401,F403
+
+# Matching and staff search read the database unless a test asks for Elasticsearch (the
+# ``elasticsearch_search`` fixture, which indexes that test's rows): a test's rows live in a
+# transaction that is never committed, so no after-commit index sync would see them.
+# Wagtail's page search stays on Elasticsearch when ELASTICSEARCH_URL is set.
+SEARCH_BACKEND = "database"

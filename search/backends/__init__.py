@@ -1,7 +1,9 @@
 """The search interface. Views call ``get_backend()`` and never branch on which one it is.
 
 The database backend is the default (SQLite and PostgreSQL); the Elasticsearch backend is
-used when ``ELASTICSEARCH_URL`` is set. Matching is added by the matching issue.
+used when ``ELASTICSEARCH_URL`` is set. When Elasticsearch cannot be reached, its methods raise
+``SearchUnavailable``: reads fall back to the database backend (``search.selectors``, which
+says so on the page) and index updates stay pending until it is back (``search.tasks``).
 """
 
 from functools import lru_cache
@@ -24,3 +26,8 @@ def _backend_for(name: str) -> SearchBackend:
 
 def get_backend() -> SearchBackend:
     return _backend_for(settings.SEARCH_BACKEND)
+
+
+def database_backend() -> SearchBackend:
+    """The backend that always answers: the database itself."""
+    return _backend_for("database")

@@ -10,6 +10,17 @@ from typing import Protocol
 from search.scoring import Match
 
 
+class SearchUnavailable(Exception):
+    """The search backend cannot be reached (down, or too slow to answer)."""
+
+
+class Results(list):
+    """A ranked list; ``fallback`` is set when the database answered for a backend that could
+    not (see ``search.selectors``)."""
+
+    fallback: bool = False
+
+
 @dataclass
 class MatchFilters:
     """Narrowing a match list (both directions); empty values mean "any"."""
@@ -32,6 +43,8 @@ class MatchFilters:
 
 class SearchBackend(Protocol):
     name: str
+    #: False where the tables are the index (nothing to keep in step after a change).
+    keeps_index: bool
 
     def ping(self) -> bool:
         """True when the backend can answer queries."""

@@ -213,6 +213,7 @@ class DatabaseBackend:
     """Searches with ordinary ORM queries on SQLite or PostgreSQL; always available."""
 
     name = "database"
+    keeps_index = False
 
     def ping(self) -> bool:
         return True

@@ -12,19 +12,36 @@ personal data that never leave the database.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
 from brokerage.opportunities.models import Opportunity
 from brokerage.participants.models import Participant, TeamMembership
 from portal.accounts.roles import Role
 from search import queries, scoring
-from search.backends.base import MatchFilters
+from search.backends.base import MatchFilters, SearchUnavailable
 from search.documents import DOCUMENTS
 from search.indexing import OPPORTUNITY, PARTICIPANT
 from search.models import ArchivedMatch
 from search.scoring import OFFER_FIELDS, SEEKER_FIELDS, Match
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    """Connection failures, time-outs and the cluster's own 429/5xx become ``SearchUnavailable``;
+    anything else (a bad query or mapping) is a bug and propagates as it is."""
+    try:
+        yield
+    except TransportError as exc:
+        raise SearchUnavailable(f"Elasticsearch is not answering ({type(exc).__name__})") from exc
+    except ApiError as exc:
+        if exc.meta.status == 429 or exc.meta.status >= 500:
+            raise SearchUnavailable(f"Elasticsearch answered {exc.meta.status}") from exc
+        raise
 
 
 def visibility_for(user) -> dict:
@@ -55,6 +72,7 @@ class ElasticsearchBackend:
     """Elasticsearch 8 through elasticsearch-dsl documents."""
 
     name = "elasticsearch"
+    keeps_index = True
 
     def __init__(self, *, url: str, prefix: str, client=None) -> None:
         self.url = url
@@ -73,18 +91,21 @@ class ElasticsearchBackend:
 
     def index(self, model_label: str, obj) -> None:
         doc = self.document(model_label, obj)
-        self.client.index(index=self.index_name(model_label), id=str(obj.pk), document=doc.to_dict())
+        with _reachable():
+            self.client.index(index=self.index_name(model_label), id=str(obj.pk), document=doc.to_dict())
 
     def remove(self, model_label: str, pk: int) -> None:
         try:
-            self.client.delete(index=self.index_name(model_label), id=str(pk))
+            with _reachable():
+                self.client.delete(index=self.index_name(model_label), id=str(pk))
         except NotFoundError:
             pass
 
     def reset(self, model_label: str) -> None:
         name = self.index_name(model_label)
-        self.client.indices.delete(index=name, ignore_unavailable=True)
-        DOCUMENTS[model_label].init(index=name, using=self.client)
+        with _reachable():
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            DOCUMENTS[model_label].init(index=name, using=self.client)
 
     def index_many(self, model_label: str, objects) -> int:
         name = self.index_name(model_label)
@@ -92,18 +113,22 @@ class ElasticsearchBackend:
             {"_index": name, "_id": str(obj.pk), "_source": self.document(model_label, obj).to_dict()}
             for obj in objects
         )
-        sent, _ = bulk(self.client, actions, chunk_size=500)
+        with _reachable():
+            sent, _ = bulk(self.client, actions, chunk_size=500)
         return sent
 
     def refresh(self) -> None:
-        self.client.indices.refresh(index=f"{self.prefix}_*")
+        with _reachable():
+            self.client.indices.refresh(index=f"{self.prefix}_*")
 
     def drop(self) -> None:
-        for label in DOCUMENTS:
-            self.client.indices.delete(index=self.index_name(label), ignore_unavailable=True)
+        with _reachable():
+            for label in DOCUMENTS:
+                self.client.indices.delete(index=self.index_name(label), ignore_unavailable=True)
 
     def _ids(self, model_label: str, body: dict) -> list[int]:
-        response = self.client.search(index=self.index_name(model_label), body=body)
+        with _reachable():
+            response = self.client.search(index=self.index_name(model_label), body=body)
         return [int(hit["_id"]) for hit in response["hits"]["hits"]]
 
     # --- matching -----------------------------------------------------------------------------

@@ -87,6 +87,17 @@ def make_participant(db):
     return _make
 
 
+def elasticsearch_backend(url: str | None = None):
+    """A backend on the live cluster with indexes of its own (dropped by the caller)."""
+    import uuid
+
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    return ElasticsearchBackend(
+        url=url or os.environ["ELASTICSEARCH_URL"], prefix=f"test_{uuid.uuid4().hex[:8]}"
+    )
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, db):
     """Each backend available: the database always; Elasticsearch when ELASTICSEARCH_URL is set."""
@@ -95,13 +106,26 @@ def backend(request, db):
 
         yield DatabaseBackend()
         return
-    import uuid
+    es = elasticsearch_backend()
+    yield es
+    es.drop()
 
-    from search.backends.elasticsearch import ElasticsearchBackend
 
-    es = ElasticsearchBackend(
-        url=os.environ["ELASTICSEARCH_URL"], prefix=f"test_{uuid.uuid4().hex[:8]}"
-    )
+@pytest.fixture(params=BACKENDS)
+def pages_on_each_backend(request, db, monkeypatch):
+    """The portal's pages on each backend. On Elasticsearch the index is brought up to date
+    with the test's rows before every read (they are never committed, so no after-commit sync
+    sees them; that path has tests of its own)."""
+    if request.param == "database":
+        yield None
+        return
+    es = elasticsearch_backend()
+
+    def up_to_date():
+        sync(es)
+        return es
+
+    monkeypatch.setattr("search.selectors.get_backend", up_to_date)
     yield es
     es.drop()
 

@@ -58,7 +58,7 @@ def test_opportunity_query_filters_and_scores():
     assert fs["score_mode"] == "sum" and fs["boost_mode"] == "replace"
 
 
-def test_participant_query_uses_travel_limit_script_and_age_dates():
+def test_participant_query_filters_travel_limits_without_scripts_and_age_dates():
     offer = Offer(pk=3, programme_id=7, ring_fenced=True, min_age=18, max_age=24, latitude=54.5, longitude=-1.5,
                   required_licences=frozenset({"hgv", "cscs"}), sector="logistics")
     visibility = queries.participant_visibility_filter(key_worker_ids={4}, supporting_user_id=4)
@@ -69,7 +69,11 @@ def test_participant_query_uses_travel_limit_script_and_age_dates():
     assert {"range": {"date_of_birth": {"lte": "2008-03-02", "gt": "2001-03-02"}}} in filters
     assert {"term": {"licences": "hgv"}} in filters
     assert {"term": {"licences": "cscs"}} not in filters  # the fund can buy it: flagged, not hidden
-    assert any("script" in c and "travel_limit_metres" in c["script"]["script"]["source"] for c in filters)
+    assert "script" not in str(body)  # painless is a distribution module; the query needs none
+    travel = next(c["bool"]["should"] for c in filters if "travel_limit_miles" in str(c))
+    assert {"range": {"travel_limit_miles": {"gte": 100}}} in travel  # bounded by the outer filter
+    five = next(c for c in travel if {"term": {"travel_limit_miles": 5}} in c.get("bool", {}).get("filter", []))
+    assert {"geo_distance": {"distance": "5.015mi", "location": {"lat": 54.5, "lon": -1.5}}} in five["bool"]["filter"]
     assert visibility in filters
 
 

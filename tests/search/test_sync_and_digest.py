@@ -27,7 +27,7 @@ class RecordingBackend:
 @pytest.fixture
 def recorder(monkeypatch):
     backend = RecordingBackend()
-    monkeypatch.setattr("search.backends.get_backend", lambda: backend)
+    monkeypatch.setattr("search.signals.get_backend", lambda: backend)
     monkeypatch.setattr("search.tasks.get_backend", lambda: backend)
     return backend
 
