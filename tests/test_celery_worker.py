@@ -7,7 +7,9 @@ CELERY_RESULT_BACKEND=redis://127.0.0.1:6379/1. Skipped (with the reason) otherw
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,8 +32,7 @@ def _skip_reason() -> str | None:
     return None
 
 
-@pytest.fixture
-def worker_queue(tmp_path):
+def _require_broker() -> None:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
@@ -45,9 +46,15 @@ def worker_queue(tmp_path):
             pytest.fail(f"Redis broker unreachable under CI: {exc!r}")
         pytest.skip(f"Redis broker {settings.CELERY_BROKER_URL} unreachable: {exc!r}")
 
+
+@contextmanager
+def real_worker(log: Path, *, extra_env: dict | None = None):
+    """A Celery worker process on a queue of its own: yields {"queue", "process", "log", "app"}."""
+    _require_broker()
+    from portal.celery import app
+
     queue = f"test-{uuid.uuid4().hex[:12]}"
     hostname = f"{queue}@%h"
-    log = tmp_path / "worker.log"
     celery = Path(sys.executable).with_name("celery")
     env = {
         **os.environ,
@@ -55,6 +62,7 @@ def worker_queue(tmp_path):
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        **(extra_env or {}),
     }
     with log.open("wb") as log_file:
         process = subprocess.Popen(
@@ -75,6 +83,27 @@ def worker_queue(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@contextmanager
+def worker_for_database(*, extra_env: dict | None = None):
+    """A real worker that reads this test's database (committed rows: a transactional test on
+    PostgreSQL; SQLite's test database is in memory, out of another process's reach)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process shares the test database on PostgreSQL only")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    with tempfile.TemporaryDirectory() as folder:
+        with real_worker(Path(folder) / "worker.log", extra_env={"DATABASE_URL": url, **(extra_env or {})}) as worker:
+            yield worker["queue"]
+
+
+@pytest.fixture
+def worker_queue(tmp_path):
+    with real_worker(tmp_path / "worker.log") as worker:
+        yield worker
 
 
 def test_a_real_worker_runs_the_ping_task(worker_queue):

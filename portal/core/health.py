@@ -41,6 +41,12 @@ def check_search() -> tuple[bool, str]:
 
     backend = get_backend()
     try:
-        return backend.ping(), backend.name
+        ok = backend.ping()
     except Exception as exc:
         return False, type(exc).__name__
+    detail = backend.name if ok else f"{backend.name} not answering"
+    if getattr(backend, "keeps_index", False):
+        from search.models import PendingIndexUpdate
+
+        detail += f" ({PendingIndexUpdate.objects.count()} index updates pending)"
+    return ok, detail

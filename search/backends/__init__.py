@@ -13,7 +13,7 @@ from django.conf import settings
 from search.backends.base import SearchBackend
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def _backend_for(name: str) -> SearchBackend:
     if name == "elasticsearch":
         from search.backends.elasticsearch import ElasticsearchBackend

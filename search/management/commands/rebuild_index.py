@@ -4,11 +4,14 @@ With the database backend the tables are the index, so this only walks the index
 Wagtail's page index has its own command: ``manage.py update_index``.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from search.backends import get_backend
+from search.backends.base import SearchUnavailable
 from search.indexing import MODEL_LABELS, indexable_queryset
+from search.models import PendingIndexUpdate
 
 BATCH = 500
 
@@ -20,13 +23,20 @@ class Command(BaseCommand):
         parser.add_argument("--model", choices=MODEL_LABELS, help="Only this model")
 
     def handle(self, *args, model=None, **options):
+        try:
+            self._rebuild(model, options["verbosity"])
+        except SearchUnavailable as exc:
+            raise CommandError(f"{exc}: the rebuild stopped. Check ELASTICSEARCH_URL and run it again.") from exc
+
+    def _rebuild(self, model, verbosity):
         backend = get_backend()
         for label in [model] if model else MODEL_LABELS:
+            started = timezone.now()
             qs = indexable_queryset(label)
             total = qs.count()
             backend.reset(label)
             sent = 0
-            with tqdm(total=total, desc=label, unit="doc", file=self.stderr, disable=options["verbosity"] == 0) as bar:
+            with tqdm(total=total, desc=label, unit="doc", file=self.stderr, disable=verbosity == 0) as bar:
                 batch = []
                 for obj in qs.iterator(chunk_size=BATCH):
                     batch.append(obj)
@@ -37,5 +47,7 @@ class Command(BaseCommand):
                 if batch:
                     sent += backend.index_many(label, batch)
                     bar.update(len(batch))
+            # what was pending before the rebuild read the table is in the index now
+            PendingIndexUpdate.objects.filter(model_label=label, changed_at__lt=started).delete()
             self.stdout.write(f"{label}: {sent} indexed ({backend.name} backend)")
         backend.refresh()
