@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test bench lock lint worker beat clean
+.PHONY: install run test bench lock lint worker beat search clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## make bench: the performance benchmarks (pages on the demo data; matching and reports on scratch data)
+## make search: a single-node Elasticsearch 8 on 127.0.0.1:9200 (from Maven Central; Java 17 and Maven),
+## data in a temporary folder. Then: ELASTICSEARCH_URL=http://127.0.0.1:9200 make run (after rebuild_index)
+search:
+	tools/elasticsearch/run "" 9200
+
+## make bench: the performance benchmarks (pages on the demo data; matching and reports on scratch data;
+## matching on Elasticsearch too when ELASTICSEARCH_URL is set)
 bench: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -54,4 +60,4 @@ beat: install
 	$(VENV)/bin/celery -A portal beat --loglevel=info
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 tools/elasticsearch/target

@@ -9,6 +9,7 @@ the order and the reasons shown are exactly those of the database backend.
 from __future__ import annotations
 
 import datetime
+import math
 
 from search import scoring
 from search.backends.base import MatchFilters
@@ -168,7 +169,9 @@ def participant_match_query(
     if offer.sector:
         functions.append({"filter": {"term": {"sector_interests": offer.sector}}, "weight": WEIGHTS["sector"]})
     if offer.hours is not None:
-        functions.append({"filter": {"term": {"hours": offer.hours}}, "weight": WEIGHTS["hours"]})
+        # within the person's whole-hour range; a term query cannot take 37.5 on an integer range
+        hours = {"gte": math.floor(offer.hours), "lte": math.ceil(offer.hours), "relation": "contains"}
+        functions.append({"filter": {"range": {"hours": hours}}, "weight": WEIGHTS["hours"]})
     if offer.start_date is not None:
         functions.append({
             "filter": _one_of(

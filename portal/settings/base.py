@@ -314,6 +314,7 @@ LOGGING = {
         "factory": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},  # Wagtail's per-save index tasks
         "celery.app.trace": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},  # one line per request otherwise
     },
 }
 

@@ -199,3 +199,12 @@ def test_strong_only_keeps_high_scores(make_participant, make_opportunity, oppor
 def test_programme_helper_is_stable(db):
     # The fixtures rely on the Stockton programme being shared (get_or_create by name).
     assert tees_programme().pk == tees_programme().pk
+
+
+def test_part_hours_rank_the_same_on_every_backend(make_opportunity, make_participant, participants_for):
+    """37.5 hours a week sits inside 30–40 and outside 16–37 (integer ranges in the index)."""
+    opp = make_opportunity(hours_per_week=Decimal("37.5"))
+    inside = make_participant(hours_min=30, hours_max=40)
+    outside = make_participant(hours_min=16, hours_max=37)
+    ranked = [m.participant_id for m in participants_for(opp)]
+    assert ranked == [inside.pk, outside.pk]

@@ -14,6 +14,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -133,18 +134,33 @@ class Command(BaseCommand):
         )
 
     def _measure(self, rng, today, queries):
+        """The database backend, and beside it Elasticsearch (indexes of its own, dropped after)
+        when ELASTICSEARCH_URL is set."""
+        from search.backends import database_backend
+        from search.backends.elasticsearch import ElasticsearchBackend
+
+        self._measure_backend(database_backend(), random.Random(seed := rng.random()), today, queries)
+        if settings.ELASTICSEARCH_URL:
+            es = ElasticsearchBackend(url=settings.ELASTICSEARCH_URL, prefix=f"{settings.SEARCH_INDEX_PREFIX}_bench")
+            try:
+                self._measure_backend(es, random.Random(seed), today, queries)
+            finally:
+                es.drop()
+
+    def _measure_backend(self, backend, rng, today, queries):
         from brokerage.opportunities.models import Opportunity
         from brokerage.participants.models import Participant, Readiness
-        from search.backends import get_backend
         from search.backends.base import MatchFilters
-
-        backend = get_backend()
         from search.indexing import MODEL_LABELS, indexable_queryset
+
+        started = time.perf_counter()
 
         for label in MODEL_LABELS:  # a no-op on the database backend
             backend.reset(label)
             backend.index_many(label, indexable_queryset(label).iterator(chunk_size=1000))
         backend.refresh()
+        if backend.keeps_index:
+            self.stdout.write(f"Indexed into {backend.name} in {time.perf_counter() - started:.1f} s")
 
         filters = MatchFilters()
         # Sample ids, then load just the subjects measured: a request holds one record, not 20,000.
