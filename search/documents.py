@@ -87,7 +87,7 @@ class OpportunityDocument(Document):
             sector=opp.sector or None,
             status=opp.status,
             programme_id=opp.programme_id,
-            ring_fenced=opp.ring_fenced,
+            ring_fenced=opp.ring_fenced and opp.programme_id is not None,  # no programme: open to all
             age_limited=opp.min_age is not None or opp.max_age is not None,
             required_licences=list(opp.required_licences or []),
             essential_skills=sorted({s.strip().lower() for s in opp.essential_skills or [] if s.strip()}),

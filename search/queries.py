@@ -18,9 +18,14 @@ from search.scoring import NOT_FUNDABLE_LICENCES, WEIGHTS, Offer, Seeker
 #: How many pre-ranked hits are re-scored exactly.
 CANDIDATES = 500
 
-#: Elasticsearch's arc distance uses a slightly smaller earth than ``search.scoring``; the
-#: travel-limit filter is widened by this much so it never drops a pair the exact check keeps.
+#: Elasticsearch's arc distance (and its quantised points) differ slightly from
+#: ``search.scoring``; distance filters are widened by this much so they never drop a pair the
+#: exact check, which runs on every hit, keeps.
 _DISTANCE_MARGIN = 1.001
+
+
+def _within(miles: float, point: dict) -> dict:
+    return {"geo_distance": {"distance": f"{miles * _DISTANCE_MARGIN + 0.01:.3f}mi", "location": point}}
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -54,7 +59,7 @@ def _within_own_travel_limit(point: dict, miles: int) -> dict:
     for limit in range(miles):
         clauses.append({"bool": {"filter": [
             {"term": {"travel_limit_miles": limit}},
-            {"geo_distance": {"distance": f"{limit * _DISTANCE_MARGIN + 0.01:.3f}mi", "location": point}},
+            _within(limit, point),
         ]}})
     return _one_of(*clauses)
 
@@ -81,7 +86,7 @@ def opportunity_match_query(
     else:
         must.append(_one_of(
             {"term": {"remote": True}},
-            {"geo_distance": {"distance": f"{miles}mi", "location": {"lat": seeker.latitude, "lon": seeker.longitude}}},
+            _within(miles, {"lat": seeker.latitude, "lon": seeker.longitude}),
         ))
     if filters.sector:
         must.append({"term": {"sector": filters.sector}})
@@ -154,7 +159,7 @@ def participant_match_query(
     if not offer.remote:
         miles = min(filters.within_miles or scoring.MAX_TRAVEL_MILES, scoring.MAX_TRAVEL_MILES)
         point = {"lat": offer.latitude, "lon": offer.longitude}
-        must.append({"geo_distance": {"distance": f"{miles}mi", "location": point}})
+        must.append(_within(miles, point))
         must.append(_within_own_travel_limit(point, miles))
         functions.append(_linear_distance(offer.latitude, offer.longitude, scoring.DEFAULT_TRAVEL_MILES * 2, WEIGHTS["distance"]))
     else:

@@ -6,14 +6,14 @@ used when ``ELASTICSEARCH_URL`` is set. When Elasticsearch cannot be reached, it
 says so on the page) and index updates stay pending until it is back (``search.tasks``).
 """
 
-from functools import lru_cache
+from functools import cache
 
 from django.conf import settings
 
 from search.backends.base import SearchBackend
 
 
-@lru_cache(maxsize=None)
+@cache
 def _backend_for(name: str) -> SearchBackend:
     if name == "elasticsearch":
         from search.backends.elasticsearch import ElasticsearchBackend

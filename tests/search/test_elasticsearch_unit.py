@@ -46,7 +46,7 @@ def test_opportunity_query_filters_and_scores():
     assert {"range": {"places_left": {"gte": 1}}} in filters
     assert {"term": {"sector": "construction"}} in filters
     geo = [c for c in filters if "bool" in c and any("geo_distance" in s for s in c["bool"]["should"])][0]
-    assert geo["bool"]["should"][1]["geo_distance"]["distance"] == "15mi"
+    assert geo["bool"]["should"][1]["geo_distance"]["distance"] == "15.025mi"
     age = [c for c in filters if "bool" in c and {"term": {"age": 30}} in c["bool"]["should"]]
     assert age, "age range term on the integer_range"
     must_not = fs["query"]["bool"]["must_not"]

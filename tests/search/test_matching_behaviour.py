@@ -208,3 +208,9 @@ def test_part_hours_rank_the_same_on_every_backend(make_opportunity, make_partic
     outside = make_participant(hours_min=16, hours_max=37)
     ranked = [m.participant_id for m in participants_for(opp)]
     assert ranked == [inside.pk, outside.pk]
+
+
+def test_ring_fenced_without_a_programme_is_open_to_everyone(make_participant, make_opportunity, opportunities_for):
+    person = make_participant()
+    unfenced_in_effect = make_opportunity(ring_fenced=True, programme=None)
+    assert ids(opportunities_for(person)) == [unfenced_in_effect.pk]
