@@ -30,9 +30,13 @@ class EmployerMembershipInline(admin.TabularInline):
 
 
 class PartnerRelationshipInline(admin.TabularInline):
+    """Consent is given on the portal's pages (audited and emailed), not here: a relationship
+    added here is a request."""
+
     model = PartnerRelationship
     extra = 0
     raw_id_fields = ["created_by"]
+    readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at", "decision_reason"]
 
 
 @admin.register(Employer)

@@ -2,6 +2,11 @@
 
 Idempotent: records are matched by name. Partners and users are looked up by name and
 email; anything missing is skipped with a note.
+
+Partner relationships need the employer's consent (see ``brokerage.employers.services``). The
+demo records them as decided: accepted by the demo employer admin where the employer has one,
+otherwise approved by the demo coordinator with a reason. One request is left waiting for the
+demo employer admin to answer, so the review pages have something to show.
 """
 
 import datetime
@@ -18,6 +23,7 @@ from brokerage.employers.models import (
     InteractionKind,
     MembershipRole,
     PartnerRelationship,
+    RelationshipStatus,
 )
 from brokerage.reference.choices import DisabilityConfident, Sector, SizeBand
 from brokerage.reference.models import Area, Partner
@@ -99,11 +105,17 @@ INTERACTIONS = [
      "Wants a work trial for a kitchen porter aged 16 to 24."),
 ]
 
-# employer, partner, requires employer sign-off
+# employer, partner, requires employer sign-off (each accepted or approved)
 RELATIONSHIPS = [
     ("Tees Components Ltd", "Stockton Jobcentre Plus", True),
     ("Liverpool Mutual Homes", "Liverpool City Region Employment Strategy Partnership", False),
     ("Nationwide Building Society", "Forward Swindon", True),
+]
+DEMO_APPROVAL_REASON = "The employer confirmed at a partnership board meeting that they agree (demo data)."
+
+# employer, partner: requests still waiting for an answer
+REQUESTS = [
+    ("Tees Components Ltd", "Stockton-on-Tees Borough Council Routes to Work team"),
 ]
 
 
@@ -148,8 +160,36 @@ def load(stdout) -> None:
         stdout.write("  employers: employer@example.org not found; Tees Components has no admin")
     partner_user = User.objects.filter(email="partner@example.org").first()
 
+    coordinator = User.objects.filter(email="coordinator@example.org").first()
+
     missing = set()
     for employer_name, partner_name, signoff in RELATIONSHIPS:
+        partner = partners.get(partner_name)
+        if partner is None:
+            missing.add(partner_name)
+            continue
+        employer = employers[employer_name]
+        asked = now - datetime.timedelta(days=120)
+        employer_admin = admin if admin is not None and employer.memberships.filter(user=admin).exists() else None
+        if employer_admin is not None:
+            decision = {"status": RelationshipStatus.ACCEPTED, "decided_by": employer_admin}
+        else:
+            decision = {"status": RelationshipStatus.APPROVED, "decided_by": coordinator,
+                        "decision_reason": DEMO_APPROVAL_REASON}
+        requester = partner_user if partner_name == "Stockton Jobcentre Plus" else None
+        PartnerRelationship.objects.get_or_create(
+            partner=partner, employer=employer,
+            defaults={
+                "requires_employer_signoff": signoff,
+                "started_at": asked.date(),
+                "created_by": requester,
+                "requested_by": requester,
+                "requested_at": asked,
+                "decided_at": asked + datetime.timedelta(days=1),
+                **decision,
+            },
+        )
+    for employer_name, partner_name in REQUESTS:
         partner = partners.get(partner_name)
         if partner is None:
             missing.add(partner_name)
@@ -157,9 +197,9 @@ def load(stdout) -> None:
         PartnerRelationship.objects.get_or_create(
             partner=partner, employer=employers[employer_name],
             defaults={
-                "requires_employer_signoff": signoff,
-                "started_at": (now - datetime.timedelta(days=120)).date(),
-                "created_by": partner_user if partner_name == "Stockton Jobcentre Plus" else None,
+                "status": RelationshipStatus.REQUESTED,
+                "started_at": (now - datetime.timedelta(days=2)).date(),
+                "requested_at": now - datetime.timedelta(days=2),
             },
         )
     for employer_name, partner_name, kind, days_ago, summary in INTERACTIONS:
@@ -179,5 +219,6 @@ def load(stdout) -> None:
         stdout.write(f"  employers: partners not found, skipped: {', '.join(sorted(missing))}")
     stdout.write(
         f"  employers: {len(employers)} employers ({created_count} new), "
-        f"{len(RELATIONSHIPS)} partner relationships, one suspected duplicate pair"
+        f"{len(RELATIONSHIPS)} partner relationships, {len(REQUESTS)} waiting for an answer, "
+        "one suspected duplicate pair"
     )

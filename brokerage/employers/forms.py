@@ -98,6 +98,43 @@ class RelationshipForm(GovUKForm):
     requires_employer_signoff = PartnerEmployerForm.base_fields["requires_employer_signoff"]
 
 
+class PartnerRequestDecisionForm(GovUKForm):
+    """An employer's admin answers a partner's request to act for the organisation."""
+
+    decision = forms.ChoiceField(
+        label="Do you want this partner to act for your organisation?", widget=forms.RadioSelect,
+        choices=[("accept", "Yes, accept the request"), ("decline", "No, decline the request")],
+        error_messages={"required": "Select whether you accept the request"},
+    )
+    reason = forms.CharField(
+        label="Anything to tell the partner (optional)", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="We will include this in the email we send them.",
+    )
+
+
+class CoordinatorApprovalForm(GovUKForm):
+    """A coordinator answers a partner's request on the employer's behalf, giving a reason."""
+
+    decision = forms.ChoiceField(
+        label="What is your decision?", widget=forms.RadioSelect,
+        choices=[("approve", "Approve: the partner may act for the employer"),
+                 ("decline", "Decline the request")],
+        error_messages={"required": "Select whether you approve the request"},
+    )
+    reason = forms.CharField(
+        label="Reason", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to approve. For example, how the employer told you they agree. "
+        "The employer and the partner will see it.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "approve" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reason for approving the request")
+        return data
+
+
 class SiteForm(GovUKForm):
     name = forms.CharField(
         label="Site name", max_length=120, help_text="For example, Head office or Stockton depot",

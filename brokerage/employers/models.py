@@ -218,14 +218,33 @@ class EmployerJoinRequest(models.Model):
         return f"{self.user} asks to join {self.employer}"
 
 
+class RelationshipStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for the employer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    APPROVED = "approved", "Approved by a coordinator"
+
+
+#: The states in which a partner may act for the employer (see ``brokerage.employers.services``).
+RIGHTS_STATUSES = (RelationshipStatus.ACCEPTED, RelationshipStatus.APPROVED)
+
+
 class PartnerRelationship(models.Model):
-    """A partner works with an employer and may act for it (e.g. post opportunities)."""
+    """A partner's request to work with an employer and act for it (e.g. post opportunities).
+
+    The partner has rights over the employer only while the request is accepted (by one of
+    the employer's admins) or approved (by a coordinator, with a reason) and not ended.
+    """
 
     partner = models.ForeignKey(
         "reference.Partner", on_delete=models.CASCADE, related_name="employer_relationships"
     )
     employer = models.ForeignKey(
         Employer, on_delete=models.CASCADE, related_name="partner_relationships"
+    )
+    status = models.CharField(
+        max_length=10, choices=RelationshipStatus.choices, default=RelationshipStatus.REQUESTED,
+        db_index=True,
     )
     requires_employer_signoff = models.BooleanField(
         default=True,
@@ -237,21 +256,46 @@ class PartnerRelationship(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who asked most recently.",
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The employer's admin or the coordinator who decided; empty when the portal did.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(
+        blank=True, help_text="Why a coordinator approved (required), or why it was declined.",
+    )
 
     class Meta:
         ordering = ["partner__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "employer"], name="unique_partner_employer_relationship"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | ~models.Q(decision_reason=""),
+                name="approved_relationship_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner} works with {self.employer}"
+        return f"{self.partner} works with {self.employer} ({self.get_status_display().lower()})"
 
     @property
     def is_active(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.ended_at is None and self.status == RelationshipStatus.REQUESTED
+
+    @property
+    def grants_rights(self) -> bool:
+        return self.ended_at is None and self.status in RIGHTS_STATUSES
 
 
 class DuplicateDismissal(models.Model):

@@ -1,14 +1,23 @@
-"""Reads of employer records, scoped to what each user may see."""
+"""Reads of employer records, scoped to what each user may see.
+
+Seeing an employer is not the same as acting for it. Partner staff see employers in their
+partner's areas, employers they have been in touch with and employers they have asked to work
+with (a declined request shows nothing). They may act for an employer (change its record,
+post and withdraw its opportunities) only through a relationship in force: accepted by one of
+the employer's admins or approved by a coordinator, and not ended (``relationships_in_force``).
+"""
 
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from brokerage.employers.matching import email_domain
 from brokerage.employers.models import (
+    RIGHTS_STATUSES,
     DuplicateDismissal,
     Employer,
     EmployerInvitation,
@@ -19,6 +28,7 @@ from brokerage.employers.models import (
     JoinRequestStatus,
     MembershipRole,
     PartnerRelationship,
+    RelationshipStatus,
 )
 from portal.accounts.roles import Role
 
@@ -40,9 +50,10 @@ def employers_for_user(user) -> QuerySet[Employer]:
     """Employers this user may see.
 
     - employer users: the organisations they belong to;
-    - partner staff: employers their partner works with (a relationship), has recorded
-      contact with, or that sit in the partner's areas (so they can see who already works
-      with an employer before contacting it);
+    - partner staff: employers their partner works with or has asked to work with (a
+      relationship that was not declined), has recorded contact with, or that sit in the
+      partner's areas (so they can see who already works with an employer before contacting
+      it). Seeing is not acting: see ``employers_partner_can_act_for``;
     - coordinators: employers in their programmes' areas, and records with no area yet;
     - superusers: every record.
     Merged-away duplicates are never listed.
@@ -55,7 +66,11 @@ def employers_for_user(user) -> QuerySet[Employer]:
     if user.has_role(Role.EMPLOYER):
         scope |= Q(memberships__user=user)
     if user.has_role(Role.PARTNER_STAFF) and user.partner_id:
-        scope |= Q(partner_relationships__partner_id=user.partner_id)
+        scope |= Q(
+            pk__in=PartnerRelationship.objects.filter(partner_id=user.partner_id)
+            .exclude(status=RelationshipStatus.DECLINED)
+            .values("employer")
+        )
         scope |= Q(interactions__partner_id=user.partner_id)
         scope |= Q(area__partners__id=user.partner_id)
     if user.has_role(Role.COORDINATOR):
@@ -85,7 +100,13 @@ def merged_record_for_user(user, pk) -> Employer | None:
 def employer_staff_list(user, *, query: str = "") -> QuerySet[Employer]:
     employers = employers_for_user(user).select_related("area").annotate(
         member_count=Count("memberships", distinct=True),
-        partner_count=Count("partner_relationships", distinct=True),
+        partner_count=Count(
+            "partner_relationships", distinct=True,
+            filter=Q(
+                partner_relationships__status__in=RIGHTS_STATUSES,
+                partner_relationships__ended_at__isnull=True,
+            ),
+        ),
     )
     query = (query or "").strip()
     if query:
@@ -184,9 +205,12 @@ def employer_timeline(employer: Employer) -> QuerySet[Interaction]:
 
 
 def employer_partners(employer: Employer) -> dict:
-    """Who works with this employer: partner relationships, and partners who have been in touch."""
+    """Who works with this employer: partner relationships (not declined), and partners who
+    have been in touch."""
     relationships = list(
-        employer.partner_relationships.select_related("partner", "created_by").order_by("partner__name")
+        employer.partner_relationships.exclude(status=RelationshipStatus.DECLINED)
+        .select_related("partner", "created_by")
+        .order_by("partner__name")
     )
     related_ids = {r.partner_id for r in relationships}
     contacts = (
@@ -199,20 +223,74 @@ def employer_partners(employer: Employer) -> dict:
     return {"relationships": relationships, "other_contacts": list(contacts)}
 
 
+def employer_partner_activity(employer: Employer) -> QuerySet:
+    """What partners did to the employer's record, or to anything that belongs to it, newest first.
+
+    The employer's own timeline of actions taken for it: every audit event about the record
+    (or a record it was merged from) or about a row that points at it (its opportunities,
+    pledges, placements...), made by partner staff or on the employer's behalf, and every
+    decision about a partner relationship. The employer's own members' actions are left out,
+    except their decisions about partners.
+    """
+    from brokerage.audit.models import AuditEvent
+    from brokerage.employers.services import _employer_references
+
+    def as_text(queryset):
+        return queryset.annotate(_pk_text=Cast("pk", CharField())).values("_pk_text")
+
+    about = Q(
+        object_type=Employer._meta.label_lower,
+        object_id__in=as_text(Employer.objects.filter(Q(pk=employer.pk) | Q(merged_into=employer))),
+    )
+    for model, field_name in _employer_references():
+        if model in (Employer, DuplicateDismissal):
+            continue
+        about |= Q(
+            object_type=model._meta.label_lower,
+            object_id__in=as_text(model._default_manager.filter(**{field_name: employer})),
+        )
+    members = EmployerMembership.objects.filter(employer=employer).values("user")
+    for_them = (Q(actor__partner__isnull=False) | ~Q(acting_for="")) & Q(actor__isnull=False) & ~Q(
+        actor__in=members
+    )
+    about_partners = Q(action__startswith="employer.relationship_")
+    return (
+        AuditEvent.objects.filter(about)
+        .filter(for_them | about_partners)
+        .select_related("actor", "actor__partner")
+        .order_by("-created_at", "-id")
+    )
+
+
 # --- partners acting for employers --------------------------------------------------------
 
 
+def relationships_in_force() -> QuerySet[PartnerRelationship]:
+    """Relationships that let a partner act for an employer: accepted or approved, not ended."""
+    return PartnerRelationship.objects.filter(status__in=RIGHTS_STATUSES, ended_at__isnull=True)
+
+
 def relationship_for(partner, employer: Employer) -> PartnerRelationship | None:
-    """The active relationship between a partner and an employer, if any."""
+    """The partner's current relationship with an employer (in any state), if any."""
     if partner is None or employer is None:
         return None
     return PartnerRelationship.objects.filter(
         partner=partner, employer=employer, ended_at__isnull=True
-    ).first()
+    ).select_related("decided_by").first()
+
+
+def relationship_in_force(partner_id, employer: Employer) -> PartnerRelationship | None:
+    """The relationship through which the partner may act for the employer, if there is one."""
+    if not partner_id or employer is None:
+        return None
+    return (
+        relationships_in_force().filter(partner_id=partner_id, employer=employer)
+        .select_related("partner").first()
+    )
 
 
 def employers_partner_can_act_for(user) -> QuerySet[Employer]:
-    """Employers the user's partner has an active relationship with (partner staff only)."""
+    """Employers the user's partner may act for (partner staff only; see ``relationships_in_force``)."""
     if (
         not getattr(user, "is_authenticated", False)
         or not user.partner_id
@@ -221,18 +299,80 @@ def employers_partner_can_act_for(user) -> QuerySet[Employer]:
         return Employer.objects.none()
     return (
         _live()
-        .filter(
-            partner_relationships__partner_id=user.partner_id,
-            partner_relationships__ended_at__isnull=True,
-        )
-        .distinct()
+        .filter(pk__in=relationships_in_force().filter(partner_id=user.partner_id).values("employer"))
         .order_by("name")
     )
 
 
 def user_can_act_for(user, employer: Employer) -> bool:
-    """Partner staff whose partner has an active relationship with the employer."""
+    """Partner staff whose partner's relationship with the employer is in force."""
     return employers_partner_can_act_for(user).filter(pk=employer.pk).exists()
+
+
+def employer_has_members(employer: Employer) -> bool:
+    return EmployerMembership.objects.filter(employer=employer).exists()
+
+
+def employer_pending_partner_requests(employer: Employer) -> QuerySet[PartnerRelationship]:
+    """Partners waiting for this employer's answer, oldest first."""
+    return (
+        employer.partner_relationships.filter(
+            status=RelationshipStatus.REQUESTED, ended_at__isnull=True
+        )
+        .select_related("partner", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def employer_partners_in_force(employer: Employer) -> QuerySet[PartnerRelationship]:
+    return (
+        relationships_in_force().filter(employer=employer)
+        .select_related("partner", "decided_by")
+        .order_by("partner__name")
+    )
+
+
+def employer_partner_request_or_404(employer: Employer, pk) -> PartnerRelationship:
+    """One of this employer's partner relationships (never another employer's)."""
+    relationship = (
+        employer.partner_relationships.select_related("partner", "requested_by", "employer")
+        .filter(pk=pk).first()
+        if str(pk).isdigit() else None
+    )
+    if relationship is None:
+        raise Http404("No such request")
+    return relationship
+
+
+def partner_requests_for_user(user) -> QuerySet[PartnerRelationship]:
+    """The requests a user follows: their partner's own (every state), or, for a coordinator,
+    requests in their scope still waiting for an answer."""
+    base = PartnerRelationship.objects.select_related(
+        "partner", "employer", "requested_by", "decided_by"
+    ).filter(employer__merged_into__isnull=True)
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    if user.has_role(Role.COORDINATOR):
+        return base.filter(
+            employer__in=employers_for_user(user),
+            status=RelationshipStatus.REQUESTED, ended_at__isnull=True,
+        ).order_by("requested_at", "pk")
+    if user.has_role(Role.PARTNER_STAFF) and user.partner_id:
+        return base.filter(partner_id=user.partner_id).order_by("-requested_at", "-pk")
+    return base.none()
+
+
+def partner_request_for_coordinator_or_404(user, pk) -> PartnerRelationship:
+    """A relationship with an employer in the coordinator's scope, or 404."""
+    if not user.has_role(Role.COORDINATOR) or not str(pk).isdigit():
+        raise Http404("No such request")
+    relationship = (
+        PartnerRelationship.objects.select_related("partner", "employer", "requested_by", "decided_by")
+        .filter(pk=pk, employer__in=employers_for_user(user)).first()
+    )
+    if relationship is None:
+        raise Http404("No such request")
+    return relationship
 
 
 # --- duplicates -----------------------------------------------------------------------------

@@ -1,7 +1,37 @@
 """Changes to employer records: organisations, members, partners acting for employers, merges.
 
 Every function owns its transaction and writes an audit event. A partner acting on an
-employer's record is audited with ``acting_for`` set to the employer's name.
+employer's record is audited with ``acting_for`` set to the employer's name, and the employer
+sees it on its activity page (``selectors.employer_partner_activity``).
+
+Partners act for an employer only with its consent
+---------------------------------------------------
+A partner's relationship with an employer is a request (``partner_relationship_request``).
+Until one of the employer's admins accepts it (``partner_relationship_decide``), or a
+coordinator approves it giving a reason (``partner_relationship_approve``), the partner has no
+rights over the employer: it cannot change the record or post, submit or withdraw the
+employer's opportunities. A declined request grants nothing; the partner may ask again. Every
+decision records who decided and when, is audited on the employer's record, and is emailed to
+the partner. An admin may stop a partner acting for the employer at any time
+(``partner_relationship_end``).
+
+The portal itself decides in three cases:
+
+- A partner that adds an employer the portal did not hold yet (``partner_employer_add`` creating
+  the record) works with it at once: nobody else speaks for that employer. The acceptance is
+  recorded with no decider and a reason. If the record later gains members through a merge,
+  such automatic acceptances become requests again for the employer's admins to decide
+  (``employer_merge``).
+- Relationships recorded before consent was introduced count as accepted (migration 0004);
+  the employer's admins see them and can stop them.
+- Demo data (``demo.py``) records its relationships as accepted by the demo employer admin or
+  approved by the demo coordinator.
+
+Routing an enquiry to a partner never creates a relationship: the partner sees the employer
+(through the enquiry and the timeline) but gains no rights over it.
+
+A partner may tighten its own terms (ask for the employer's sign-off on what it posts) at any
+time, but loosening them on a relationship in force needs the employer's consent again.
 """
 
 import datetime
@@ -32,9 +62,11 @@ from brokerage.employers.models import (
     JoinRequestStatus,
     MembershipRole,
     PartnerRelationship,
+    RelationshipStatus,
 )
 from brokerage.reference.models import Area
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from portal.accounts.roles import Role
 
 INVITATION_SALT = "employers.invitation"
 INVITATION_MAX_AGE = datetime.timedelta(days=14)
@@ -61,6 +93,26 @@ def _acting_for(actor, employer: Employer) -> str:
 
 def _is_member(user, employer: Employer) -> bool:
     return EmployerMembership.objects.filter(employer=employer, user=user).exists()
+
+
+def _is_admin(user, employer: Employer) -> bool:
+    return EmployerMembership.objects.filter(
+        employer=employer, user=user, role=MembershipRole.ADMIN
+    ).exists()
+
+
+def _require_may_change(actor, employer: Employer) -> None:
+    """The record is changed by its admins, coordinators, or a partner whose relationship with
+    the employer is in force (accepted or approved). Anyone else is refused."""
+    from brokerage.employers.selectors import user_can_act_for
+
+    if getattr(actor, "is_superuser", False) or _is_admin(actor, employer):
+        return
+    if actor.has_role(Role.COORDINATOR) or user_can_act_for(actor, employer):
+        return
+    raise ValidationError(
+        f"You cannot change {employer.name}'s record until they accept your organisation's request"
+    )
 
 
 def _postcode_or_error(postcode: str, *, field: str = "postcode") -> str:
@@ -294,6 +346,7 @@ def employer_register(
 
 def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
     """Change the organisation profile (by one of its admins, or a partner acting for it)."""
+    _require_may_change(actor, employer)
     allowed = {
         "name", "companies_house_number", "sector", "size_band", "postcode", "website",
         "disability_confident",
@@ -328,6 +381,7 @@ def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
 
 
 def employer_site_add(*, actor, employer: Employer, name: str, postcode: str) -> EmployerSite:
+    _require_may_change(actor, employer)
     postcode = _postcode_or_error(postcode)
     if not (name or "").strip():
         raise ValidationError({"name": "Enter a name for the site, like 'Head office'"})
@@ -345,6 +399,7 @@ def employer_site_add(*, actor, employer: Employer, name: str, postcode: str) ->
 
 def employer_site_remove(*, actor, site: EmployerSite) -> None:
     employer = site.employer
+    _require_may_change(actor, employer)
     with transaction.atomic():
         audit_event_record(
             actor=actor, action="employer.site_removed", obj=employer,
@@ -357,6 +412,7 @@ def employer_site_remove(*, actor, site: EmployerSite) -> None:
 def employer_contact_add(
     *, actor, employer: Employer, name: str, job_title: str = "", email: str = "", phone: str = ""
 ) -> EmployerContact:
+    _require_may_change(actor, employer)
     if not (name or "").strip():
         raise ValidationError({"name": "Enter the contact's name"})
     if not (email or phone):
@@ -376,6 +432,7 @@ def employer_contact_add(
 
 def employer_contact_remove(*, actor, contact: EmployerContact) -> None:
     employer = contact.employer
+    _require_may_change(actor, employer)
     with transaction.atomic():
         audit_event_record(
             actor=actor, action="employer.contact_removed", obj=employer,
@@ -572,52 +629,202 @@ def employer_membership_remove(*, actor, membership: EmployerMembership) -> None
 # --- partners acting for employers ---------------------------------------------------------
 
 
-def partner_relationship_start(
+AUTOMATIC_ACCEPTANCE_REASON = (
+    "{partner} added {employer} to the portal; nobody from the employer used the portal yet."
+)
+
+
+def _relationship_email(relationship: PartnerRelationship, event: str) -> None:
+    from brokerage.employers.tasks import partner_relationship_email_task
+
+    transaction.on_commit(lambda: partner_relationship_email_task.delay(relationship.pk, event))
+
+
+def _started_working(relationship: PartnerRelationship, *, actor, how: str) -> None:
+    interaction_record(
+        employer=relationship.employer, kind=InteractionKind.NOTE, actor=actor,
+        partner=relationship.partner,
+        summary=f"{relationship.partner} started working with {relationship.employer.name} ({how}).",
+    )
+
+
+def partner_relationship_request(
     *, actor, partner, employer: Employer, requires_employer_signoff: bool,
     started_at: datetime.date | None = None,
 ) -> PartnerRelationship:
-    """Record that ``partner`` works with ``employer`` (or change the sign-off rule)."""
+    """``partner`` asks to work with ``employer`` and act for it (or changes its terms).
+
+    A new request (or one asked again after it was declined or ended) waits for the employer's
+    admins, who are emailed; with no admins, a coordinator decides. Nothing is granted until
+    then. On a relationship in force, the partner may add the employer's sign-off, but may not
+    remove it without asking again.
+    """
+    if partner is None or getattr(actor, "partner_id", None) != partner.pk:
+        raise ValidationError("Only staff of a partner organisation can ask to work with an employer")
+    now = timezone.now()
     with transaction.atomic():
         relationship, created = PartnerRelationship.objects.select_for_update(of=("self",)).get_or_create(
             partner=partner, employer=employer,
             defaults={
+                "status": RelationshipStatus.REQUESTED,
                 "requires_employer_signoff": requires_employer_signoff,
                 "started_at": started_at or timezone.localdate(),
                 "created_by": actor,
+                "requested_by": actor,
+                "requested_at": now,
             },
         )
+        if not created and relationship.grants_rights:
+            if relationship.requires_employer_signoff == requires_employer_signoff:
+                return relationship
+            if not requires_employer_signoff:
+                raise ValidationError({
+                    "requires_employer_signoff": (
+                        f"{employer.name} agreed to sign off what you post for them. To post without "
+                        "their sign-off, end this relationship and ask them again"
+                    )
+                })
+            relationship.requires_employer_signoff = True
+            relationship.save(update_fields=["requires_employer_signoff"])
+            audit_event_record(
+                actor=actor, action="employer.relationship_updated", obj=employer,
+                summary=f"{partner} will ask {employer.name} to sign off what it posts for them",
+                data={"relationship_id": relationship.pk, "requires_employer_signoff": True},
+                acting_for=employer.name,
+            )
+            return relationship
         if not created:
+            was_pending = relationship.is_pending
+            relationship.status = RelationshipStatus.REQUESTED
             relationship.requires_employer_signoff = requires_employer_signoff
             relationship.ended_at = None
-            relationship.save(update_fields=["requires_employer_signoff", "ended_at"])
-        signoff = "needs" if requires_employer_signoff else "does not need"
+            relationship.decided_by = None
+            relationship.decided_at = None
+            relationship.decision_reason = ""
+            if not was_pending:
+                relationship.requested_by = actor
+                relationship.requested_at = now
+                relationship.started_at = started_at or timezone.localdate()
+            relationship.save()
+            if was_pending:
+                audit_event_record(
+                    actor=actor, action="employer.relationship_request_changed", obj=employer,
+                    summary=f"{partner} changed its request to work with {employer.name}",
+                    data={"relationship_id": relationship.pk,
+                          "requires_employer_signoff": requires_employer_signoff},
+                )
+                return relationship
+        signoff = "with" if requires_employer_signoff else "without"
+        audit_event_record(
+            actor=actor, action="employer.relationship_requested", obj=employer,
+            summary=f"{partner} asked to act for {employer.name} ({signoff} the employer's sign-off "
+            "on what it posts)",
+            data={"relationship_id": relationship.pk, "requires_employer_signoff": requires_employer_signoff},
+        )
+        _relationship_email(relationship, "requested")
+    return relationship
+
+
+def _decidable(relationship: PartnerRelationship) -> PartnerRelationship:
+    relationship = (
+        PartnerRelationship.objects.select_for_update(of=("self",))
+        .select_related("partner", "employer").get(pk=relationship.pk)
+    )
+    if not relationship.is_pending:
+        raise ValidationError("This request has already been answered or withdrawn")
+    return relationship
+
+
+def partner_relationship_decide(
+    *, actor, relationship: PartnerRelationship, accept: bool, reason: str = ""
+) -> PartnerRelationship:
+    """One of the employer's admins accepts or declines a partner's request."""
+    if not _is_admin(actor, relationship.employer):
+        raise ValidationError("Only an admin of the organisation can answer this request")
+    with transaction.atomic():
+        relationship = _decidable(relationship)
+        relationship.status = RelationshipStatus.ACCEPTED if accept else RelationshipStatus.DECLINED
+        relationship.decided_by = actor
+        relationship.decided_at = timezone.now()
+        relationship.decision_reason = (reason or "").strip()
+        relationship.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        employer, partner = relationship.employer, relationship.partner
         audit_event_record(
             actor=actor,
-            action="employer.relationship_started" if created else "employer.relationship_updated",
+            action="employer.relationship_accepted" if accept else "employer.relationship_declined",
             obj=employer,
-            summary=f"{partner} works with {employer.name}; {signoff} the employer's sign-off",
-            data={"relationship_id": relationship.pk, "requires_employer_signoff": requires_employer_signoff},
-            acting_for=employer.name,
+            summary=f"{'Accepted' if accept else 'Declined'} {partner}'s request to act for {employer.name}",
+            data={"relationship_id": relationship.pk, "reason": relationship.decision_reason},
         )
-        if created:
-            interaction_record(
-                employer=employer, kind=InteractionKind.NOTE, actor=actor, partner=partner,
-                summary=f"{partner} started working with {employer.name}.",
-            )
+        if accept:
+            _started_working(relationship, actor=actor, how=f"accepted by {actor.display_name}")
+        _relationship_email(relationship, "accepted" if accept else "declined")
+    return relationship
+
+
+def partner_relationship_approve(
+    *, actor, relationship: PartnerRelationship, reason: str, approve: bool = True
+) -> PartnerRelationship:
+    """A coordinator answers a partner's request for the employer, e.g. when nobody from the
+    employer uses the portal. Approving needs a reason (shown to the employer)."""
+    if not actor.has_role(Role.COORDINATOR):
+        raise ValidationError("Only a coordinator can approve a partner's request")
+    reason = (reason or "").strip()
+    if approve and not reason:
+        raise ValidationError({"reason": "Enter the reason for approving the request"})
+    with transaction.atomic():
+        relationship = _decidable(relationship)
+        relationship.status = RelationshipStatus.APPROVED if approve else RelationshipStatus.DECLINED
+        relationship.decided_by = actor
+        relationship.decided_at = timezone.now()
+        relationship.decision_reason = reason
+        relationship.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        employer, partner = relationship.employer, relationship.partner
+        verb = "Approved" if approve else "Declined"
+        audit_event_record(
+            actor=actor,
+            action="employer.relationship_approved" if approve else "employer.relationship_declined",
+            obj=employer,
+            summary=f"{verb} {partner}'s request to act for {employer.name}"
+            + (f": {reason}" if reason else ""),
+            data={"relationship_id": relationship.pk, "reason": reason},
+        )
+        if approve:
+            _started_working(relationship, actor=actor, how=f"approved by a coordinator: {reason}")
+        _relationship_email(relationship, "approved" if approve else "declined")
     return relationship
 
 
 def partner_relationship_end(*, actor, relationship: PartnerRelationship) -> PartnerRelationship:
+    """The partner stops working with the employer (or withdraws its request), or one of the
+    employer's admins stops the partner acting for it."""
     with transaction.atomic():
-        if relationship.ended_at is None:
-            relationship.ended_at = timezone.localdate()
-            relationship.save(update_fields=["ended_at"])
-            audit_event_record(
-                actor=actor, action="employer.relationship_ended", obj=relationship.employer,
-                summary=f"{relationship.partner} stopped working with {relationship.employer.name}",
-                data={"relationship_id": relationship.pk},
-                acting_for=relationship.employer.name,
-            )
+        relationship = (
+            PartnerRelationship.objects.select_for_update(of=("self",))
+            .select_related("partner", "employer").get(pk=relationship.pk)
+        )
+        if relationship.ended_at is not None:
+            return relationship
+        employer, partner = relationship.employer, relationship.partner
+        by_employer = _is_admin(actor, employer)
+        by_partner = getattr(actor, "partner_id", None) == partner.pk
+        if not (by_employer or by_partner or actor.has_role(Role.COORDINATOR)):
+            raise ValidationError("Only the partner or an admin of the organisation can end this")
+        was_pending = relationship.is_pending
+        relationship.ended_at = timezone.localdate()
+        relationship.save(update_fields=["ended_at"])
+        if by_employer:
+            summary = f"{employer.name} stopped {partner} acting for them"
+        elif was_pending:
+            summary = f"{partner} withdrew its request to act for {employer.name}"
+        else:
+            summary = f"{partner} stopped working with {employer.name}"
+        audit_event_record(
+            actor=actor, action="employer.relationship_ended", obj=employer, summary=summary,
+            data={"relationship_id": relationship.pk, "by_employer": by_employer},
+        )
+        if by_employer:
+            _relationship_email(relationship, "ended")
     return relationship
 
 
@@ -640,7 +847,11 @@ def partner_employer_add(
     website: str = "",
     requires_employer_signoff: bool = True,
 ) -> PartnerEmployerResult:
-    """Partner staff add an employer they work with: found if already held, else created."""
+    """Partner staff add an employer they work with: found if already held, else created.
+
+    A record the partner creates is accepted at once (nobody else speaks for the employer);
+    for a record the portal already held, the partner's relationship is a request.
+    """
     partner = getattr(actor, "partner", None)
     if partner is None:
         raise ValidationError("Only staff of a partner organisation can add an employer this way")
@@ -650,15 +861,45 @@ def partner_employer_add(
             companies_house_number=companies_house_number, sector=sector, size_band=size_band,
             website=website, actor=actor, partner=partner, source=EmployerSource.PARTNER,
         )
-        if created:
-            EmployerSite.objects.create(
-                employer=employer, name="Main site", postcode=employer.postcode, area=employer.area
+        if not created:
+            relationship = partner_relationship_request(
+                actor=actor, partner=partner, employer=employer,
+                requires_employer_signoff=requires_employer_signoff,
             )
-        relationship = partner_relationship_start(
-            actor=actor, partner=partner, employer=employer,
-            requires_employer_signoff=requires_employer_signoff,
+            return PartnerEmployerResult(employer=employer, created=False, relationship=relationship)
+        EmployerSite.objects.create(
+            employer=employer, name="Main site", postcode=employer.postcode, area=employer.area
         )
-    return PartnerEmployerResult(employer=employer, created=created, relationship=relationship)
+        now = timezone.now()
+        relationship = PartnerRelationship.objects.create(
+            partner=partner, employer=employer, status=RelationshipStatus.ACCEPTED,
+            requires_employer_signoff=requires_employer_signoff, started_at=timezone.localdate(),
+            created_by=actor, requested_by=actor, requested_at=now, decided_at=now,
+            decision_reason=AUTOMATIC_ACCEPTANCE_REASON.format(partner=partner, employer=employer.name),
+        )
+        audit_event_record(
+            actor=actor, action="employer.relationship_accepted", obj=employer,
+            summary=f"{partner} works with {employer.name}, which it added to the portal",
+            data={"relationship_id": relationship.pk, "automatic": True,
+                  "requires_employer_signoff": requires_employer_signoff},
+            acting_for=employer.name,
+        )
+        _started_working(relationship, actor=actor, how="it added the employer to the portal")
+    return PartnerEmployerResult(employer=employer, created=True, relationship=relationship)
+
+
+def _reopen_automatic_acceptances(relationships) -> None:
+    """Acceptances the portal made while nobody represented the employer become requests."""
+    for relationship in relationships:
+        if (
+            relationship.status == RelationshipStatus.ACCEPTED
+            and relationship.decided_by_id is None
+            and relationship.ended_at is None
+        ):
+            relationship.status = RelationshipStatus.REQUESTED
+            relationship.decided_at = None
+            relationship.decision_reason = ""
+            relationship.save(update_fields=["status", "decided_at", "decision_reason"])
 
 
 # --- duplicates and merging ----------------------------------------------------------------
@@ -715,6 +956,15 @@ def employer_merge(*, actor, keep: Employer, merge: Employer) -> Employer:
                     twin.role = MembershipRole.ADMIN
                     twin.save(update_fields=["role"])
                 membership.delete()
+        # Consent: once the merged record has members, acceptances the portal made for a
+        # record nobody represented become requests for the employer's admins to answer.
+        keep_had_members = EmployerMembership.objects.filter(employer=keep).exists()
+        merge_had_members = EmployerMembership.objects.filter(employer=merge).exists()
+        if keep_had_members or merge_had_members:
+            if not keep_had_members:
+                _reopen_automatic_acceptances(PartnerRelationship.objects.filter(employer=keep))
+            if not merge_had_members:
+                _reopen_automatic_acceptances(PartnerRelationship.objects.filter(employer=merge))
         for relationship in PartnerRelationship.objects.filter(employer=merge):
             twin = PartnerRelationship.objects.filter(employer=keep, partner=relationship.partner_id).first()
             if twin is not None:
@@ -722,7 +972,13 @@ def employer_merge(*, actor, keep: Employer, merge: Employer) -> Employer:
                     twin.requires_employer_signoff or relationship.requires_employer_signoff
                 )
                 twin.started_at = min(twin.started_at, relationship.started_at)
-                twin.save(update_fields=["requires_employer_signoff", "started_at"])
+                fields = ["requires_employer_signoff", "started_at"]
+                if relationship.grants_rights and not twin.grants_rights:
+                    # The stronger consent survives (an admin's or a coordinator's decision).
+                    for name in ("status", "ended_at", "decided_by", "decided_at", "decision_reason"):
+                        setattr(twin, name, getattr(relationship, name))
+                    fields += ["status", "ended_at", "decided_by", "decided_at", "decision_reason"]
+                twin.save(update_fields=fields)
                 relationship.delete()
         EmployerJoinRequest.objects.filter(
             employer=merge, status=JoinRequestStatus.PENDING,

@@ -29,8 +29,18 @@ urlpatterns = [
         "employer/organisation/<int:pk>/join-requests/<int:request_pk>/",
         views.join_request_decide, name="join_request_decide",
     ),
+    path(
+        "employer/organisation/<int:pk>/partners/<int:relationship_pk>/",
+        views.partner_request, name="partner_request",
+    ),
+    path("employer/organisation/<int:pk>/activity/", views.activity, name="activity"),
     # Partner staff and coordinators
     path("staff/employers/", views.staff_list, name="staff_list"),
+    path("staff/employers/partner-requests/", views.partner_requests, name="partner_requests"),
+    path(
+        "staff/employers/partner-requests/<int:pk>/",
+        views.partner_request_review, name="partner_request_review",
+    ),
     path("staff/employers/new/", views.staff_create, name="staff_create"),
     path("staff/employers/duplicates/", views.duplicates, name="duplicates"),
     path("staff/employers/merge/<int:first>/<int:second>/", views.merge, name="merge"),

@@ -13,6 +13,7 @@ from brokerage.audit.selectors import audit_events_for
 from brokerage.employers import selectors, services
 from brokerage.employers.forms import (
     ContactForm,
+    CoordinatorApprovalForm,
     EmployerSearchForm,
     InteractionForm,
     InviteForm,
@@ -20,6 +21,7 @@ from brokerage.employers.forms import (
     MemberRoleForm,
     OrganisationForm,
     PartnerEmployerForm,
+    PartnerRequestDecisionForm,
     RelationshipForm,
     SiteForm,
 )
@@ -65,8 +67,9 @@ def _organisation_page(request, membership) -> HttpResponse:
             "membership": membership,
             "is_admin": is_admin,
             "join_requests": selectors.employer_pending_join_requests(employer) if is_admin else [],
-            "partners": selectors.employer_partners(employer)["relationships"],
-            "partner_actions": audit_events_for(employer).exclude(acting_for="")[:10],
+            "partner_requests": selectors.employer_pending_partner_requests(employer) if is_admin else [],
+            "partners": selectors.employer_partners_in_force(employer),
+            "partner_actions": selectors.employer_partner_activity(employer)[:10],
             "other_memberships": selectors.memberships_for_user(request.user).exclude(pk=membership.pk),
         },
     )
@@ -295,6 +298,56 @@ def join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpR
     return redirect("employers:members", pk=pk)
 
 
+@role_required(Role.EMPLOYER)
+def partner_request(request: HttpRequest, pk: int, relationship_pk: int) -> HttpResponse:
+    """An admin answers a partner's request, or stops a partner acting for the organisation."""
+    employer, _ = selectors.employer_for_member_or_404(request.user, pk, admin=True)
+    relationship = selectors.employer_partner_request_or_404(employer, relationship_pk)
+    done = reverse("employers:organisation", args=[pk])
+    if relationship.grants_rights:
+        if request.method == "POST":
+            services.partner_relationship_end(actor=request.user, relationship=relationship)
+            messages.success(request, f"{relationship.partner} can no longer act for {employer.name}.")
+            return redirect(done)
+        return render(
+            request, "employers/partner_stop.html",
+            {"employer": employer, "relationship": relationship, "back": done},
+        )
+    form = PartnerRequestDecisionForm(request.POST if request.method == "POST" else None)
+    if relationship.is_pending and request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.partner_relationship_decide(
+                actor=request.user, relationship=relationship, accept=accept,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            if accept:
+                messages.success(request, f"{relationship.partner} can now act for {employer.name}.")
+            else:
+                messages.success(request, f"You have declined {relationship.partner}'s request.")
+            return redirect(done)
+    return render(
+        request, "employers/partner_request.html",
+        {"employer": employer, "relationship": relationship, "form": form, "back": done},
+    )
+
+
+@role_required(Role.EMPLOYER)
+def activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything partners did for the organisation, and every decision about partners."""
+    employer, membership = selectors.employer_for_member_or_404(request.user, pk)
+    page_obj = Paginator(selectors.employer_partner_activity(employer), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "employers/activity.html",
+        {"employer": employer, "membership": membership, "page_obj": page_obj},
+    )
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Anyone with the link lands here; accepting needs the invited email signed in."""
     try:
@@ -367,6 +420,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page_obj": timeline,
             "partners": selectors.employer_partners(employer),
             "relationship": selectors.relationship_for(request.user.partner, employer),
+            "can_act": selectors.user_can_act_for(request.user, employer),
             "can_manage": _staff_can_manage(request.user, employer),
             "is_partner": request.user.has_role(Role.PARTNER_STAFF) and request.user.partner_id,
             "is_coordinator": is_coordinator,
@@ -394,11 +448,17 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         else:
             if result.created:
                 messages.success(request, f"{result.employer.name} has been added. Your organisation works with them.")
+            elif result.relationship.grants_rights:
+                messages.success(
+                    request,
+                    f"{result.employer.name} was already on the portal, so we have not made a second "
+                    "record. Your organisation already works with them.",
+                )
             else:
                 messages.success(
                     request,
                     f"{result.employer.name} was already on the portal, so we have not made a second "
-                    "record. Your organisation is now recorded as working with them.",
+                    f"record. {_request_sent(result.employer)}",
                 )
             return redirect("employers:staff_detail", pk=result.employer.pk)
     return render(request, "employers/staff_create.html", {"form": form})
@@ -453,8 +513,21 @@ def interaction_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "employers/interaction_form.html", {"form": form, "employer": employer})
 
 
+def _request_sent(employer) -> str:
+    if selectors.employer_has_members(employer):
+        return (
+            f"We have asked {employer.name}'s admins to accept your request. Until they do, you "
+            "cannot change their record or post for them."
+        )
+    return (
+        f"Nobody from {employer.name} uses the portal yet, so a coordinator will review your "
+        "request. Until then, you cannot change their record or post for them."
+    )
+
+
 @role_required(Role.PARTNER_STAFF)
 def relationship(request: HttpRequest, pk: int) -> HttpResponse:
+    """Partner staff ask to work with an employer, change their terms, or stop."""
     employer = selectors.employer_for_user_or_404(request.user, pk)
     partner = request.user.partner
     if partner is None:
@@ -465,18 +538,73 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "end" and current is not None:
             services.partner_relationship_end(actor=request.user, relationship=current)
-            messages.success(request, f"{partner} is no longer recorded as working with {employer.name}.")
+            if current.is_pending:
+                messages.success(request, f"Your request to work with {employer.name} has been withdrawn.")
+            else:
+                messages.success(request, f"{partner} is no longer recorded as working with {employer.name}.")
             return redirect("employers:staff_detail", pk=pk)
         if form.is_valid():
-            services.partner_relationship_start(
-                actor=request.user, partner=partner, employer=employer,
-                requires_employer_signoff=form.cleaned_data["requires_employer_signoff"],
-            )
-            messages.success(request, f"{partner} is recorded as working with {employer.name}.")
-            return redirect("employers:staff_detail", pk=pk)
+            try:
+                result = services.partner_relationship_request(
+                    actor=request.user, partner=partner, employer=employer,
+                    requires_employer_signoff=form.cleaned_data["requires_employer_signoff"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                if result.grants_rights:
+                    messages.success(request, f"How {partner} works with {employer.name} has been saved.")
+                else:
+                    messages.success(request, _request_sent(employer))
+                return redirect("employers:staff_detail", pk=pk)
     return render(
         request, "employers/relationship_form.html",
-        {"form": form, "employer": employer, "current": current, "partner": partner},
+        {
+            "form": form, "employer": employer, "current": current, "partner": partner,
+            "has_members": selectors.employer_has_members(employer),
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+def partner_requests(request: HttpRequest) -> HttpResponse:
+    """Partner staff follow their organisation's requests; coordinators see those waiting."""
+    page_obj = Paginator(selectors.partner_requests_for_user(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "employers/partner_requests.html",
+        {"page_obj": page_obj, "is_coordinator": request.user.has_role(Role.COORDINATOR)},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def partner_request_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator approves (with a reason) or declines a partner's request."""
+    relationship = selectors.partner_request_for_coordinator_or_404(request.user, pk)
+    form = CoordinatorApprovalForm(request.POST if request.method == "POST" else None)
+    if relationship.is_pending and request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.partner_relationship_approve(
+                actor=request.user, relationship=relationship, approve=approve,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            verb = "approved" if approve else "declined"
+            messages.success(
+                request,
+                f"You have {verb} {relationship.partner}'s request to act for {relationship.employer.name}.",
+            )
+            return redirect("employers:partner_requests")
+    return render(
+        request, "employers/partner_request_review.html",
+        {
+            "relationship": relationship, "form": form,
+            "has_members": selectors.employer_has_members(relationship.employer),
+        },
     )
 
 

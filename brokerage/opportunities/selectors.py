@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from brokerage.employers.models import Employer, EmployerMembership, PartnerRelationship
+from brokerage.employers.selectors import relationship_in_force, relationships_in_force
 from brokerage.opportunities.models import (
     InterviewPledge,
     Opportunity,
@@ -38,10 +39,8 @@ def employers_for_user(user) -> QuerySet:
         return Employer.objects.none()
     member = Q(memberships__user=user)
     if getattr(user, "partner_id", None) and user.has_role(Role.PARTNER_STAFF, Role.COORDINATOR):
-        member |= Q(
-            partner_relationships__partner_id=user.partner_id,
-            partner_relationships__ended_at__isnull=True,
-        )
+        # Only a relationship the employer accepted (or a coordinator approved) lets a partner act.
+        member |= Q(pk__in=relationships_in_force().filter(partner_id=user.partner_id).values("employer"))
     return Employer.objects.filter(member).distinct().order_by("name")
 
 
@@ -63,9 +62,7 @@ def employer_opportunity_get(user, pk: int) -> Opportunity:
 def acting_partner_relationship(user, employer: Employer) -> PartnerRelationship | None:
     if EmployerMembership.objects.filter(user=user, employer=employer).exists():
         return None
-    return PartnerRelationship.objects.filter(
-        partner_id=user.partner_id, employer=employer, ended_at__isnull=True
-    ).select_related("partner").first()
+    return relationship_in_force(user.partner_id, employer)
 
 
 # --- staff -----------------------------------------------------------------------------------------

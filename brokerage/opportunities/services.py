@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
 from brokerage.employers.models import Employer, EmployerMembership, PartnerRelationship
+from brokerage.employers.selectors import relationship_in_force
 from brokerage.opportunities.models import (
     FieldComment,
     InterviewPledge,
@@ -80,11 +81,9 @@ def user_is_member(user, employer: Employer) -> bool:
 
 
 def partner_relationship(user, employer: Employer) -> PartnerRelationship | None:
-    if not getattr(user, "partner_id", None):
-        return None
-    return PartnerRelationship.objects.filter(
-        partner_id=user.partner_id, employer=employer, ended_at__isnull=True
-    ).first()
+    """The user's partner's relationship with the employer, if the employer accepted it (or a
+    coordinator approved it) and it has not ended; a mere request grants nothing."""
+    return relationship_in_force(getattr(user, "partner_id", None), employer)
 
 
 def _require_can_edit(actor, employer: Employer) -> None:

@@ -9,6 +9,7 @@ from brokerage.employers.models import (
     InteractionKind,
     MembershipRole,
     PartnerRelationship,
+    RelationshipStatus,
 )
 from brokerage.reference.choices import Sector, SizeBand
 from portal.accounts.roles import Role
@@ -56,10 +57,16 @@ class InteractionFactory(factory.django.DjangoModelFactory):
 
 
 class PartnerRelationshipFactory(factory.django.DjangoModelFactory):
+    """A relationship the employer has accepted (pass status=RelationshipStatus.REQUESTED for a
+    request that grants nothing yet)."""
+
     class Meta:
         model = PartnerRelationship
 
     partner = factory.SubFactory(PartnerFactory)
     employer = factory.SubFactory(EmployerFactory)
+    status = RelationshipStatus.ACCEPTED
     requires_employer_signoff = True
     started_at = factory.LazyFunction(timezone.localdate)
+    requested_at = factory.LazyFunction(timezone.now)
+    decided_at = factory.LazyFunction(timezone.now)

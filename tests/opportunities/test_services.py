@@ -239,7 +239,7 @@ def test_partner_acting_for_an_employer_is_recorded_and_audited():
     partner = PartnerFactory()
     staff = UserFactory(role=Role.PARTNER_STAFF, partner=partner)
     PartnerRelationship.objects.create(partner=partner, employer=member.employer, started_at=in_days(-10),
-                                       requires_employer_signoff=True)
+                                       requires_employer_signoff=True, status="accepted")
     opp = services.opportunity_save_draft(actor=staff, employer=member.employer, data={"title": "Chef"})
     assert opp.acting_partner == partner and opp.created_by == staff
     event = AuditEvent.objects.get(action="opportunity.created", object_id=str(opp.pk))
