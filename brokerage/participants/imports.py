@@ -21,6 +21,7 @@ from brokerage.participants.models import (
     ReferralSource,
     TargetGroup,
 )
+from brokerage.participants.rules import key_worker_problem
 from brokerage.participants.selectors import is_coordinator, likely_duplicates
 from brokerage.participants.services import DuplicateFound, ni_number_normalise, referral_create
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
@@ -53,8 +54,13 @@ def _choice(value: str, choices, column: str) -> str:
     raise ValidationError(f"{column} '{value}' is not one of: {', '.join(choices.values)}")
 
 
-def parse_row(row: dict) -> tuple[dict, list[str]]:
-    """Turn one CSV row into referral_create arguments, or a list of errors in plain words."""
+def parse_row(row: dict, *, programme) -> tuple[dict, list[str]]:
+    """Turn one CSV row into referral_create arguments, or a list of errors in plain words.
+
+    ``key_worker_email`` must name a key worker on ``programme`` (``rules.key_worker_problem``);
+    any other address gets the same message, so the file cannot be used to learn who has an
+    account.
+    """
     from django.contrib.auth import get_user_model
 
     errors: list[str] = []
@@ -111,10 +117,11 @@ def parse_row(row: dict) -> tuple[dict, list[str]]:
     except ValidationError as exc:
         errors.extend(exc.messages)
     if row.get("key_worker_email"):
-        worker = get_user_model().objects.filter(email__iexact=row["key_worker_email"], is_active=True).first()
-        if worker is None:
-            errors.append(f"No key worker with the email {row['key_worker_email']}")
-        data["key_worker"] = worker
+        worker = get_user_model().objects.filter(email__iexact=row["key_worker_email"]).first()
+        if worker is None or key_worker_problem(worker, programme):
+            errors.append(f"key_worker_email: {row['key_worker_email']} is not a key worker on {programme}")
+        else:
+            data["key_worker"] = worker
     if not errors:
         duplicates = likely_duplicates(
             ni_number=data.get("ni_number", ""), first_name=data["first_name"], last_name=data["last_name"],
@@ -146,7 +153,7 @@ def _validate_all(record: ReferralImport, rows: list[dict]) -> list[tuple[int, d
     seen_ni: dict[str, int] = {}
     seen_person: dict[tuple, int] = {}
     for index, row in enumerate(rows, start=2):  # row 1 is the header
-        data, row_errors = parse_row(row)
+        data, row_errors = parse_row(row, programme=record.programme)
         if not row_errors:
             ni = data.get("ni_number")
             person = (data["first_name"].lower(), data["last_name"].lower(), data["date_of_birth"], data["postcode"])

@@ -204,11 +204,18 @@ def assessment_is_late(participant: Participant, *, today=None) -> bool:
 
 
 def participants_needing_contact(*, now=None) -> QuerySet[Participant]:
-    """Active, held participants with no contact for a week or more (for the reminder task)."""
+    """Active, held participants with no contact for a week or more (for the reminder task).
+
+    Only records held by an active key worker: the reminder names the people, so it never goes
+    to an account without the role, whatever was stored before the role checks existed.
+    """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=CONTACT_REMINDER_DAYS)
     return (
-        Participant.objects.filter(key_worker__isnull=False, erased_at__isnull=True)
+        Participant.objects.filter(
+            key_worker__isnull=False, erased_at__isnull=True,
+            key_worker__is_active=True, key_worker__groups__name=Role.KEY_WORKER.label,
+        )
         .exclude(status__in=[ParticipantStatus.CLOSED, ParticipantStatus.ERASED])
         .filter(
             Q(last_contact_at__lt=cutoff)
@@ -230,7 +237,8 @@ def likely_duplicates(
     """Records (held by any provider) that are probably this person.
 
     Same National Insurance number; or a similar name with the same date of birth and postcode.
-    Returns dicts with the participant and why it matched — shown with who holds the record.
+    Returns dicts with the participant and why it matched. Show them to a person only through
+    ``duplicates_shown_to``, which leaves out who holds the record from outsiders.
     """
     found: dict[int, dict] = {}
     base = Participant.objects.exclude(status=ParticipantStatus.ERASED).select_related(
@@ -256,6 +264,48 @@ def likely_duplicates(
     return list(found.values())
 
 
+def may_see_holder(user, participant: Participant) -> bool:
+    """Whether ``user`` may be told who holds ``participant``'s record and on which programme:
+    staff working on the person's programme, or who can see the record. Anyone else (outside
+    the person's programme) is told only that a record exists and how to ask for it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.programmes.filter(pk=participant.programme_id).exists():
+        return True
+    return participants_for_user(user).filter(pk=participant.pk).exists()
+
+
+def holder_description(participant: Participant) -> str:
+    worker = participant.key_worker
+    if worker is None:
+        return "nobody yet (waiting for a coordinator)"
+    return worker.display_name + (f" at {worker.partner.name}" if worker.partner_id else "")
+
+
+def duplicates_shown_to(user, duplicates: list[dict]) -> list[dict]:
+    """What ``user`` is shown of ``likely_duplicates``: the reference to ask for and why it
+    matched; who holds it (``holder``) and the programme only for those who may see them."""
+    shown = []
+    for d in duplicates:
+        p = d["participant"]
+        insider = may_see_holder(user, p)
+        shown.append({
+            "reference": p.reference,
+            "reason": d["reason"],
+            "exact": d["exact"],
+            "holder": holder_description(p) if insider else None,
+            "programme": p.programme.name if insider else None,
+        })
+    return shown
+
+
+def can_request_care(user) -> bool:
+    """Only key workers ask for a transfer or shared care (``rules.care_requester_check``)."""
+    from brokerage.participants.rules import key_worker_role_problem
+
+    return bool(getattr(user, "is_authenticated", False) and key_worker_role_problem(user) is None)
+
+
 # --- logs and requests ------------------------------------------------------------------------
 
 def access_log_for(participant: Participant) -> QuerySet[AccessLogEntry]:
@@ -270,12 +320,15 @@ def pending_care_requests_for(user) -> QuerySet[CareRequest]:
     )
 
 
-def key_workers_for(user) -> QuerySet:
-    """Key workers a coordinator may assign participants to: those on their programmes."""
+def key_workers_for(user, *, programme=None) -> QuerySet:
+    """Key workers a coordinator may assign participants to: those on their programmes (on
+    ``programme`` only, when given: a record is held by a key worker on its programme)."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
     qs = User.objects.filter(groups__name=Role.KEY_WORKER.label, is_active=True)
     if not user.is_superuser:
         qs = qs.filter(programmes__in=user.programmes.all())
+    if programme is not None:
+        qs = qs.filter(pk__in=User.objects.filter(programmes=programme).values("pk"))
     return qs.distinct().order_by("first_name", "last_name", "email")

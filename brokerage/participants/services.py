@@ -30,6 +30,12 @@ from brokerage.participants.models import (
     RuleKind,
     TargetGroup,
 )
+from brokerage.participants.rules import (
+    care_requester_check,
+    key_worker_check,
+    key_worker_problem,
+    supporting_worker_check,
+)
 from brokerage.participants.selectors import is_coordinator, likely_duplicates
 from brokerage.reference.models import Area, Programme
 from brokerage.reference.postcodes import centroid, outward_code, validate_known_postcode
@@ -221,12 +227,14 @@ def referral_create(
 ) -> Participant:
     """Create one participant from a referral, after checking they are not already known.
 
-    The referring key worker holds the record; partner staff's referrals wait for a
-    coordinator to assign them. A same-NI-number match always blocks creation; a similar
-    name match blocks it unless the referrer confirmed it is a different person.
+    The referring key worker holds the record when they work on the programme; anyone else's
+    referrals (partner staff, say) wait for a coordinator to assign them. A ``key_worker`` given
+    (from the CSV import) must be a key worker on the programme (``rules.key_worker_check``).
+    A same-NI-number match always blocks creation; a similar name match blocks it unless the
+    referrer confirmed it is a different person.
     """
-    from portal.accounts.roles import Role
-
+    if key_worker is not None:
+        key_worker_check(user=key_worker, programme=programme)
     ni_number = ni_number_normalise(ni_number)
     postcode = validate_known_postcode(postcode)
     duplicates = likely_duplicates(
@@ -235,8 +243,8 @@ def referral_create(
     )
     if any(d["exact"] for d in duplicates) or (duplicates and not confirmed_not_duplicate):
         raise DuplicateFound("This person may already have a record", duplicates)
-    if key_worker is None and actor is not None and getattr(actor, "is_authenticated", False):
-        if actor.has_role(Role.KEY_WORKER):
+    if key_worker is None and getattr(actor, "is_authenticated", False):
+        if key_worker_problem(actor, programme) is None:
             key_worker = actor
     referred_on = referred_on or timezone.localdate()
     participant = Participant(
@@ -313,6 +321,7 @@ def participant_update_details(*, participant: Participant, actor, **fields) -> 
 # --- duplicates: transfer and shared care -----------------------------------------------------
 
 def care_request_create(*, participant: Participant, actor, kind: str, reason: str) -> CareRequest:
+    care_requester_check(user=actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why you need this person's record")
@@ -341,6 +350,10 @@ def care_request_decide(*, care_request: CareRequest, actor, approve: bool) -> C
         if care_request.status != CareRequestStatus.PENDING:
             raise ValidationError("This request has already been decided")
         participant = care_request.participant
+        if approve and care_request.kind == CareRequestKind.TRANSFER:
+            key_worker_check(user=care_request.requested_by, programme=participant.programme)
+        elif approve:
+            supporting_worker_check(user=care_request.requested_by, programme=participant.programme)
         care_request.status = CareRequestStatus.APPROVED if approve else CareRequestStatus.DECLINED
         care_request.decided_by = actor
         care_request.decided_at = timezone.now()
@@ -361,14 +374,12 @@ def care_request_decide(*, care_request: CareRequest, actor, approve: bool) -> C
 
 
 def participant_assign(*, participant: Participant, actor, key_worker) -> Participant:
-    from portal.accounts.roles import Role
-
+    """A coordinator gives the record to a key worker on the participant's programme."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can assign caseloads")
-    if key_worker is None or not key_worker.has_role(Role.KEY_WORKER):
-        raise ValidationError("Choose a key worker")
     with transaction.atomic():
         participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
+        key_worker_check(user=key_worker, programme=participant.programme)
         previous = participant.key_worker
         participant.key_worker = key_worker
         participant.save(update_fields=["key_worker", "updated_at"])

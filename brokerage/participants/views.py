@@ -98,13 +98,13 @@ def referral_start(request: HttpRequest) -> HttpResponse:
         try:
             participant = services.referral_create(actor=request.user, confirmed_not_duplicate=confirmed, **data)
         except services.DuplicateFound as exc:
-            duplicates = exc.duplicates
+            duplicates = selectors.duplicates_shown_to(request.user, exc.duplicates)
             if any(d["exact"] for d in duplicates):
                 form.add_error("ni_number", "A record with this National Insurance number already exists. Ask for a transfer or shared care instead")
             else:
                 form.add_error(None, "This person may already have a record. Check the records below")
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_service_errors(form, exc)
         else:
             if selectors.participants_for_user(request.user).filter(pk=participant.pk).exists():
                 messages.success(request, f"Referral recorded: {participant.full_name} ({participant.reference})")
@@ -114,6 +114,7 @@ def referral_start(request: HttpRequest) -> HttpResponse:
     return render(request, "participants/referral_form.html", {
         "form": form, "duplicates": duplicates,
         "has_exact": any(d["exact"] for d in duplicates),
+        "can_request_care": selectors.can_request_care(request.user),
     })
 
 
@@ -127,7 +128,9 @@ def referral_sent(request: HttpRequest) -> HttpResponse:
 
 @caseload_required
 def care_request(request: HttpRequest, reference: str) -> HttpResponse:
-    """Ask for a transfer or shared care of a record you found as a duplicate (and cannot see)."""
+    """Ask for a transfer or shared care of a record you found as a duplicate (and cannot see).
+
+    Who holds it, and on which programme, is shown only to staff on that programme."""
     participant = get_object_or_404(
         Participant.objects.select_related("programme", "key_worker", "key_worker__partner")
         .exclude(erased_at__isnull=False), reference=reference,
@@ -137,11 +140,16 @@ def care_request(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.care_request_create(participant=participant, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Request sent. A coordinator will decide and you will see {participant.reference} in your caseload if it is approved.")
             return redirect("participants:caseload")
-    return render(request, "participants/care_request.html", {"form": form, "record": participant})
+    insider = selectors.may_see_holder(request.user, participant)
+    return render(request, "participants/care_request.html", {
+        "form": form, "reference": participant.reference,
+        "holder": selectors.holder_description(participant) if insider else None,
+        "programme": participant.programme.name if insider else None,
+    })
 
 
 @coordinator_required
@@ -367,13 +375,13 @@ def access_log(request: HttpRequest, reference: str) -> HttpResponse:
 @coordinator_required
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
     participant = _participant(request, reference, "Assign key worker")
-    form = forms.AssignForm(request.POST or None, key_workers=selectors.key_workers_for(request.user),
-                            initial={"key_worker": participant.key_worker_id})
+    key_workers = selectors.key_workers_for(request.user, programme=participant.programme)
+    form = forms.AssignForm(request.POST or None, key_workers=key_workers, initial={"key_worker": participant.key_worker_id})
     if request.method == "POST" and form.is_valid():
         try:
             services.participant_assign(participant=participant, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("key_worker", exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{participant.reference} assigned to {form.cleaned_data['key_worker'].display_name}")
             return redirect("participants:detail", reference=reference)
