@@ -12,6 +12,6 @@ RUN DJANGO_ENV=production SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////
     ALLOWED_HOSTS=localhost CELERY_BROKER_URL=memory:// STRIPE_SECRET_KEY=unused \
     STRIPE_WEBHOOK_SECRET=unused EMAIL_URL=consolemail:// DEFAULT_FROM_EMAIL=noreply@example.org \
     PORTAL_BASE_URL=http://localhost python manage.py collectstatic --noinput
-RUN useradd --create-home portal && chown -R portal /app
+RUN useradd --create-home portal && mkdir -p /app/private-media && chown -R portal /app
 USER portal
 EXPOSE 8000

@@ -1,6 +1,8 @@
 """Read-only screens for the service team; money records are changed only by services."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from brokerage.payments.models import (
     FundRequest,
@@ -53,3 +55,14 @@ class FundRequestAdmin(ReadOnlyAdmin):
     list_display = ["id", "participant", "amount_pence", "status", "payment_method", "requested_at"]
     list_filter = ["status", "payment_method", "category"]
     search_fields = ["participant__reference", "card_id", "transfer_id", "description"]
+    # The receipt is a private file with no public address: link to the page's own download,
+    # which checks that the viewer may see the participant.
+    exclude = ["receipt"]
+    readonly_fields = ["receipt_download"]
+
+    @admin.display(description="Receipt")
+    def receipt_download(self, obj):
+        if not obj.receipt:
+            return "None"
+        url = reverse("payments:fund_receipt", args=[obj.participant.reference, obj.pk])
+        return format_html('<a href="{}">Download the receipt</a>', url)

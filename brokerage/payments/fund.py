@@ -41,18 +41,18 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.services import ledger_entry_record
 from portal.accounts.roles import Role
+from portal.core.files import (
+    FileRule,
+    private_file_delete,
+    private_file_replace,
+    private_file_validate,
+)
 from portal.core.templatetags.portal_tags import pence
 
 logger = logging.getLogger(__name__)
 
 MAX_REQUEST_PENCE = 100_000_00  # £100,000: anything above is a typing mistake
-RECEIPT_MAX_BYTES = 10 * 1024 * 1024
-RECEIPT_TYPES = {
-    ".pdf": b"%PDF",
-    ".jpg": b"\xff\xd8\xff",
-    ".jpeg": b"\xff\xd8\xff",
-    ".png": b"\x89PNG\r\n\x1a\n",
-}
+RECEIPT_RULE = FileRule(noun="receipt")  # a PDF, JPG or PNG, smaller than 10MB
 # Where cards are billed: the Routes to Work team's office (Stripe needs a billing address).
 CARDHOLDER_ADDRESS = {
     "line1": "Municipal Buildings, Church Road",
@@ -436,40 +436,34 @@ def _pay(fund_request: FundRequest, actor) -> FundRequest:
 
 def receipt_validate(upload) -> None:
     """A PDF, JPEG or PNG of 10 MB or less, whose content matches its name."""
-    if upload is None:
-        raise ValidationError("Select the receipt to upload")
-    name = (getattr(upload, "name", "") or "").lower()
-    suffix = name[name.rfind("."):] if "." in name else ""
-    if suffix not in RECEIPT_TYPES:
-        raise ValidationError("The receipt must be a PDF, JPG or PNG")
-    if upload.size == 0:
-        raise ValidationError("The selected file is empty")
-    if upload.size > RECEIPT_MAX_BYTES:
-        raise ValidationError("The receipt must be smaller than 10MB")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(RECEIPT_TYPES[suffix]):
-        raise ValidationError("The receipt must be a PDF, JPG or PNG")
+    private_file_validate(upload, rule=RECEIPT_RULE)
 
 
 def fund_receipt_record(*, fund_request: FundRequest, actor, upload) -> FundRequest:
+    """Store the receipt (checked, scanned, under an unguessable name); a receipt it replaces is
+    deleted once the change is committed."""
     receipt_validate(upload)
-    with transaction.atomic():
-        request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
-        if request.status not in (FundRequestStatus.PAID, FundRequestStatus.RECEIPTED):
-            raise ValidationError("A receipt can be added once the request has been paid.")
-        replacing = bool(request.receipt)
-        request.receipt.save(f"{request.reference}{upload.name[upload.name.rfind('.'):].lower()}", upload, save=False)
-        request.receipt_uploaded_at = timezone.now()
-        request.receipt_uploaded_by = actor
-        request.status = FundRequestStatus.RECEIPTED
-        request.save()
-        audit_event_record(
-            actor=actor, action="payments.fund_receipt_recorded", obj=request,
-            summary=f"Receipt {'replaced' if replacing else 'recorded'} for {request.reference}",
-            data={"file": request.receipt.name},
-        )
+    stored = None
+    try:
+        with transaction.atomic():
+            request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
+            if request.status not in (FundRequestStatus.PAID, FundRequestStatus.RECEIPTED):
+                raise ValidationError("A receipt can be added once the request has been paid.")
+            replacing = bool(request.receipt)
+            stored = private_file_replace(instance=request, field_name="receipt", upload=upload, rule=RECEIPT_RULE)
+            request.receipt_uploaded_at = timezone.now()
+            request.receipt_uploaded_by = actor
+            request.status = FundRequestStatus.RECEIPTED
+            request.save()
+            audit_event_record(
+                actor=actor, action="payments.fund_receipt_recorded", obj=request,
+                summary=f"Receipt {'replaced' if replacing else 'recorded'} for {request.reference}",
+                data={"file": request.receipt.name},
+            )
+    except BaseException:
+        if stored:  # the row still names the old receipt (if any): the new file must not linger
+            private_file_delete(storage=FundRequest._meta.get_field("receipt").storage, name=stored)
+        raise
     return request
 
 

@@ -1,5 +1,5 @@
 """Flexible fund pages: a participant's requests, a new request, a request's page (payment,
-receipt), the coordinator's approval queue and the budget overview.
+receipt), the receipt itself, the coordinator's approval queue and the budget overview.
 
 Anyone who may not use the fund (employers, partner staff, finance on participant pages) and
 anyone who may not see the participant gets a 404, so nothing about the request is revealed.
@@ -22,6 +22,7 @@ from brokerage.payments import fund, fund_selectors
 from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.fund_forms import FundDecisionForm, FundRequestForm, ReceiptForm
 from brokerage.payments.models import FundRequestStatus
+from portal.core.files import private_file_response, safe_extension
 from portal.core.forms import apply_service_errors
 from portal.core.templatetags.portal_tags import pence
 
@@ -202,6 +203,17 @@ def fund_request_detail(request: HttpRequest, reference: str, pk: int) -> HttpRe
         "form": form,
         "statuses": FundRequestStatus,
     })
+
+
+@fund_user_required
+@require_GET
+def fund_receipt(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The receipt, as a download, to whoever may open the request's page (404 for anyone else)."""
+    participant = _participant(request, reference, "Flexible fund receipt")
+    fund_request = fund_selectors.fund_request_for_user_or_404(request.user, participant, pk)
+    return private_file_response(
+        fund_request.receipt, download_name=f"{fund_request.reference}-receipt{safe_extension(fund_request.receipt.name)}"
+    )
 
 
 # --- coordinator ------------------------------------------------------------------------------

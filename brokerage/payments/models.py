@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from brokerage.reference.choices import Barrier
+from portal.core.files import PrivateFileField
 
 
 class FundCategory(models.TextChoices):
@@ -400,7 +401,8 @@ class FundRequest(models.Model):
     card_authorisations = models.JSONField(default=dict, blank=True)
     spent_pence = models.BigIntegerField(default=0)
     # receipt
-    receipt = models.FileField(upload_to="fund-receipts/%Y/%m/", blank=True)
+    # Private: stored under an unguessable name, handed out only by fund_views.fund_receipt.
+    receipt = PrivateFileField(folder="fund-receipts", blank=True)
     receipt_uploaded_at = models.DateTimeField(null=True, blank=True)
     receipt_uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

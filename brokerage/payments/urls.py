@@ -37,6 +37,10 @@ urlpatterns = [
         "participants/<str:reference>/fund/<int:pk>/", fund_views.fund_request_detail,
         name="fund_request_detail",
     ),
+    path(
+        "participants/<str:reference>/fund/<int:pk>/receipt/", fund_views.fund_receipt,
+        name="fund_receipt",
+    ),
 ]
 
 # employer incentives (brokerage/payments/incentive_views.py)

@@ -1,6 +1,8 @@
 """M2: a key worker requests £45 of the flexible fund; it is approved at once, a single-use
 virtual card is issued (Stripe stub), and the receipt is uploaded. axe-core on every page."""
 
+from pathlib import Path
+
 import pytest
 
 from brokerage.payments.models import FundRequest, FundRequestStatus
@@ -61,3 +63,7 @@ def test_request_approved_at_once_card_issued_receipt_uploaded(page, browser_log
     assert_accessible(page, context="receipt recorded")
     request.refresh_from_db()
     assert request.status == FundRequestStatus.RECEIPTED
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Download the receipt for {request.reference}").click()
+    assert download.value.suggested_filename == f"{request.reference}-receipt.pdf"
+    assert Path(download.value.path()).read_bytes() == PDF

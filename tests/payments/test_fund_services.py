@@ -1,5 +1,7 @@
 """Flexible fund rules: request, approval at once or by a coordinator, payment, receipt."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -348,7 +350,8 @@ def test_a_receipt_is_recorded_once_paid(world, stripe_stub):
     fund.fund_receipt_record(fund_request=request, actor=key_worker, upload=SimpleUploadedFile("Receipt.PDF", PDF))
     request.refresh_from_db()
     assert request.status == FundRequestStatus.RECEIPTED
-    assert request.receipt.name.endswith(f"{request.reference}.pdf")
+    # Stored under a random name (not the reference or what was uploaded), keeping the extension.
+    assert re.fullmatch(r"fund-receipts/[0-9a-f]{32}\.pdf", request.receipt.name)
 
 
 @pytest.mark.parametrize(
