@@ -6,6 +6,7 @@ are read once per process.
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -59,6 +60,57 @@ def test_production_with_nothing_set_names_every_missing_variable():
     assert result.returncode != 0
     for name in _REQUIRED_IN_PRODUCTION:
         assert name in result.stderr
+
+
+def _compose_placeholders() -> dict[str, str]:
+    """The ``${NAME:-placeholder}`` defaults docker-compose.yml gives the secrets."""
+    compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
+    found = dict(re.findall(r"\$\{(\w+):-([^}]*)\}", compose))
+    return {name: found[name] for name in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")}
+
+
+def test_production_refuses_the_placeholder_secrets_docker_compose_shows():
+    placeholders = _compose_placeholders()
+    assert placeholders["STRIPE_SECRET_KEY"] == "sk_test_change_me"  # what the file shows today
+    result = _run(["manage.py", "check"], {**PRODUCTION_ENV, **placeholders})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert ("Production settings refuse placeholder or weak secrets: SECRET_KEY (a placeholder); "
+            "STRIPE_SECRET_KEY (a placeholder); STRIPE_WEBHOOK_SECRET (a placeholder)") in result.stderr
+    for value in placeholders.values():
+        assert value not in result.stderr  # a secret's value is never printed
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("SECRET_KEY", "insecure-development-key-do-not-use-in-production", "a placeholder"),
+        ("SECRET_KEY", "django-insecure-" + secrets.token_urlsafe(50), "a placeholder"),
+        ("SECRET_KEY", "Change-Me-" + secrets.token_urlsafe(50), "a placeholder"),
+        ("SECRET_KEY", secrets.token_urlsafe(20), "too short or too simple"),
+        ("SECRET_KEY", "a" * 60, "too short or too simple"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_development", "a placeholder"),
+        ("STRIPE_SECRET_KEY", "sk_live_changeme", "a placeholder"),
+        ("HEALTHZ_TOKEN", "change-me-" + secrets.token_urlsafe(32), "a placeholder"),
+        ("HEALTHZ_TOKEN", "short-token", "too short or too simple"),
+    ],
+)
+def test_production_refuses_other_placeholder_or_weak_secrets(name, value, problem):
+    result = _run(["-c", "import django; django.setup()"], {**PRODUCTION_ENV, name: value})
+    assert result.returncode != 0
+    assert f"Production settings refuse placeholder or weak secrets: {name} ({problem})." in result.stderr
+
+
+def test_production_starts_with_docker_composes_database_password_and_a_healthz_token():
+    """The PostgreSQL password "portal" in docker-compose.yml's DATABASE_URL is accepted: that
+    database is only reachable on the compose network (README, Configuration)."""
+    compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
+    database_url = re.search(r"DATABASE_URL: (\S+)", compose).group(1)
+    assert database_url == "postgres://portal:portal@db:5432/portal"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database_url, "HEALTHZ_TOKEN": secrets.token_urlsafe(32)}
+    result = _run(["-c", "import django; django.setup(); print('started')"], env)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
 
 
 def test_check_deploy_is_clean_with_every_secret_given():

@@ -20,6 +20,7 @@ from brokerage.payments.models import (
     StripeAccount,
 )
 from brokerage.payments.selectors import can_see_finance
+from brokerage.reference.programme_admin import for_programmes_of
 
 # --- plain-English status for employers -----------------------------------------------------
 
@@ -191,15 +192,17 @@ def run_view(run: PaymentRun) -> RunView:
 
 
 def claims_for_finance(user) -> QuerySet[IncentiveClaim]:
+    """Every claim for finance officers; a coordinator limited to programmes sees theirs only."""
     if not can_see_finance(user):
         return IncentiveClaim.objects.none()
-    return IncentiveClaim.objects.select_related("scheme", "employer").order_by("-start_date", "-pk")
+    claims = IncentiveClaim.objects.select_related("scheme", "employer").order_by("-start_date", "-pk")
+    return for_programmes_of(user, claims, "scheme__programme")
 
 
 def claim_for_finance_or_404(user, pk: int) -> IncentiveClaim:
     if not can_see_finance(user):
         raise Http404
-    claim = _claims().prefetch_related("commands__actor").filter(pk=pk).first()
+    claim = for_programmes_of(user, _claims(), "scheme__programme").prefetch_related("commands__actor").filter(pk=pk).first()
     if claim is None:
         raise Http404
     return claim

@@ -430,31 +430,82 @@ class WebhookEvent:
     payload: dict
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON a database can store")
+
+
+def _has_nul(data: Any) -> bool:
+    """True when a string anywhere in ``data`` (keys too) holds U+0000, which PostgreSQL's
+    ``jsonb`` refuses. Walked without recursion: the parser already bounded the depth."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+#: Longest event id and type the ``StripeEvent`` columns hold.
+_EVENT_ID_MAX, _EVENT_TYPE_MAX = 255, 100
+
+
+def _event_fields(data: Any) -> tuple[str, str, datetime.datetime | None, bool]:
+    """(id, type, created, livemode) of a Stripe event; ``InvalidWebhook`` if it is not one."""
+    if not isinstance(data, dict) or data.get("object", "event") != "event":
+        raise InvalidWebhook("Invalid payload: not a Stripe event")
+    event_id, event_type = data.get("id"), data.get("type")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= _EVENT_ID_MAX:
+        raise InvalidWebhook("Invalid payload: no event id")
+    if not isinstance(event_type, str) or not 0 < len(event_type) <= _EVENT_TYPE_MAX:
+        raise InvalidWebhook("Invalid payload: no event type")
+    body = data.get("data")
+    if not isinstance(body, dict) or not isinstance(body.get("object"), dict):
+        raise InvalidWebhook("Invalid payload: no event data object")
+    livemode = data.get("livemode", False)
+    if not isinstance(livemode, bool):
+        raise InvalidWebhook("Invalid payload: livemode is not true or false")
+    created = data.get("created")
+    when = None
+    if created is not None:
+        if isinstance(created, bool) or not isinstance(created, int):
+            raise InvalidWebhook("Invalid payload: created is not a timestamp")
+        try:
+            when = datetime.datetime.fromtimestamp(created, tz=datetime.UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise InvalidWebhook("Invalid payload: created is not a timestamp") from exc
+    if _has_nul(data):
+        raise InvalidWebhook("Invalid payload: contains a NUL character")
+    return event_id, event_type, when, livemode
+
+
 def webhook_event_construct(*, payload: bytes, sig_header: str) -> WebhookEvent:
     """Verify the Stripe-Signature header on the raw request body and parse the event.
 
     Raises ``InvalidWebhook`` when the signature is missing, wrong or too old, or the body is
-    not a Stripe event.
+    not a Stripe event that can be stored: not JSON (or JSON nested too deep to parse), not an
+    object, no string id or type (or longer than their columns), no ``data.object``, a
+    ``created`` that is not a timestamp, NaN/Infinity or NUL characters (which the database's
+    JSON refuses). A correctly signed body is still only data from the network.
     """
     if not sig_header:
         raise InvalidWebhook("Missing Stripe-Signature header")
     try:
-        _client().construct_event(payload, sig_header, settings.STRIPE_WEBHOOK_SECRET)
-        data = json.loads(payload)
+        # Verify only: the library's own construct_event assumes the body is an event object.
+        stripe.WebhookSignature.verify_header(
+            payload, sig_header, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        data = json.loads(payload, parse_constant=_reject_constant)
     except stripe.SignatureVerificationError as exc:
         raise InvalidWebhook("Invalid signature") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidWebhook("Invalid payload") from exc
-    if not isinstance(data, dict) or not data.get("id") or not data.get("type"):
-        raise InvalidWebhook("Invalid payload")
-    created = data.get("created")
+    event_id, event_type, created, livemode = _event_fields(data)
     return WebhookEvent(
-        id=str(data["id"]),
-        type=str(data["type"]),
-        created=(
-            datetime.datetime.fromtimestamp(created, tz=datetime.UTC)
-            if isinstance(created, int) else None
-        ),
-        livemode=bool(data.get("livemode", False)),
-        payload=data,
+        id=event_id, type=event_type, created=created, livemode=livemode, payload=data
     )

@@ -6,15 +6,21 @@ them all.
 
 ``ProgrammeScopedViewSet`` is a ``SnippetViewSet`` for a model with a ``programme`` foreign key
 (``programme_lookup`` names another path to the programme) that applies this everywhere a row
-can be reached: the listing, the edit and delete pages, bulk actions (through a permission
-policy) and the programme choices of the form.
+can be reached: the listing, the edit, delete, history and usage pages, the chooser modal, bulk
+actions (through a permission policy) and the programme choices of the form; and
+``ProgrammeScopedSiteHistoryView`` keeps other programmes' rows out of the "Site history" report.
 """
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.models import ModelLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.models import get_snippet_models
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 
 from brokerage.reference.models import Programme
@@ -79,12 +85,71 @@ class _DeleteView(_OnlyTheirProgrammes, snippet_views.DeleteView):
     pass
 
 
+class _OnlyObjectsOfTheirProgrammes:
+    """For the views that show one row's history or usage: a row of another programme is not
+    found, as on the edit page. Their ``get_queryset`` is what they list (log entries,
+    references), so the row itself is scoped here."""
+
+    def get_base_object_queryset(self):
+        lookup = policy_registry.get_by_type(self.model).lookup
+        return for_programmes_of(self.request.user, super().get_base_object_queryset(), lookup)
+
+
+class _HistoryView(_OnlyObjectsOfTheirProgrammes, snippet_views.HistoryView):
+    pass
+
+
+class _UsageView(_OnlyObjectsOfTheirProgrammes, snippet_views.UsageView):
+    pass
+
+
+def _their_rows(user, model) -> QuerySet:
+    return for_programmes_of(user, model._default_manager.all(), policy_registry.get_by_type(model).lookup)
+
+
+class _OnlyTheirProgrammesToChoose:
+    """The chooser modal (e.g. the programme field's "Choose a programme") lists, and returns,
+    only rows of the user's programmes."""
+
+    def get_object_list(self):
+        return _their_rows(self.request.user, self.model_class)
+
+
+class _ChooseView(_OnlyTheirProgrammesToChoose, snippet_chooser.ChooseView):
+    pass
+
+
+class _ChooseResultsView(_OnlyTheirProgrammesToChoose, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class _ChosenView(snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        return _their_rows(self.request.user, self.model_class).get(pk=pk)
+
+
+class _ChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return _their_rows(self.request.user, self.model_class).filter(pk__in=pks)
+
+
+class _ChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = _ChooseView
+    choose_results_view_class = _ChooseResultsView
+    chosen_view_class = _ChosenView
+    chosen_multiple_view_class = _ChosenMultipleView
+
+
 class ProgrammeScopedViewSet(snippet_views.SnippetViewSet):
     #: How a row names its programme ("pk" for programmes themselves).
     programme_lookup = "programme"
     copy_view_enabled = False  # a copy would show another programme's row
+    inspect_view_enabled = False  # not scoped: Wagtail's inspect view finds its row by pk alone
     edit_view_class = _EditView
     delete_view_class = _DeleteView
+    history_view_class = _HistoryView  # also its results (the filtered, paginated part)
+    usage_view_class = _UsageView
+    chooser_viewset_class = _ChooserViewSet
 
     def get_queryset(self, request):
         return for_programmes_of(request.user, self.model._default_manager.all(), self.programme_lookup)
@@ -96,3 +161,22 @@ class ProgrammeScopedViewSet(snippet_views.SnippetViewSet):
     def register_permissions(self):
         register_permission_policy(self.model, ProgrammePermissionPolicy(self.model, self.programme_lookup))
         super().register_permissions()
+
+
+class ProgrammeScopedSiteHistoryView(LogEntriesView):
+    """Wagtail's "Site history" report, less the changes to other programmes' rows: the same
+    history the rows' own history pages keep from a coordinator limited to some programmes.
+    Answered at Wagtail's own address (portal/urls.py, before the admin's URLs)."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        user = self.request.user
+        if queryset.model is not ModelLogEntry or programmes_limited_to(user) is None:
+            return queryset
+        for model in get_snippet_models():
+            if not isinstance(model.snippet_viewset, ProgrammeScopedViewSet):
+                continue
+            theirs = [str(pk) for pk in _their_rows(user, model).values_list("pk", flat=True)]
+            content_type = ContentType.objects.get_for_model(model)
+            queryset = queryset.exclude(Q(content_type=content_type) & ~Q(object_id__in=theirs))
+        return queryset

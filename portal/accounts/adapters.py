@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
 
@@ -43,3 +44,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def generate_authenticator_name(self, user, type) -> str:
+        """The name a new passkey is offered ("Passkey", then "Passkey 2"…); people can change it."""
+        from allauth.mfa.models import Authenticator
+
+        count = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return "Passkey" if count == 0 else f"Passkey {count + 1}"

@@ -10,6 +10,7 @@ from allauth.account import forms as account_forms
 from allauth.mfa.base import forms as mfa_base_forms
 from allauth.mfa.recovery_codes import forms as mfa_recovery_forms
 from allauth.mfa.totp import forms as mfa_totp_forms
+from allauth.mfa.webauthn import forms as mfa_webauthn_forms
 from django import forms
 
 from portal.core.forms import GovUKFormMixin
@@ -147,3 +148,28 @@ class DeactivateTOTPForm(_AllauthGovUKMixin, mfa_totp_forms.DeactivateTOTPForm):
 
 class GenerateRecoveryCodesForm(_AllauthGovUKMixin, mfa_recovery_forms.GenerateRecoveryCodesForm):
     pass
+
+
+_PASSKEY_NAME_HINT = "So you can tell your passkeys apart, for example Work laptop or Security key"
+
+
+class AddWebAuthnForm(_AllauthGovUKMixin, mfa_webauthn_forms.AddWebAuthnForm):
+    labels = {"name": "Name for this passkey"}
+    hints = {"name": _PASSKEY_NAME_HINT}
+    autocomplete = {"name": "off"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].error_messages["required"] = (
+            "Your browser did not create a passkey. Choose Create a passkey and follow your browser's instructions"
+        )
+
+
+class EditWebAuthnForm(_AllauthGovUKMixin, mfa_webauthn_forms.EditWebAuthnForm):
+    labels = {"name": "Name for this passkey"}
+    hints = {"name": _PASSKEY_NAME_HINT}
+    autocomplete = {"name": "off"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = "Enter a name for this passkey"

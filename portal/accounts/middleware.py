@@ -1,12 +1,31 @@
-from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 
-_ALWAYS_ALLOWED = ("/accounts/", "/static/", "/media/", "/healthz", "/stripe/webhook/")
+from portal.accounts.two_factor import (
+    has_second_factor,
+    session_passed_two_factor,
+    two_factor_required,
+    two_factor_set_up_record,
+)
+
+_ALWAYS_ALLOWED = ("/static/", "/media/", "/healthz", "/stripe/webhook/")
+# Where staff set up their authenticator, change their password or sign out.
+_ACCOUNT_PAGES = "/accounts/"
+# Where an authenticator is set up; a session that does so has used it (see two_factor.py).
+_SET_UP_PATHS = ("/accounts/2fa/totp/activate/", "/accounts/2fa/webauthn/add/")
 
 
 class RequireStaffTwoFactorMiddleware:
-    """Staff roles must set up an authenticator app before doing anything else."""
+    """Staff must use two-factor authentication, and this session must have passed it.
+
+    - No authenticator yet: staff are sent to set one up before doing anything else.
+    - An authenticator, but this session only gave the password (it was opened some other
+      way than allauth's sign-in, which asks for the code): the session is ended and the
+      person signs in again, with the code.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,18 +33,25 @@ class RequireStaffTwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and user.is_portal_staff
-            and not request.path.startswith(_ALWAYS_ALLOWED)
-            and not (user.skip_two_factor and not settings.PRODUCTION)
-            and not _has_totp(user)
+            user is None
+            or not user.is_authenticated
+            or request.path.startswith(_ALWAYS_ALLOWED)
+            or not two_factor_required(user, path=request.path)
         ):
+            return self.get_response(request)
+
+        if has_second_factor(user):
+            if session_passed_two_factor(request):
+                return self.get_response(request)
+            logout(request)
+            messages.info(request, "Sign in again with your password and your security code.")
+            if request.path.startswith(_ACCOUNT_PAGES):
+                return self.get_response(request)  # as a signed-out visitor
+            return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
+
+        if not request.path.startswith(_ACCOUNT_PAGES):
             return redirect(reverse("mfa_activate_totp") + f"?next={request.path}")
-        return self.get_response(request)
-
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        response = self.get_response(request)
+        if request.method == "POST" and request.path.startswith(_SET_UP_PATHS) and has_second_factor(user):
+            two_factor_set_up_record(request=request)
+        return response

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models import JSONField
 
+        from portal.core import files  # noqa: F401  (registers the private-files system check)
         from portal.core.lookups import HasItem
 
         JSONField.register_lookup(HasItem)

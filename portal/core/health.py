@@ -1,4 +1,6 @@
-"""Checks behind /healthz: each returns (ok, detail)."""
+"""Checks behind /healthz: each returns (ok, detail); and who may read the details."""
+
+import hmac
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,3 +52,20 @@ def check_search() -> tuple[bool, str]:
 
         detail += f" ({PendingIndexUpdate.objects.count()} index updates pending)"
     return ok, detail
+
+
+def details_allowed(request) -> bool:
+    """May this request see each check's detail (backend names, error classes, queue sizes)?
+
+    Signed-in portal staff, or a monitor sending ``Authorization: Bearer <HEALTHZ_TOKEN>``
+    (compared in constant time; with no token configured, no token is accepted). Everyone
+    else gets only the overall status.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_portal_staff:
+        return True
+    token = settings.HEALTHZ_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer" or not given:
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())

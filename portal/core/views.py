@@ -23,6 +23,8 @@ _ROLE_HOMES = [
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """{"status": "ok"} (200) or {"status": "unavailable"} (503) for anyone (load balancers,
+    uptime checks); each check's detail too for staff or a monitor with the token."""
     checks = {
         "database": health.check_database(),
         "cache": health.check_cache(),
@@ -30,10 +32,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "search": health.check_search(),
     }
     healthy = all(ok for ok, _ in checks.values())
-    body = {
-        "status": "ok" if healthy else "unavailable",
-        "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
-    }
+    body: dict = {"status": "ok" if healthy else "unavailable"}
+    if health.details_allowed(request):
+        body["checks"] = {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()}
     return JsonResponse(body, status=200 if healthy else 503)
 
 

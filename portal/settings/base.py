@@ -30,12 +30,60 @@ _REQUIRED_IN_PRODUCTION = [
     "DEFAULT_FROM_EMAIL",
     "PORTAL_BASE_URL",
 ]
+# Secrets production refuses when they are still a placeholder: the defaults docker-compose.yml
+# shows ("change-me-...", "sk_test_change_me", "whsec_change_me"), Django's "django-insecure-..."
+# and this file's development defaults; or too short to be secret. (The PostgreSQL password
+# "portal" in docker-compose.yml's DATABASE_URL is not refused: that database is reachable only
+# on the compose network, and a real deployment gives its own DATABASE_URL.)
+_SECRETS_CHECKED_IN_PRODUCTION = [
+    "SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "HEALTHZ_TOKEN",
+]
+_PLACEHOLDER_MARKERS = ("change-me", "change_me", "changeme", "insecure")
+_DEVELOPMENT_SECRETS = {"insecure-development-key-do-not-use-in-production", "whsec_development"}
+_SECRET_MIN_LENGTH = {"SECRET_KEY": 50, "HEALTHZ_TOKEN": 32}  # SECRET_KEY: as check --deploy asks
+
+
+def _weak_production_secrets(values: dict[str, str]) -> list[str]:
+    """Each secret in ``values`` that is a placeholder or too short, with why (never its value)."""
+    problems = []
+    for name in _SECRETS_CHECKED_IN_PRODUCTION:
+        value = values.get(name, "")
+        if not value:
+            continue  # a missing required one is reported as missing; HEALTHZ_TOKEN is optional
+        if value in _DEVELOPMENT_SECRETS or any(m in value.lower() for m in _PLACEHOLDER_MARKERS):
+            problems.append(f"{name} (a placeholder)")
+        elif len(value) < _SECRET_MIN_LENGTH.get(name, 0) or len(set(value)) < 5:
+            problems.append(f"{name} (too short or too simple)")
+    return problems
+
+
 if PRODUCTION:
     missing = [name for name in _REQUIRED_IN_PRODUCTION if not env.str(name, default="")]
     if missing:
         raise ImproperlyConfigured(
             "Production settings need these environment variables: " + ", ".join(missing)
         )
+    weak = _weak_production_secrets(
+        {name: env.str(name, default="") for name in _SECRETS_CHECKED_IN_PRODUCTION}
+    )
+    if weak:
+        raise ImproperlyConfigured(
+            "Production settings refuse placeholder or weak secrets: " + "; ".join(weak)
+            + ". Set real ones, e.g. from: python -c \"import secrets; print(secrets.token_urlsafe(64))\""
+            " (Stripe's keys and webhook signing secret from the Stripe dashboard)."
+        )
+    if env.int("TRUSTED_PROXY_COUNT", default=0) < 0:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of proxies: 0 or more")
+
+# Reverse proxies in front of the portal (nginx, a load balancer), each appending the address it
+# was connected from to X-Forwarded-For. Only those last N addresses are trusted to name the
+# client (the enquiry form's rate limit, allauth's sign-in limits); 0, the default, ignores the
+# header, which any client can send.
+TRUSTED_PROXY_COUNT = max(env.int("TRUSTED_PROXY_COUNT", default=0), 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# /healthz answers {"status": ...} to anyone; each check's detail only to signed-in staff or to
+# "Authorization: Bearer <HEALTHZ_TOKEN>" (a monitor). Unset: no token is accepted.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-do-not-use-in-production")
@@ -99,7 +147,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.core.middleware.CSPMiddleware",  # django-csp's, with the admin's own policy
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.RequireStaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -177,8 +225,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/h/ip,3/h/key",
 }
 ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication: an authenticator app (TOTP) or a passkey (WebAuthn) as the second
+# factor, recovery codes as the fallback. Passkeys are a second factor only, not a way to sign
+# in without the password (one way in). Staff must use one (portal.accounts.middleware).
+MFA_ADAPTER = "portal.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Employer opportunity portal"
+# Browsers only use passkeys over HTTPS; the development server is plain HTTP.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG and not PRODUCTION
 # allauth's forms with GOV.UK rendering, labels and hints (portal/accounts/forms.py).
 ACCOUNT_FORMS = {
     "login": "portal.accounts.forms.LoginForm",
@@ -196,11 +251,19 @@ MFA_FORMS = {
     "activate_totp": "portal.accounts.forms.ActivateTOTPForm",
     "deactivate_totp": "portal.accounts.forms.DeactivateTOTPForm",
     "generate_recovery_codes": "portal.accounts.forms.GenerateRecoveryCodesForm",
+    "add_webauthn": "portal.accounts.forms.AddWebAuthnForm",
+    "edit_webauthn": "portal.accounts.forms.EditWebAuthnForm",
 }
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Employer opportunity portal"
 WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
+# One way in: Wagtail's sign-in pages send people to allauth's (portal/urls.py, _ONE_WAY_IN);
+# passwords and email addresses are changed on the portal's account pages, not in the admin.
+WAGTAILADMIN_LOGIN_URL = "accounts_wagtail_admin_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "accounts_frontend_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "rtf", "txt", "xlsx", "odt"]
 
@@ -261,10 +324,21 @@ STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "node_modules" / "govuk-fron
 STATICFILES_DIRS = [d for d in STATICFILES_DIRS if d.exists()]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # public files only (Wagtail images and documents)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded evidence (fund receipts): outside MEDIA_ROOT, with no URL; only views that check the
+# viewer's rights hand it out (portal/core/files.py, docs/architecture.md "Private files").
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+# Behind nginx: the `internal` location aliasing PRIVATE_MEDIA_ROOT (e.g. "/private-files/"); the
+# view then answers with X-Accel-Redirect and nginx sends the file. Empty: Django streams it.
+PRIVATE_FILES_ACCEL_REDIRECT = env.str("PRIVATE_FILES_ACCEL_REDIRECT", default="")
+# Called on every upload before it is stored: scanner(file, *, label), raising ValidationError to refuse.
+PRIVATE_FILES_VIRUS_SCANNER = env.str(
+    "PRIVATE_FILES_VIRUS_SCANNER", default="portal.core.files.virus_scan_log_only"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "portal.core.files.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -286,7 +360,6 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -297,6 +370,22 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
+}
+# The Wagtail and Django admins' policy (portal/core/middleware.py): the public one, except that
+# Wagtail 8 still needs inline scripts, frames its own preview, shows Gravatar avatars and (for
+# administrators) asks releases.wagtail.org whether a newer Wagtail is out.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "www.gravatar.com"],
+        "connect-src": ["'self'", "https://releases.wagtail.org"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    },
 }
 
 # Programme defaults

@@ -152,6 +152,70 @@ def test_sending_is_rate_limited_per_connection(client, jcp, settings):
     assert other.post(reverse("enquiries:check")).status_code == 302
 
 
+def _send(client, **headers):
+    """One more enquiry sent from ``client`` with these request headers; the response."""
+    fill_in(client)
+    return client.post(reverse("enquiries:check"), **headers)
+
+
+@pytest.mark.parametrize("production", [False, True])
+def test_a_spoofed_forwarded_for_does_not_escape_the_limit_with_no_proxy(client, jcp, settings, production):
+    """Nothing in front of the portal (TRUSTED_PROXY_COUNT=0): X-Forwarded-For is the client's
+    own writing, so a new made-up address on each request is still the same connection."""
+    from brokerage.enquiries import views
+
+    settings.PRODUCTION = production
+    settings.TRUSTED_PROXY_COUNT = 0
+    limit = views.SUBMIT_LIMIT[0]
+    for n in range(limit):
+        assert _send(client, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code == 302
+
+    response = _send(client, HTTP_X_FORWARDED_FOR="198.51.100.250")
+
+    assert response.status_code == 429
+    assert Enquiry.objects.count() == limit
+
+
+@pytest.mark.parametrize("proxies", [1, 2])
+def test_behind_trusted_proxies_the_client_is_what_our_proxies_saw(jcp, settings, proxies):
+    """N proxies, each appending the address it was connected from: the client is the N-th from
+    the right. Whatever the client wrote to the left of that changes nothing, and another
+    client behind the same proxies has a limit of its own."""
+    from brokerage.enquiries import views
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    nearest_proxy = "10.0.0.2"  # connects to the portal: REMOTE_ADDR
+    hops = ["10.0.0.1"][: proxies - 1]  # the outer proxies, as the nearer ones saw them
+
+    def through_proxies(client_ip: str, spoofed: str) -> dict:
+        chain = ", ".join([spoofed, client_ip, *hops])
+        return {"REMOTE_ADDR": nearest_proxy, "HTTP_X_FORWARDED_FOR": chain}
+
+    attacker, neighbour = Client(), Client()
+    limit = views.SUBMIT_LIMIT[0]
+    for n in range(limit):
+        assert _send(attacker, **through_proxies("203.0.113.7", f"198.51.100.{n}")).status_code == 302
+    assert _send(attacker, **through_proxies("203.0.113.7", "198.51.100.250")).status_code == 429
+    assert _send(attacker, **through_proxies("203.0.113.7", '"unbalanced, 1.2.3.4')).status_code == 429
+
+    assert _send(neighbour, **through_proxies("203.0.113.8", "")).status_code == 302
+    assert Enquiry.objects.count() == limit + 1
+
+
+def test_the_client_address_from_the_configured_proxies(rf, settings):
+    from brokerage.enquiries.ratelimit import client_address
+
+    spoofed = "192.0.2.66, 203.0.113.7, 10.0.0.1"
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=spoofed)
+    for proxies, expected in [(0, "10.0.0.2"), (1, "10.0.0.1"), (2, "203.0.113.7"), (3, "192.0.2.66")]:
+        settings.TRUSTED_PROXY_COUNT = proxies
+        assert client_address(request) == expected, proxies
+    settings.TRUSTED_PROXY_COUNT = 4  # more proxies configured than the request came through
+    assert client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_address(rf.get("/", REMOTE_ADDR="203.0.113.9")) == "203.0.113.9"  # not proxied
+
+
 def test_the_form_needs_a_csrf_token(jcp):
     client = Client(enforce_csrf_checks=True)
     assert client.post(STEP("what"), {"types": ["vacancy"]}).status_code == 403

@@ -1,6 +1,7 @@
 """/stripe/webhook/: verified on the raw body, stored once, handled once, in any order."""
 
 import datetime
+import json
 import time
 
 import pytest
@@ -79,6 +80,49 @@ def test_the_signature_covers_the_raw_body(deliver):
     payload = event_payload("account.updated", _account("acct_1", ready=True))
     tampered = payload.replace(b'"payouts_enabled": true', b'"payouts_enabled": false')
     assert deliver(tampered, signature=sign(payload)).status_code == 400
+
+
+def _event(**fields) -> bytes:
+    body = json.loads(event_payload("account.updated", _account("acct_1", ready=True)))
+    return json.dumps({**body, **fields}).encode()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(b"this is not JSON", id="not-json"),
+        pytest.param(b"", id="empty"),
+        pytest.param(b"\xff\xfe{}", id="not-utf8"),
+        pytest.param(b"[" * 100_000, id="nested-too-deep"),
+        pytest.param(b"[]", id="a-list"),
+        pytest.param(b"null", id="null"),
+        pytest.param(b'"evt_1"', id="a-string"),
+        pytest.param(b"42", id="a-number"),
+        pytest.param(b"{}", id="an-empty-object"),
+        pytest.param(_event(id=None), id="no-id"),
+        pytest.param(_event(id={"nested": "evt_1"}), id="id-not-a-string"),
+        pytest.param(_event(id="evt_" + "x" * 300), id="id-too-long"),
+        pytest.param(_event(type=["account.updated"]), id="type-not-a-string"),
+        pytest.param(_event(type="account." + "x" * 200), id="type-too-long"),
+        pytest.param(_event(object="list"), id="not-an-event-object"),
+        pytest.param(_event(data="account.updated"), id="data-not-an-object"),
+        pytest.param(_event(data={"object": []}), id="data-object-not-an-object"),
+        pytest.param(_event(data=None), id="no-data"),
+        pytest.param(_event(created=99_999_999_999_999_999), id="created-out-of-range"),
+        pytest.param(_event(created="yesterday"), id="created-not-a-timestamp"),
+        pytest.param(_event(livemode="yes"), id="livemode-not-a-boolean"),
+        pytest.param(_event(data={"object": {"id": "acct_1", "name": "a\u0000b"}}), id="nul-character"),
+        pytest.param(_event()[:-1] + b', "amount": NaN}', id="nan"),
+    ],
+)
+def test_a_signed_but_malformed_body_is_refused_and_nothing_is_stored(deliver, payload):
+    """Signed with our secret, so it passes the signature check, but it is not a Stripe event we
+    can store: a 400 (Stripe shows it on the endpoint), never a server error, and no row."""
+    response = deliver(payload)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert StripeEvent.objects.count() == 0
+    assert response.callbacks == []
 
 
 def test_get_is_not_allowed(client):
