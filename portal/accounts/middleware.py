@@ -40,9 +40,9 @@ class RequireStaffTwoFactorMiddleware:
         ):
             return self.get_response(request)
 
+        if session_passed_two_factor(request):  # read from the session: no query on each page
+            return self.get_response(request)
         if has_second_factor(user):
-            if session_passed_two_factor(request):
-                return self.get_response(request)
             logout(request)
             messages.info(request, "Sign in again with your password and your security code.")
             if request.path.startswith(_ACCOUNT_PAGES):
