@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("brokerage.pipeline.urls")),
     path("", include("brokerage.payments.urls")),
     path("", include("brokerage.reporting.urls")),
+    path("", include("brokerage.retention.urls")),
     path("", include("search.urls")),
 ]
 

@@ -54,6 +54,8 @@ class Enquiry(models.Model):
     campaign = models.CharField(max_length=100, blank=True)
     utm = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the retention schedule removed the contact's personal details (brokerage.retention).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -332,3 +332,30 @@ def key_workers_for(user, *, programme=None) -> QuerySet:
     if programme is not None:
         qs = qs.filter(pk__in=User.objects.filter(programmes=programme).values("pk"))
     return qs.distinct().order_by("first_name", "last_name", "email")
+
+
+# Records about one person whose audit entries belong in their subject access export:
+# (model label, path from that model to the participant).
+_RECORDS_ABOUT_PERSON = (
+    ("participants.Participant", "pk"),
+    ("pipeline.Proposal", "participant"),
+    ("pipeline.Placement", "participant"),
+    ("pipeline.Checkpoint", "placement__participant"),
+    ("payments.FundRequest", "participant"),
+)
+
+
+def audit_events_about(participant: Participant) -> QuerySet:
+    """Every audit entry about ``participant`` or a record about them (proposals, jobs, checks,
+    fund requests), oldest first."""
+    from django.apps import apps
+
+    from brokerage.audit.models import AuditEvent
+
+    about = Q(pk__in=[])
+    for label, path in _RECORDS_ABOUT_PERSON:
+        model = apps.get_model(label)
+        ids = [str(pk) for pk in model.objects.filter(**{path: participant.pk}).values_list("pk", flat=True)]
+        if ids:
+            about |= Q(object_type=model._meta.label_lower, object_id__in=ids)
+    return AuditEvent.objects.filter(about).select_related("actor").order_by("created_at", "id")

@@ -36,7 +36,7 @@ from brokerage.participants.rules import (
     key_worker_problem,
     supporting_worker_check,
 )
-from brokerage.participants.selectors import is_coordinator, likely_duplicates
+from brokerage.participants.selectors import audit_events_about, is_coordinator, likely_duplicates
 from brokerage.reference.models import Area, Programme
 from brokerage.reference.postcodes import centroid, outward_code, validate_known_postcode
 
@@ -726,6 +726,30 @@ def subject_access_export(*, participant: Participant, actor) -> dict:
             {"user": _person(e.user), "viewed_at": _when(e.viewed_at), "page": e.page}
             for e in p.access_log.select_related("user")
         ],
+        "proposals": [
+            {"opportunity": str(x.opportunity), "status": x.get_status_display(), "note": x.note,
+             "reason": x.status_reason, "proposed_by": _person(x.proposed_by), "proposed_at": _when(x.created_at)}
+            for x in p.proposals.select_related("opportunity", "proposed_by")
+        ],
+        "jobs": [
+            {"job_title": x.job_title, "employer": str(x.employer), "start_date": _when(x.start_date),
+             "hours_per_week": str(x.hours_per_week), "status": x.get_status_display(), "left_on": _when(x.left_on),
+             "leaving_reason": x.leaving_reason,
+             "checks": [{"name": c.name, "due_on": _when(c.due_on), "status": c.get_status_display(),
+                         "confirmed_at": _when(c.confirmed_at)} for c in x.checkpoints.all()]}
+            for x in p.placements.select_related("employer").prefetch_related("checkpoints")
+        ],
+        "fund_requests": [
+            {"reference": x.reference, "for": x.description, "amount_pence": x.amount_pence,
+             "status": x.get_status_display(), "requested_at": _when(x.requested_at),
+             "justification": x.justification, "receipt_held": bool(x.receipt)}
+            for x in p.fund_requests.all()
+        ],
+        "audit_trail": [
+            {"at": _when(e.created_at), "by": _person(e.actor) or "The portal", "action": e.action,
+             "record": e.object_type, "summary": e.summary, "acting_for": e.acting_for}
+            for e in audit_events_about(p)
+        ],
     }
     audit_event_record(
         actor=actor, action="participant.exported", obj=participant,
@@ -734,9 +758,49 @@ def subject_access_export(*, participant: Participant, actor) -> dict:
     return data
 
 
+# Free text on the employment pipeline that can describe the person; removed with their details.
+_PIPELINE_FREE_TEXT = (
+    ("pipeline.ProposalQuestion", "proposal__participant", ("question", "answer")),
+    ("pipeline.Interview", "proposal__participant", ("adjustments",)),
+    ("pipeline.Placement", "participant", ("leaving_reason",)),
+    ("pipeline.SupportContact", "placement__participant", ("issues", "actions")),
+)
+
+
+def participant_personal_data_remove(*, participant: Participant) -> Participant:
+    """Remove a person's personal data and keep the row (status, programme, area, dates), so the
+    outcomes, payments and counts recorded against it stay exactly as reports and audits need
+    them. Call inside a transaction holding the participant's row lock. Erasure on request and
+    the retention schedule (``brokerage.retention``) both come here."""
+    from django.apps import apps
+
+    for name in ("first_name", "last_name", "email", "phone", "address", "ni_number", "postcode",
+                 "outward_code", "referral_source_detail", "eligibility_override_reason"):
+        setattr(participant, name, "")
+    participant.date_of_birth = None
+    participant.latitude = participant.longitude = None
+    participant.eligibility_results = []
+    participant.target_groups = []
+    for name in ("barriers", "skills", "licences", "sector_interests", "adjustments_needed", "travel_modes"):
+        setattr(participant, name, [])
+    participant.consent_employer_profile = participant.consent_partner_details = participant.consent_dwp = False
+    participant.erased_at = timezone.now()
+    participant.save()
+    participant.supporting_workers.clear()
+    participant.consents.all().delete()
+    participant.assessments.all().delete()
+    participant.actions.all().delete()
+    participant.plan_reviews.all().delete()
+    participant.contacts.all().delete()
+    participant.care_requests.all().delete()
+    participant.readiness_changes.update(note="")
+    for label, path, fields in _PIPELINE_FREE_TEXT:
+        apps.get_model(label).objects.filter(**{path: participant}).update(**dict.fromkeys(fields, ""))
+    return participant
+
+
 def participant_erase(*, participant: Participant, actor, reason: str) -> Participant:
-    """Remove personal data; keep the row (status, programme, area, dates) for anonymous counts,
-    so outcomes already recorded against it still count once."""
+    """Erase a person's record on request (status "Erased"); see ``participant_personal_data_remove``."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can erase a person's record")
     reason = (reason or "").strip()
@@ -746,27 +810,8 @@ def participant_erase(*, participant: Participant, actor, reason: str) -> Partic
         participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         if participant.erased_at:
             raise ValidationError("This record has already been erased")
-        for name in ("first_name", "last_name", "email", "phone", "address", "ni_number", "postcode",
-                     "outward_code", "referral_source_detail", "eligibility_override_reason"):
-            setattr(participant, name, "")
-        participant.date_of_birth = None
-        participant.latitude = participant.longitude = None
-        participant.eligibility_results = []
-        participant.target_groups = []
-        for name in ("barriers", "skills", "licences", "sector_interests", "adjustments_needed", "travel_modes"):
-            setattr(participant, name, [])
-        participant.consent_employer_profile = participant.consent_partner_details = participant.consent_dwp = False
         participant.status = ParticipantStatus.ERASED
-        participant.erased_at = timezone.now()
-        participant.save()
-        participant.supporting_workers.clear()
-        participant.consents.all().delete()
-        participant.assessments.all().delete()
-        participant.actions.all().delete()
-        participant.plan_reviews.all().delete()
-        participant.contacts.all().delete()
-        participant.care_requests.all().delete()
-        participant.readiness_changes.update(note="")
+        participant_personal_data_remove(participant=participant)
         audit_event_record(
             actor=actor, action="participant.erased", obj=participant,
             summary="Personal data erased; anonymous counts kept", data={"reason": reason},

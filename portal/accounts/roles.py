@@ -101,6 +101,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.add_incentivescheme",
         "payments.change_incentivescheme",
         "payments.view_incentivescheme",
+        # How long personal data is kept (brokerage.retention), as snippets.
+        "retention.add_retentionschedule",
+        "retention.change_retentionschedule",
+        "retention.view_retentionschedule",
     ],
     Role.FINANCE_OFFICER: [],
     Role.EDITOR: _PAGE_EDITING

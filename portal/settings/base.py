@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "brokerage.pipeline",
     "brokerage.payments",
     "brokerage.reporting",
+    "brokerage.retention",
     "search",
     "cms",
     # Wagtail
