@@ -2,7 +2,6 @@
 applied it. The nightly task (``services.retention_apply``) reads the schedule; coordinators
 see it at ``/retention/`` and edit it in the admin."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, HelpPanel
@@ -68,14 +67,10 @@ class RetentionSchedule(models.Model):
 
 
 class RetentionRun(models.Model):
-    """One application of the schedules: when, by whom (or the nightly task), what it removed."""
+    """One application of the schedules by the nightly task: when, what it removed, any error."""
 
     started_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="Empty when the nightly task ran it.",
-    )
     participants_anonymised = models.PositiveIntegerField(default=0)
     enquiries_anonymised = models.PositiveIntegerField(default=0)
     evidence_files_deleted = models.PositiveIntegerField(default=0)

@@ -21,6 +21,7 @@ DEMO_MODULES = [
     "brokerage.pipeline.demo",
     "brokerage.payments.demo",
     "brokerage.reporting.demo",
+    "brokerage.retention.demo",
 ]
 
 
