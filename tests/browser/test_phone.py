@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from brokerage.opportunities.models import OpportunityStatus
+from brokerage.retention.models import RetentionRun
 from search.models import ArchivedMatch
 from tests.browser.helpers import assert_accessible, job_ready_person_and_two_jobs, sign_in
 from tests.factories.opportunities import OpportunityFactory
@@ -67,6 +69,7 @@ def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
     coordinator = UserFactory(role=Role.COORDINATOR)
     programme = tees_programme()
     coordinator.programmes.add(programme)
+    RetentionRun.objects.create(participants_anonymised=3, enquiries_anonymised=1, finished_at=timezone.now())
     page = phone.new_page()
 
     sign_in(phone, live_server, membership.user)
@@ -79,7 +82,8 @@ def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
     sign_in(phone, live_server, coordinator)
     for path, what in [("/opportunities/moderation/", "moderation queue"), ("/reports/", "reports"),
                        (f"/reports/{programme.slug}/outcomes/", "outcomes report"),
-                       (f"/reports/{programme.slug}/money/", "money report"), ("/partner/enquiries/", "enquiry inbox")]:
+                       (f"/reports/{programme.slug}/money/", "money report"), ("/partner/enquiries/", "enquiry inbox"),
+                       ("/retention/", "retention schedule and runs")]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
 
@@ -121,7 +125,7 @@ def test_money_pages_fit_a_phone(phone, live_server):
 
 
 def test_pipeline_pages_fit_a_phone(phone, live_server):
-    from brokerage.pipeline.services import checkpoints_schedule
+    from brokerage.pipeline.services.placements import checkpoints_schedule
     from tests.factories.opportunities import OpportunityFactory as Opportunities
     from tests.factories.pipeline import ProposalFactory
     from tests.payments.incentive_helpers import days_ago, start_create, world
