@@ -130,6 +130,12 @@ class ConsentForm(GovUKForm):
         error_messages={"required": "Choose how consent was given"},
     )
 
+    def __init__(self, *args, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partners is not None:
+            self.fields["partners"].queryset = partners
+            self.fields["partners"].help_text = "Partners working on this person's programme in their area."
+
     def clean_given_on(self):
         return _past_date(self.cleaned_data["given_on"], "The date consent was given")
 

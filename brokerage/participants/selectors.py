@@ -359,3 +359,14 @@ def audit_events_about(participant: Participant) -> QuerySet:
         if ids:
             about |= Q(object_type=model._meta.label_lower, object_id__in=ids)
     return AuditEvent.objects.filter(about).select_related("actor").order_by("created_at", "id")
+
+
+def consent_partners_for(participant: Participant) -> QuerySet:
+    """The partners a person can agree to share their details with: those working on their
+    programme in their area (every partner on the programme when the area is not known)."""
+    from brokerage.reference.models import Partner
+
+    partners = Partner.objects.filter(programmes=participant.programme_id)
+    if participant.area_id:
+        partners = partners.filter(areas=participant.area_id)
+    return partners.distinct().order_by("name")

@@ -36,7 +36,12 @@ from brokerage.participants.rules import (
     key_worker_problem,
     supporting_worker_check,
 )
-from brokerage.participants.selectors import audit_events_about, is_coordinator, likely_duplicates
+from brokerage.participants.selectors import (
+    audit_events_about,
+    consent_partners_for,
+    is_coordinator,
+    likely_duplicates,
+)
 from brokerage.reference.models import Area, Programme
 from brokerage.reference.postcodes import centroid, outward_code, validate_known_postcode
 
@@ -418,6 +423,14 @@ def consent_record(
         raise ValidationError("The date consent was given must be today or in the past")
     if ConsentScope.PARTNER_DETAILS in scopes and not partners:
         raise ValidationError("Choose the partners the person agreed to share their details with")
+    if partners:
+        allowed = set(consent_partners_for(participant).values_list("pk", flat=True))
+        outside = sorted(p.name for p in partners if p.pk not in allowed)
+        if outside:
+            raise ValidationError(
+                f"{', '.join(outside)} {'does' if len(outside) == 1 else 'do'} not work on this person's "
+                "programme in their area"
+            )
     created = []
     caller_copy = participant
     with transaction.atomic():

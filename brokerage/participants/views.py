@@ -213,7 +213,8 @@ def eligibility(request: HttpRequest, reference: str) -> HttpResponse:
 @caseload_required
 def consent(request: HttpRequest, reference: str) -> HttpResponse:
     participant = _participant(request, reference, "Consent")
-    form = forms.ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    form = forms.ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()},
+                             partners=selectors.consent_partners_for(participant))
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(participant=participant, actor=request.user, **form.cleaned_data)

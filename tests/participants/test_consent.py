@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ from brokerage.participants.selectors import (
     shareable_participants,
 )
 from brokerage.participants.services import consent_record, consent_withdraw
-from tests.factories.reference import PartnerFactory
+from tests.factories.reference import AreaFactory, PartnerFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_consent_in_the_future_is_refused(login, key_worker, participant):
 
 
 def test_withdrawal_hides_the_profile_at_once(login, key_worker, participant):
-    partner = PartnerFactory()
+    partner = PartnerFactory(programmes=[participant.programme], areas=[participant.area])
     consent_record(participant=participant, actor=key_worker, scopes=["employer_profile", "partner_details"],
                    given_on=timezone.localdate(), method="in_person", partners=[partner])
     assert shareable_participants().filter(pk=participant.pk).exists()
@@ -103,3 +104,32 @@ def test_anonymised_profile_holds_no_personal_data(key_worker, participant):
     assert profile["licences"] == ["CSCS card"]
     assert profile["qualifications"] == ["GCSE English grade 4", "Level 2 warehousing"]
     assert profile["hours"] == "16 to 37 hours a week"
+
+
+def test_the_consent_page_lists_only_partners_on_the_persons_programme_and_area(login, key_worker, participant):
+    local = PartnerFactory(name="Stockton Jobcentre Plus", programmes=[participant.programme], areas=[participant.area])
+    elsewhere = PartnerFactory(name="Swindon Works", programmes=[participant.programme],
+                               areas=[AreaFactory(name="Swindon")])
+    other_programme = PartnerFactory(name="Plan 500 Partner", areas=[participant.area],
+                                     programmes=[ProgrammeFactory(name="Plan 500", slug="plan-500")])
+    url = reverse("participants:consent", args=[participant.reference])
+    client = login(key_worker)
+
+    page = client.get(url).content.decode()
+    assert local.name in page
+    assert elsewhere.name not in page and other_programme.name not in page
+
+    today = timezone.localdate()
+    response = client.post(url, {"scopes": ["partner_details"], "partners": [elsewhere.pk], "given_on_day": today.day,
+                                 "given_on_month": today.month, "given_on_year": today.year, "method": "phone"})
+    assert "Select a valid choice" in response.content.decode()
+    assert Consent.objects.count() == 0
+
+
+def test_the_service_refuses_a_partner_outside_the_persons_programme_and_area(key_worker, participant):
+    outsider = PartnerFactory(name="Swindon Works", programmes=[participant.programme],
+                              areas=[AreaFactory(name="Swindon")])
+    with pytest.raises(ValidationError, match="Swindon Works does not work on this person's programme in their area"):
+        consent_record(participant=participant, actor=key_worker, scopes=["partner_details"],
+                       given_on=timezone.localdate(), method="phone", partners=[outsider])
+    assert Consent.objects.count() == 0
