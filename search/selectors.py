@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from brokerage.employers.selectors import employer_staff_list
+from brokerage.enquiries.selectors import enquiry_items_visible_to
 from brokerage.opportunities.models import Opportunity
 from brokerage.opportunities.selectors import staff_opportunity_get
 from brokerage.participants.models import Participant
@@ -127,12 +128,14 @@ class StaffResults:
     employers: list = field(default_factory=list)
     opportunities: list = field(default_factory=list)
     participants: list = field(default_factory=list)
+    enquiries: list = field(default_factory=list)
     pages: list = field(default_factory=list)
     fallback: bool = False
 
     @property
     def total(self) -> int:
-        return len(self.employers) + len(self.opportunities) + len(self.participants) + len(self.pages)
+        return (len(self.employers) + len(self.opportunities) + len(self.participants) + len(self.enquiries)
+                + len(self.pages))
 
 
 def _in_order(model, ids: list[int], *related) -> list:
@@ -141,8 +144,8 @@ def _in_order(model, ids: list[int], *related) -> list:
 
 
 def staff_search(user, query: str, *, limit: int = STAFF_SEARCH_LIMIT) -> StaffResults:
-    """Employers, live opportunities, participants and published pages matching ``query`` —
-    each only as far as ``user`` may see them."""
+    """Employers, live opportunities, participants, enquiries (by reference or organisation) and
+    published pages matching ``query`` — each only as far as ``user`` may see them."""
     from wagtail.models import Page
 
     query = (query or "").strip()[:200]
@@ -154,6 +157,11 @@ def staff_search(user, query: str, *, limit: int = STAFF_SEARCH_LIMIT) -> StaffR
     participant_ids = _answered(lambda backend: backend.search_participants(user, query, limit=limit))
     results.opportunities = _in_order(Opportunity, opportunity_ids, "employer")
     results.participants = _in_order(Participant, participant_ids, "programme", "key_worker")
+    results.enquiries = list(
+        enquiry_items_visible_to(user)
+        .filter(Q(enquiry__reference__iexact=query) | Q(enquiry__organisation_name__icontains=query))
+        .order_by("-routed_at", "-id")[:limit]
+    )
     pages = Page.objects.live().public()
     try:
         results.pages = list(pages.search(query)[:limit])

@@ -163,3 +163,21 @@ def test_staff_search_finds_live_opportunities(login, make_opportunity, make_use
 
 def test_staff_search_is_for_staff(login, make_user):
     assert login(make_user(Role.EMPLOYER)).get(reverse("search:staff_search")).status_code == 403
+
+
+def test_staff_search_finds_an_enquiry_by_its_reference_only_for_those_who_hold_it(login, make_user):
+    from tests.factories.enquiries import EnquiryFactory, EnquiryItemFactory
+    from tests.factories.reference import PartnerFactory, UserFactory
+
+    partner, other_partner = PartnerFactory(name="Stockton Jobcentre Plus"), PartnerFactory(name="Elsewhere Works")
+    item = EnquiryItemFactory(enquiry=EnquiryFactory(reference="ENQ-7QK2MD", organisation_name="Tees Bakery Ltd"),
+                              partner=partner)
+    holder = UserFactory(role=Role.PARTNER_STAFF, partner=partner)
+    outsider = UserFactory(role=Role.PARTNER_STAFF, partner=other_partner)
+
+    html = login(holder).get(reverse("search:staff_search"), {"q": "enq-7qk2md"}).content.decode()
+    assert "ENQ-7QK2MD: Tees Bakery Ltd" in html
+    assert reverse("enquiries:item", args=[item.pk]) in html
+
+    html = login(outsider).get(reverse("search:staff_search"), {"q": "ENQ-7QK2MD"}).content.decode()
+    assert "Tees Bakery" not in html and "Nothing matches" in html
