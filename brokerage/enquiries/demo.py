@@ -9,6 +9,7 @@ missing is skipped with a note. Demo enquiries are written directly (not through
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from brokerage.employers.models import EmployerSource, InteractionKind
@@ -101,10 +102,37 @@ ENQUIRIES = [
 ]
 
 
+# Names for the demo logins of the partners enquiries can be routed to (cycled).
+ADVISERS = [("Jess", "Carter"), ("Imran", "Ali"), ("Claire", "Dobson"), ("Owen", "Price"), ("Megan", "Hughes"),
+            ("Ravi", "Patel"), ("Laura", "Bennett"), ("Chris", "Hall")]
+
+
 def load(stdout) -> None:
     rules = _load_rules(stdout)
+    logins = _load_partner_logins()
     made = _load_enquiries(stdout)
-    stdout.write(f"  enquiries: {rules} routing rules, {made} new demo enquiries")
+    stdout.write(f"  enquiries: {rules} routing rules, {logins} partner demo logins, {made} new demo enquiries")
+
+
+def partner_login_email(partner: Partner) -> str:
+    return f"{partner.slug[:64]}@partners.example.org"
+
+
+def _load_partner_logins() -> int:
+    """A demo login for every partner an enquiry can be routed to (its routing rules and the
+    programmes' fallback owners), so every routed item can be worked in the demo.
+    ``partner@example.org`` already works for Stockton Jobcentre Plus."""
+    from portal.accounts.demo import DEMO_PARTNER, demo_user_save
+    from portal.accounts.roles import Role
+
+    routed = Partner.objects.filter(
+        Q(pk__in=RoutingRule.objects.values("partner")) | Q(fallback_for__isnull=False)
+    ).exclude(name=DEMO_PARTNER).distinct().order_by("name")
+    for index, partner in enumerate(routed):
+        first_name, last_name = ADVISERS[index % len(ADVISERS)]
+        demo_user_save(email=partner_login_email(partner), first_name=first_name, last_name=last_name,
+                       role=Role.PARTNER_STAFF, partner=partner)
+    return len(routed)
 
 
 def _load_rules(stdout) -> int:

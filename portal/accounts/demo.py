@@ -26,6 +26,8 @@ DEMO_USERS = [
     ("keyworker2@example.org", "Daniel", "Wright", Role.KEY_WORKER, "programmes"),
     ("coordinator@example.org", "Helen", "Marsh", Role.COORDINATOR, "programmes"),
     ("finance@example.org", "Tom", "Bell", Role.FINANCE_OFFICER, "programmes"),
+    # A second finance officer: a payment run needs two people (one proposes or checks, the other approves).
+    ("finance2@example.org", "Nadia", "Hussain", Role.FINANCE_OFFICER, "programmes"),
     ("editor@example.org", "Sophie", "Turner", Role.EDITOR, None),
     ("admin@example.org", "Alex", "Morgan", None, None),
 ]
@@ -50,27 +52,35 @@ def load(stdout) -> None:
 
     created = 0
     for email, first_name, last_name, role, scope in DEMO_USERS:
-        superuser = role is None
-        user, was_created = User.objects.update_or_create(
-            email=email,
-            defaults={
-                "first_name": first_name,
-                "last_name": last_name,
-                "is_active": True,
-                "is_staff": superuser,
-                "is_superuser": superuser,
-                "skip_two_factor": True,
-                "partner": partner if scope == "partner" else None,
-            },
-        )
-        created += was_created
-        if user.password != demo_password_hash():  # new, or its password changed: reset (no re-hash)
-            user.password = demo_password_hash()
-            user.save(update_fields=["password"])
-        if role is not None:
-            user.groups.set([Group.objects.get_or_create(name=Role(role).label)[0]])
-        user.programmes.set(programmes if scope == "programmes" else [])
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
+        created += demo_user_save(
+            email=email, first_name=first_name, last_name=last_name, role=role,
+            partner=partner if scope == "partner" else None,
+            programmes=programmes if scope == "programmes" else [],
         )
     stdout.write(f"  accounts: {len(DEMO_USERS)} demo users ({created} new)")
+
+
+def demo_user_save(*, email: str, first_name: str, last_name: str, role: str | None, partner=None,
+                   programmes=()) -> bool:
+    """Create or reset one demo login (a superuser when ``role`` is None); True when new."""
+    superuser = role is None
+    user, was_created = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "is_active": True,
+            "is_staff": superuser,
+            "is_superuser": superuser,
+            "skip_two_factor": True,
+            "partner": partner,
+        },
+    )
+    if user.password != demo_password_hash():  # new, or its password changed: reset (no re-hash)
+        user.password = demo_password_hash()
+        user.save(update_fields=["password"])
+    if role is not None:
+        user.groups.set([Group.objects.get_or_create(name=Role(role).label)[0]])
+    user.programmes.set(programmes)
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return was_created

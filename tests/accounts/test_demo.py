@@ -18,6 +18,7 @@ EXPECTED = {
     "keyworker2@example.org": Role.KEY_WORKER,
     "coordinator@example.org": Role.COORDINATOR,
     "finance@example.org": Role.FINANCE_OFFICER,
+    "finance2@example.org": Role.FINANCE_OFFICER,
     "editor@example.org": Role.EDITOR,
 }
 
@@ -30,7 +31,7 @@ def test_demo_users_one_per_role_scoped_and_idempotent():
     demo.load(io.StringIO())
     demo.load(io.StringIO())  # safe to run again
 
-    assert User.objects.filter(email__in=[*EXPECTED, "admin@example.org"]).count() == 8
+    assert User.objects.filter(email__in=[*EXPECTED, "admin@example.org"]).count() == 9
     for email, role in EXPECTED.items():
         user = User.objects.get(email=email)
         assert user.roles == frozenset({role}), email
@@ -41,7 +42,8 @@ def test_demo_users_one_per_role_scoped_and_idempotent():
     admin = User.objects.get(email="admin@example.org")
     assert admin.is_superuser and admin.is_staff
     assert User.objects.get(email="partner@example.org").partner == partner
-    for email in ("keyworker@example.org", "keyworker2@example.org", "coordinator@example.org", "finance@example.org"):
+    for email in ("keyworker@example.org", "keyworker2@example.org", "coordinator@example.org", "finance@example.org",
+                  "finance2@example.org"):
         assert set(User.objects.get(email=email).programmes.all()) == {routes, plan}
     assert User.objects.get(email="employer@example.org").partner is None
     assert EmailAddress.objects.filter(email="employer@example.org").count() == 1

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from portal.accounts.models import User
+
 DEMO_MODULES = [
     "brokerage.reference.demo",
     "portal.accounts.demo",
@@ -45,6 +47,11 @@ class Command(BaseCommand):
             f"Demo logins (password for all: {settings.DEMO_PASSWORD}):\n"
             + "\n".join(f"  {email:<28} {role}" for email, role in DEMO_LOGINS)
         )
+        partner_logins = User.objects.filter(email__endswith="@partners.example.org").select_related("partner")
+        if partner_logins:
+            self.stdout.write("Partner staff of every other partner that enquiries are routed to:\n" + "\n".join(
+                f"  {user.email:<60} {user.partner}" for user in partner_logins.order_by("email")
+            ))
 
 
 DEMO_LOGINS = [
@@ -54,6 +61,7 @@ DEMO_LOGINS = [
     ("keyworker2@example.org", "Key worker (a second caseload)"),
     ("coordinator@example.org", "Coordinator"),
     ("finance@example.org", "Finance officer"),
+    ("finance2@example.org", "Finance officer (a second: runs need two people)"),
     ("editor@example.org", "CMS editor (submits pages for moderation)"),
     ("moderator@example.org", "CMS editor and moderator (approves pages)"),
     ("admin@example.org", "Superuser (Django and Wagtail admin)"),
