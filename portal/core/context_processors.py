@@ -12,12 +12,20 @@ _NAVIGATION = [
     ("Candidates", "pipeline:employer_candidates", {Role.EMPLOYER}),
     ("Enquiries", "enquiries:inbox", {Role.PARTNER_STAFF, Role.COORDINATOR}),
     ("Caseload", "participants:caseload", {Role.KEY_WORKER, Role.COORDINATOR}),
-    ("Opportunities", "opportunities:staff_list", {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR}),
+    (
+        "Opportunities",
+        "opportunities:staff_list",
+        {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR},
+    ),
     ("Pipeline", "pipeline:home", {Role.KEY_WORKER, Role.COORDINATOR}),
     ("Moderation", "opportunities:moderation_queue", {Role.COORDINATOR}),
     ("Employers", "employers:staff_list", {Role.PARTNER_STAFF, Role.COORDINATOR}),
     ("Search", "search:staff_search", {Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR}),
-    ("Flexible fund", "payments:fund_home", {Role.KEY_WORKER, Role.COORDINATOR, Role.FINANCE_OFFICER}),
+    (
+        "Flexible fund",
+        "payments:fund_home",
+        {Role.KEY_WORKER, Role.COORDINATOR, Role.FINANCE_OFFICER},
+    ),
     ("Payments", "payments:home", {Role.FINANCE_OFFICER, Role.COORDINATOR}),
     ("Reports", "reporting:index", {Role.COORDINATOR, Role.FINANCE_OFFICER}),
 ]
@@ -38,7 +46,14 @@ def _navigation(request) -> list[dict]:
         if url in seen:
             continue
         seen.add(url)
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append({"label": label, "url": url, "active": False})
+    # One current item: the one whose address is the longest start of this page's path.
+    current = max(
+        (item for item in items if item["url"] != "/" and request.path.startswith(item["url"])),
+        key=lambda item: len(item["url"]), default=None,
+    )
+    if current is not None:
+        current["active"] = True
     return items
 
 
