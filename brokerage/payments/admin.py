@@ -66,3 +66,22 @@ class FundRequestAdmin(ReadOnlyAdmin):
             return "None"
         url = reverse("payments:fund_receipt", args=[obj.participant.reference, obj.pk])
         return format_html('<a href="{}">Download the receipt</a>', url)
+
+
+# The money outbox (brokerage/payments/outbox.py): what the portal asked Stripe for, and when.
+from brokerage.payments.models import MoneyAttention, MoneyIntent  # noqa: E402
+
+
+@admin.register(MoneyIntent)
+class MoneyIntentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "state", "idempotency_key", "amount_pence", "attempts",
+                    "stripe_object_id"]
+    list_filter = ["kind", "state"]
+    search_fields = ["idempotency_key", "stripe_object_id", "destination"]
+
+
+@admin.register(MoneyAttention)
+class MoneyAttentionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "code", "reference", "amount_pence", "resolved_at"]
+    list_filter = ["code"]
+    search_fields = ["reference", "reason"]

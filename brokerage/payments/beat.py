@@ -30,3 +30,12 @@ SCHEDULE.update({
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 })
+
+# The money outbox (brokerage/payments/outbox.py): finish payments, cards and card cancellations
+# left in flight (a worker died, the broker was down, Stripe could not be reached).
+SCHEDULE.update({
+    "payments-money-intents-recover": {
+        "task": "brokerage.payments.outbox_tasks.money_intents_recover_task",
+        "schedule": crontab(minute="*/5"),
+    },
+})

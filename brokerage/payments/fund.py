@@ -5,36 +5,47 @@ key worker says which barrier a request removes and why it is not available else
 be "immediately responsive and not bureaucratic", so requests up to the programme's limit
 (£100 unless the programme's fund settings say otherwise) that the budget can cover are
 approved at once, and larger ones go to a coordinator, who may not approve their own request.
+Nobody approves their own request by any path: a coordinator's own request is never approved at
+once, and a budget's amount or a programme's limit changes only when a finance officer other than
+the person who proposed the change confirms it (``fund_change_*``; the admin saves through them).
 
-The budget is committed at approval, in the same transaction, with the budget row locked, so
-two requests approved at the same moment can never overspend it (and a database check stands
-behind the code). Card and transfer idempotency keys are derived from the request id, so a
-double click, a retried task or two workers make one card or one transfer in Stripe.
+The budget is committed at approval, in the same transaction, with the budget row locked and
+an F() update of the committed column alone, so two requests approved at the same moment can
+never overspend it and a budget edit at the same moment can never undo a commitment (and a
+database check stands behind the code). Card and transfer idempotency keys are derived from the
+request id, so a double click, a retried task or two workers make one card or one transfer in
+Stripe.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
 from brokerage.participants.models import ActionItem, ActionKind, Participant, ParticipantStatus
+from brokerage.payments import outbox
 from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.models import (
     DEFAULT_AUTO_APPROVE_LIMIT_PENCE,
+    AttentionCode,
     FundBudget,
     FundCardholder,
     FundCatalogueItem,
     FundCategory,
+    FundChange,
+    FundChangeKind,
+    FundChangeStatus,
     FundPaymentMethod,
     FundRequest,
     FundRequestStatus,
     FundSettings,
+    IntentKind,
     IssuingTransaction,
     LedgerKind,
     Supplier,
@@ -68,28 +79,35 @@ class FundRequestAlreadyDecided(ValidationError):
 # --- money ------------------------------------------------------------------------------------
 
 
-_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+# Pounds, with commas only between groups of three digits, then a point and at most two digits of
+# pence: "1,234.50", "12", "12.5". Nothing else is guessed at.
+_AMOUNT = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")
+# Digits, points and commas that are not pounds and pence written that way: a decimal comma
+# ("12,50", "1.234,56"), three or more decimals, a point or comma out of place.
+_AMBIGUOUS = re.compile(r"^[\d.,]*\d[\d.,]*$")
+HOW_TO_WRITE_AMOUNT = "Enter the amount in pounds and pence, like 12.50"
 
 
 def pounds_to_pence(text) -> int:
-    """'£12.50', '12.50', '12', '1,250.00' -> pence. Raises ValidationError with a clear message."""
-    raw = str(text if text is not None else "").strip().replace(",", "").replace(" ", "")
+    """'£12.50', '12.50', '12.5', '12', '1,250.00' -> pence. Raises ValidationError with a clear
+    message. An amount that could be read two ways ("12,50", "1.234,56", "12.505") is refused and
+    the person told how to write it, never read as something else."""
+    raw = str(text if text is not None else "").strip()
     if raw.startswith("£"):
-        raw = raw[1:]
+        raw = raw[1:].strip()
     if not raw:
         raise ValidationError("Enter the amount, for example £45.00", code="required")
-    if not _AMOUNT.match(raw):
-        raise ValidationError("Enter the amount in pounds and pence, for example £45.00", code="invalid")
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValidationError("Enter the amount in pounds and pence, for example £45.00", code="invalid") from None
-    if value <= 0:
+    if raw.startswith("-") and _AMOUNT.match(raw[1:]):
         raise ValidationError("The amount must be more than £0", code="min_value")
-    amount = value * 100
-    if amount != amount.to_integral_value():
-        raise ValidationError("The amount cannot include fractions of a penny", code="invalid")
-    amount = int(amount)
+    match = _AMOUNT.match(raw)
+    if match is None:
+        if _AMBIGUOUS.match(raw):
+            raise ValidationError(HOW_TO_WRITE_AMOUNT, code="invalid")
+        raise ValidationError("Enter the amount in pounds and pence, for example £45.00", code="invalid")
+    pounds, pennies = match["pounds"].replace(",", ""), (match["pence"] or "0").ljust(2, "0")
+    amount = int(pounds) * 100 + int(pennies)
+    if amount <= 0:
+        raise ValidationError("The amount must be more than £0", code="min_value")
     if amount > MAX_REQUEST_PENCE:
         raise ValidationError(f"The amount must be {pence(MAX_REQUEST_PENCE)} or less", code="max_value")
     return amount
@@ -99,8 +117,18 @@ def pounds_to_pence(text) -> int:
 
 
 def auto_approve_limit_pence(programme) -> int:
+    """The limit in force: a change waiting for finance's confirmation does not count yet."""
     settings_row = FundSettings.objects.filter(programme=programme).first()
     return settings_row.auto_approve_limit_pence if settings_row else DEFAULT_AUTO_APPROVE_LIMIT_PENCE
+
+
+def fund_approves_at_once(*, actor, programme, amount_pence: int) -> bool:
+    """A request is approved at once when it is within the programme's limit, unless the person
+    asking could decide requests themselves (a coordinator): nobody approves their own request,
+    by the limit or otherwise, so a coordinator's request always goes to another coordinator."""
+    if getattr(actor, "is_authenticated", False) and actor.has_role(Role.COORDINATOR):
+        return False
+    return amount_pence <= auto_approve_limit_pence(programme)
 
 
 def fund_budget_for(participant: Participant, *, on=None) -> FundBudget | None:
@@ -241,6 +269,9 @@ def fund_request_submit(
         if amount_pence > budget.remaining_pence:
             raise ValidationError({"amount": [_too_little_message(budget, amount_pence)]})
         limit = auto_approve_limit_pence(participant.programme)
+        at_once = fund_approves_at_once(
+            actor=actor, programme=participant.programme, amount_pence=amount_pence
+        )
         request = FundRequest.objects.create(
             participant=participant, budget=budget, action=action, barrier=barrier,
             category=category, item=item, description=description.strip()[:300],
@@ -255,7 +286,7 @@ def fund_request_submit(
             summary=f"Requested {pence(amount_pence)} from the flexible fund for {participant.reference}",
             data={"amount_pence": amount_pence, "category": category, "barrier": barrier},
         )
-        if amount_pence <= limit:
+        if at_once:
             _approve(request, budget, actor=None, auto=True, note=(
                 f"Approved at once: {pence(amount_pence)} is within the {pence(limit)} limit "
                 "and the budget."
@@ -270,8 +301,14 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
             f"The budget has {pence(budget.remaining_pence)} left, not enough for "
             f"{pence(request.amount_pence)}. Refuse the request, or ask finance to add to the budget."
         )
-    budget.committed_pence += request.amount_pence
-    budget.save(update_fields=["committed_pence"])
+    # Only the committed column, by F(): nothing else on the row is written back, so no other
+    # change to the budget is lost; the filter is the backstop against overcommitting.
+    updated = FundBudget.objects.filter(
+        pk=budget.pk, committed_pence__lte=F("amount_pence") - request.amount_pence
+    ).update(committed_pence=F("committed_pence") + request.amount_pence)
+    budget.refresh_from_db(fields=["amount_pence", "committed_pence"])
+    if not updated:
+        raise ValidationError(_too_little_message(budget, request.amount_pence))
     request.status = FundRequestStatus.APPROVED
     request.auto_approved = auto
     request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -335,10 +372,14 @@ def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -
         request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         if request.status not in (FundRequestStatus.REQUESTED, FundRequestStatus.APPROVED):
             raise ValidationError("Only a request that has not been paid can be cancelled.")
+        # Money already asked of Stripe: a card that may exist is found and cancelled (through
+        # the outbox); a supplier payment that may be on its way stops the cancellation.
+        outbox.fund_request_cancel_money(fund_request=request)
         if request.status == FundRequestStatus.APPROVED:
-            budget = FundBudget.objects.select_for_update(of=("self",)).get(pk=request.budget_id)
-            budget.committed_pence -= request.amount_pence
-            budget.save(update_fields=["committed_pence"])
+            FundBudget.objects.select_for_update(of=("self",)).get(pk=request.budget_id)
+            FundBudget.objects.filter(pk=request.budget_id).update(
+                committed_pence=F("committed_pence") - request.amount_pence
+            )
         request.status = FundRequestStatus.CANCELLED
         request.decision_note = (reason or "").strip() or request.decision_note
         request.save(update_fields=["status", "decision_note", "updated_at"])
@@ -348,6 +389,191 @@ def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -
             data={"reason": reason},
         )
     return request
+
+
+# --- budget and limit changes (a second person confirms) ---------------------------------------
+
+
+def _can_propose_fund_change(actor, programme) -> bool:
+    from brokerage.reference.models import Programme
+    from brokerage.reference.programme_admin import for_programmes_of
+
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.has_role(Role.FINANCE_OFFICER):
+        return True
+    return actor.has_role(Role.COORDINATOR) and for_programmes_of(
+        actor, Programme.objects.filter(pk=programme.pk), "pk").exists()
+
+
+def _is_finance_officer(actor) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_role(Role.FINANCE_OFFICER))
+
+
+def _already_decided(change: FundChange) -> ValidationError:
+    status = change.get_status_display().lower()
+    return ValidationError(f"This change has already been dealt with: {status}.")
+
+
+def fund_change_propose(
+    *, actor, new_pence: int, budget: FundBudget | None = None, programme=None, note: str = ""
+) -> FundChange:
+    """Propose a new amount for ``budget``, or a new "approved at once" limit for ``programme``.
+
+    Nothing changes until a finance officer other than ``actor`` confirms it. A newer proposal
+    for the same budget or limit replaces one still waiting. Raises ``ValidationError`` and saves
+    nothing when the number is not allowed.
+    """
+    if (budget is None) == (programme is None):
+        raise ValueError("Give a budget or a programme")
+    if not isinstance(new_pence, int) or isinstance(new_pence, bool) or new_pence < 0:
+        raise ValidationError({"new_pence": ["Enter the amount in pence, 0 or more"]})
+    pending = FundChangeStatus.PENDING
+    with transaction.atomic():
+        if budget is not None:
+            budget = (FundBudget.objects.select_for_update(of=("self",))
+                      .select_related("programme").get(pk=budget.pk))
+            programme, kind = budget.programme, FundChangeKind.BUDGET_AMOUNT
+            old = budget.amount_pence
+            if new_pence < budget.committed_pence:
+                raise ValidationError({"new_pence": [
+                    f"The budget cannot be less than the {pence(budget.committed_pence)} already "
+                    "committed to approved requests"]})
+            waiting = FundChange.objects.filter(kind=kind, budget=budget, status=pending)
+        else:
+            kind, old = FundChangeKind.AUTO_APPROVE_LIMIT, auto_approve_limit_pence(programme)
+            if new_pence > MAX_REQUEST_PENCE:
+                raise ValidationError(
+                    {"new_pence": [f"The limit must be {pence(MAX_REQUEST_PENCE)} or less"]})
+            waiting = FundChange.objects.filter(kind=kind, programme=programme, status=pending)
+        if not _can_propose_fund_change(actor, programme):
+            raise ValidationError(
+                "Only a coordinator of this programme or a finance officer can change this.")
+        if new_pence == old and not waiting.exists():
+            raise ValidationError({"new_pence": [f"It is already {pence(old)}"]})
+        waiting.update(status=FundChangeStatus.SUPERSEDED, decided_at=timezone.now())
+        try:
+            with transaction.atomic():
+                change = FundChange.objects.create(
+                    kind=kind, programme=programme, budget=budget, old_pence=old,
+                    new_pence=new_pence, note=(note or "").strip(), proposed_by=actor,
+                )
+        except IntegrityError:  # someone proposed a change to the same thing a moment ago
+            raise ValidationError(
+                "Someone has just proposed a change to this. Reload and check it first.") from None
+        audit_event_record(
+            actor=actor, action="payments.fund_change_proposed", obj=change,
+            summary=f"Proposed: {change.get_kind_display().lower()} for {budget or programme} "
+            f"from {pence(old)} to {pence(new_pence)}, waiting for a finance officer to confirm",
+            data={"kind": kind, "old_pence": old, "new_pence": new_pence,
+                  "budget_id": budget.pk if budget else None},
+        )
+    return change
+
+
+def fund_change_confirm(*, change: FundChange, actor) -> FundChange:
+    """A finance officer who did not propose the change confirms it, and it takes effect: the
+    budget's amount (never below what is committed) or the programme's limit, row locked."""
+    if not _is_finance_officer(actor):
+        raise ValidationError("Only a finance officer can confirm a change to a budget or a limit.")
+    with transaction.atomic():
+        change = FundChange.objects.select_for_update(of=("self",)).get(pk=change.pk)
+        if change.proposed_by_id == actor.pk:
+            raise ValidationError(
+                "You proposed this change, so another finance officer must confirm it.")
+        if change.status != FundChangeStatus.PENDING:
+            raise _already_decided(change)
+        if change.kind == FundChangeKind.BUDGET_AMOUNT:
+            budget = FundBudget.objects.select_for_update(of=("self",)).get(pk=change.budget_id)
+            within = FundBudget.objects.filter(pk=budget.pk, committed_pence__lte=change.new_pence)
+            if not within.update(amount_pence=change.new_pence):
+                raise ValidationError(
+                    f"{pence(budget.committed_pence)} is now committed to approved requests, more "
+                    f"than the new amount of {pence(change.new_pence)}. Reject this change and "
+                    "propose another."
+                )
+        else:
+            row, _ = FundSettings.objects.get_or_create(programme_id=change.programme_id)
+            FundSettings.objects.filter(pk=row.pk).update(auto_approve_limit_pence=change.new_pence)
+        change.status = FundChangeStatus.CONFIRMED
+        change.decided_by = actor
+        change.decided_at = timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_event_record(
+            actor=actor, action="payments.fund_change_confirmed", obj=change,
+            summary=f"Confirmed: {change.get_kind_display().lower()} for "
+            f"{change.budget or change.programme} now {pence(change.new_pence)} (was "
+            f"{pence(change.old_pence)}), proposed by {change.proposed_by.display_name}",
+            data={"kind": change.kind, "old_pence": change.old_pence,
+                  "new_pence": change.new_pence},
+        )
+    return change
+
+
+def fund_change_reject(*, change: FundChange, actor, reason: str) -> FundChange:
+    """A finance officer turns a proposed change down; nothing changes."""
+    if not _is_finance_officer(actor):
+        raise ValidationError("Only a finance officer can reject a change to a budget or a limit.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Enter why the change is rejected"]})
+    with transaction.atomic():
+        change = FundChange.objects.select_for_update(of=("self",)).get(pk=change.pk)
+        if change.status != FundChangeStatus.PENDING:
+            raise _already_decided(change)
+        change.status = FundChangeStatus.REJECTED
+        change.decided_by = actor
+        change.decided_at = timezone.now()
+        change.decision_note = reason.strip()
+        change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_event_record(
+            actor=actor, action="payments.fund_change_rejected", obj=change,
+            summary=f"Rejected: {change.get_kind_display().lower()} for "
+            f"{change.budget or change.programme} to {pence(change.new_pence)}",
+            data={"reason": reason.strip()},
+        )
+    return change
+
+
+def fund_budget_admin_save(*, actor, budget: FundBudget | None, programme, area, starts_on, ends_on,
+                           amount_pence: int) -> tuple[FundBudget, FundChange | None]:
+    """What saving a budget in the admin does: the period and place are written (those columns
+    only, row locked: never ``committed_pence``); a new amount becomes a change waiting for
+    finance. A new budget starts at £0 until its amount is confirmed."""
+    with transaction.atomic():
+        if budget is None or budget.pk is None:
+            budget = FundBudget.objects.create(
+                programme=programme, area=area, starts_on=starts_on, ends_on=ends_on,
+                amount_pence=0,
+            )
+        else:
+            FundBudget.objects.select_for_update(of=("self",)).get(pk=budget.pk)
+            FundBudget.objects.filter(pk=budget.pk).update(
+                programme=programme, area=area, starts_on=starts_on, ends_on=ends_on
+            )
+            budget = FundBudget.objects.get(pk=budget.pk)
+        change = None
+        if amount_pence != budget.amount_pence:
+            change = fund_change_propose(actor=actor, budget=budget, new_pence=amount_pence)
+    return budget, change
+
+
+def fund_settings_admin_save(*, actor, settings_row: FundSettings | None, programme,
+                             limit_pence: int) -> tuple[FundSettings, FundChange | None]:
+    """What saving a programme's fund settings in the admin does: a new limit becomes a change
+    waiting for finance (a new row starts at the default limit)."""
+    with transaction.atomic():
+        if settings_row is None or settings_row.pk is None:
+            settings_row = FundSettings.objects.create(programme=programme)
+        else:
+            FundSettings.objects.select_for_update(of=("self",)).get(pk=settings_row.pk)
+            FundSettings.objects.filter(pk=settings_row.pk).update(programme=programme)
+            settings_row = FundSettings.objects.get(pk=settings_row.pk)
+        change = None
+        if limit_pence != settings_row.auto_approve_limit_pence:
+            change = fund_change_propose(
+                actor=actor, programme=settings_row.programme, new_pence=limit_pence
+            )
+    return settings_row, change
 
 
 # --- payment ----------------------------------------------------------------------------------
@@ -393,42 +619,31 @@ def _pay(fund_request: FundRequest, actor) -> FundRequest:
             return request  # not approved, or already paid
         metadata = {"fund_request_id": str(request.pk), "participant": request.participant.reference}
         if request.payment_method == FundPaymentMethod.CARD:
-            card = gateway.issuing_card_create(
-                cardholder_id=_cardholder_for(request.requested_by),
-                amount_pence=request.amount_pence,
-                idempotency_key=f"fund-request-{request.pk}-card",
-                metadata=metadata,
-            )
-            request.card_id, request.card_last4 = card.id, card.last4
-            summary = f"Virtual card ending {card.last4} issued, limited to {pence(request.amount_pence)}"
-        else:
-            account = getattr(request.supplier, "stripe_account", None)
-            if account is None or not account.ready:
-                raise gateway.PaymentProviderError(
-                    f"{request.supplier} cannot be paid yet: their payout account is not ready."
+            intent = outbox.money_intent_current(fund_request=request, kind=IntentKind.FUND_CARD)
+            if intent is None:
+                intent = outbox.fund_intent_create(
+                    fund_request=request, kind=IntentKind.FUND_CARD, metadata=metadata,
+                    destination=_cardholder_for(request.requested_by),
                 )
-            transfer = gateway.transfer_create(
-                amount_pence=request.amount_pence, destination=account.account_id,
-                idempotency_key=f"fund-request-{request.pk}-transfer", metadata=metadata,
-                description=f"Flexible fund {request.reference}: {request.description}",
+        else:
+            intent = outbox.money_intent_current(
+                fund_request=request, kind=IntentKind.FUND_TRANSFER
             )
-            request.transfer_id = transfer.id
-            request.spent_pence = request.amount_pence
-            ledger_entry_record(
-                kind=LedgerKind.FUND_TRANSFER, amount_pence=transfer.amount_pence,
-                source=request, stripe_object_id=transfer.id, actor=actor,
-                description=f"Flexible fund {request.reference} to {request.supplier}",
-            )
-            summary = f"{pence(request.amount_pence)} paid to {request.supplier}"
-        request.status = FundRequestStatus.PAID
-        request.paid_at = timezone.now()
-        request.payment_error = ""
-        request.save()
-        audit_event_record(
-            actor=actor, action="payments.fund_request_paid", obj=request, summary=summary,
-            data={"card_id": request.card_id, "transfer_id": request.transfer_id},
-        )
-    return request
+            if intent is None:
+                account = getattr(request.supplier, "stripe_account", None)
+                if account is None or not account.ready:
+                    raise gateway.PaymentProviderError(
+                        f"{request.supplier} cannot be paid yet: their payout account is not ready."
+                    )
+                intent = outbox.fund_intent_create(
+                    fund_request=request, kind=IntentKind.FUND_TRANSFER,
+                    destination=account.account_id, metadata=metadata,
+                    description=f"Flexible fund {request.reference}: {request.description}",
+                )
+    # The outbox: the card or transfer is written down and committed before Stripe is asked, so a
+    # worker that dies from here on leaves it for recovery to find (outbox.money_intents_recover).
+    outbox.money_intent_send(intent_id=intent.pk, actor=actor)
+    return FundRequest.objects.get(pk=request.pk)
 
 
 # --- receipts ---------------------------------------------------------------------------------
@@ -472,7 +687,7 @@ def fund_receipt_record(*, fund_request: FundRequest, actor, upload) -> FundRequ
 
 def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
     """A capture or refund on a fund card: the request's spend, and one ledger entry each."""
-    request = FundRequest.objects.select_for_update(of=("self",)).filter(card_id=data.card_id).first()
+    request = outbox.fund_request_for_card(data.card_id)  # also a card made just before a crash
     if request is None or data.amount_pence == 0:
         return
     if data.amount_pence < 0:  # a purchase (Stripe's sign)
@@ -485,8 +700,19 @@ def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
         description=f"Flexible fund {request.reference} card at {data.merchant_name or 'a merchant'}",
     )
     if kind == LedgerKind.FUND_CARD:
-        # Single use: once something is bought the card is cancelled (after this commits).
-        transaction.on_commit(lambda: _card_cancel_quietly(data.card_id), robust=True)
+        if request.status in (FundRequestStatus.CANCELLED, FundRequestStatus.REFUSED):
+            # Recorded all the same (the money has gone), and finance are told.
+            outbox.attention_flag(
+                code=AttentionCode.CARD_SPEND_AFTER_CANCEL, reference=data.id, fund_request=request,
+                amount_pence=ledger_amount,
+                reason=f"{pence(ledger_amount)} was spent at {data.merchant_name or 'a merchant'} "
+                f"on the card of {request.reference} after the request was "
+                f"{request.get_status_display().lower()}. The ledger records the spend; the card "
+                "is being cancelled.",
+            )
+        # Single use: once something is bought the card is cancelled (through the outbox, so a
+        # cancel that fails is tried again).
+        outbox.fund_card_cancel_ensure(fund_request=request, card_id=data.card_id)
     spent = -sum(
         IssuingTransaction.objects.filter(card_id=data.card_id).values_list("amount_pence", flat=True)
     )
@@ -502,19 +728,13 @@ def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
         )
 
 
-def _card_cancel_quietly(card_id: str) -> None:
-    try:
-        gateway.issuing_card_cancel(card_id)
-    except gateway.PaymentProviderError:
-        # The all-time spending limit still caps the card; finance see it in Stripe.
-        logger.warning("Could not cancel used flexible fund card %s", card_id)
-
-
 def fund_card_authorisation_apply(obj: dict) -> None:
     """Keep each authorisation's latest state on the request (merged by id, any order)."""
     card = obj.get("card") or ""
     card_id = card if isinstance(card, str) else card.get("id", "")
-    request = FundRequest.objects.select_for_update(of=("self",)).filter(card_id=card_id).first() if card_id else None
+    expanded = (gateway.card_from_event_object(card)
+                if isinstance(card, dict) and card.get("id") else None)
+    request = outbox.fund_request_for_card(card_id, card=expanded)
     if request is None or not obj.get("id"):
         return
     previous = request.card_authorisations.get(obj["id"], {})

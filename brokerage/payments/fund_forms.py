@@ -134,3 +134,24 @@ class ReceiptForm(GovUKForm):
         except ValidationError as exc:
             raise ValidationError(exc.messages[0]) from None
         return upload
+
+
+class FundChangeDecisionForm(GovUKForm):
+    decision = forms.ChoiceField(
+        label="Your decision", widget=forms.RadioSelect,
+        choices=[("confirm", "Confirm: the change takes effect now"),
+                 ("reject", "Reject: nothing changes")],
+        error_messages={"required": "Select confirm or reject",
+                        "invalid_choice": "Select confirm or reject"},
+    )
+    reason = forms.CharField(
+        label="Reason or note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required if you reject. Recorded in the audit log.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why the change is rejected")
+        return data

@@ -16,6 +16,8 @@ from brokerage.participants.selectors import participants_for_user
 from brokerage.payments.models import (
     FundBudget,
     FundCatalogueItem,
+    FundChange,
+    FundChangeStatus,
     FundRequest,
     FundRequestStatus,
     Supplier,
@@ -85,6 +87,38 @@ def fund_budgets_for_user(user) -> QuerySet[FundBudget]:
         spent_total=Sum("requests__spent_pence", default=0),
         waiting=Count("requests", filter=Q(requests__status=FundRequestStatus.REQUESTED)),
     ).order_by("-ends_on", "programme__name", "area__name")
+
+
+def can_confirm_fund_changes(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.FINANCE_OFFICER))
+
+
+def fund_changes_for_user(user) -> QuerySet[FundChange]:
+    """Proposed changes to budgets and limits, for those who see budgets (their programmes)."""
+    if not can_see_budgets(user):
+        return FundChange.objects.none()
+    changes = FundChange.objects.select_related(
+        "programme", "budget", "budget__area", "proposed_by", "decided_by"
+    )
+    if not user.is_superuser:
+        programme_ids = list(user.programmes.values_list("id", flat=True))
+        if programme_ids or user.has_role(Role.COORDINATOR):
+            changes = changes.filter(programme_id__in=programme_ids)
+    return changes
+
+
+def fund_changes_waiting(user) -> QuerySet[FundChange]:
+    waiting = fund_changes_for_user(user).filter(status=FundChangeStatus.PENDING)
+    return waiting.order_by("proposed_at", "id")
+
+
+def fund_change_for_finance_or_404(user, pk: int) -> FundChange:
+    if not can_confirm_fund_changes(user):
+        raise Http404("No change found")
+    try:
+        return fund_changes_for_user(user).get(pk=pk)
+    except FundChange.DoesNotExist:
+        raise Http404("No change found") from None
 
 
 def catalogue_items() -> QuerySet[FundCatalogueItem]:

@@ -20,7 +20,12 @@ from brokerage.participants.selectors import participant_for_user_or_404
 from brokerage.participants.services import access_log_record
 from brokerage.payments import fund, fund_selectors
 from brokerage.payments import stripe_gateway as gateway
-from brokerage.payments.fund_forms import FundDecisionForm, FundRequestForm, ReceiptForm
+from brokerage.payments.fund_forms import (
+    FundChangeDecisionForm,
+    FundDecisionForm,
+    FundRequestForm,
+    ReceiptForm,
+)
 from brokerage.payments.models import FundRequestStatus
 from portal.core.files import private_file_response, safe_extension
 from portal.core.forms import apply_service_errors
@@ -83,6 +88,7 @@ def fund_home(request: HttpRequest) -> HttpResponse:
         "can_see_budgets": fund_selectors.can_see_budgets(request.user),
         "can_use_fund": fund_selectors.can_use_fund(request.user),
         "waiting_count": fund_selectors.fund_approvals_for_user(request.user).count(),
+        "changes_waiting": fund_selectors.fund_changes_waiting(request.user).count(),
         "page_obj": page_obj,
     })
 
@@ -162,7 +168,8 @@ def fund_request_check(request: HttpRequest, reference: str) -> HttpResponse:
         "participant": participant,
         "data": data,
         "limit_pence": limit_pence,
-        "approved_at_once": data["amount"] <= limit_pence,
+        "approved_at_once": fund.fund_approves_at_once(
+            actor=request.user, programme=participant.programme, amount_pence=data["amount"]),
         "category_label": dict(form.fields["category"].choices).get(data["category"]),
         "barrier_label": dict(form.fields["barrier"].choices).get(data["barrier"]),
         "method_label": dict(form.fields["payment_method"].choices).get(data["payment_method"]),
@@ -254,3 +261,45 @@ def fund_approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "own_request": fund_request.requested_by_id == request.user.pk,
     })
 
+
+# --- changes to budgets and limits (a finance officer confirms) ---------------------------------
+
+
+budgets_required = _gate(fund_selectors.can_see_budgets)
+
+
+@budgets_required
+@require_GET
+def fund_changes(request: HttpRequest) -> HttpResponse:
+    """Changes to budgets and limits waiting for a finance officer, and the latest decided."""
+    changes = fund_selectors.fund_changes_for_user(request.user)
+    return render(request, "payments/fund/changes.html", {
+        "waiting": fund_selectors.fund_changes_waiting(request.user),
+        "decided": changes.exclude(status="pending")[:20],
+        "can_confirm": fund_selectors.can_confirm_fund_changes(request.user),
+    })
+
+
+@budgets_required
+def fund_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = fund_selectors.fund_change_for_finance_or_404(request.user, pk)
+    form = FundChangeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "confirm":
+                fund.fund_change_confirm(change=change, actor=request.user)
+                messages.success(request, f"{change.reference} confirmed: "
+                                          f"{change.get_kind_display().lower()} is now "
+                                          f"{pence(change.new_pence)}")
+            else:
+                fund.fund_change_reject(
+                    change=change, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"{change.reference} rejected: nothing has changed")
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            return redirect("payments:fund_changes")
+    return render(request, "payments/fund/change_decide.html", {
+        "change": change, "form": form, "own_change": change.proposed_by_id == request.user.pk,
+    }, status=400 if form.errors else 200)

@@ -58,3 +58,65 @@ class LiftBlockForm(GovUKForm):
         label="Why can payments start again?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
         error_messages={"required": "Enter why payments can start again"},
     )
+
+
+class RetryForm(ReasonReferenceForm):
+    """Send a failed payment again: what was fixed, and a reference."""
+
+    reason = forms.CharField(
+        label="What has been fixed?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text="For example: the Stripe balance was topped up, or the employer finished their "
+                  "payout account. Recorded in the payment's history and the audit log.",
+        error_messages={"required": "Enter what has been fixed",
+                        "max_length": "Enter what has been fixed in 2,000 characters or fewer"},
+    )
+
+
+# --- the incentive scheme's admin form (brokerage/payments/wagtail_hooks.py) --------------------
+
+from brokerage.reference.programme_admin import ProgrammeScopedForm  # noqa: E402
+
+
+class IncentiveSchemeForm(ProgrammeScopedForm):
+    """A scheme with its age bands and stages, checked as a whole before anything is saved:
+    the shares total 100%, every stage names its checkpoint, the bands neither overlap nor leave
+    out an age the programme takes (``incentives.incentive_scheme_problems``). A stage that
+    already has payments cannot be removed (claims keep their own copy of everything else)."""
+
+    def _rows(self, name: str) -> list[dict]:
+        formset = self.formsets.get(name)
+        if formset is None:
+            return []
+        rows = []
+        for form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(form):
+                stage_pk = getattr(form.instance, "pk", None)
+                if name == "stages" and stage_pk and form.instance.payments.exists():
+                    self.add_error(None, (
+                        f"The stage \"{form.instance.name}\" has payments, so it cannot be "
+                        "removed. Make this scheme inactive and set up a new one instead."
+                    ))
+                continue
+            data = getattr(form, "cleaned_data", None)
+            if data:
+                rows.append(data)
+        return rows
+
+    def is_valid(self) -> bool:
+        from brokerage.payments.incentives import incentive_scheme_problems
+
+        if not super().is_valid():
+            return False
+        stages = self._rows("stages")
+        bands = self._rows("age_bands")
+        problems = incentive_scheme_problems(
+            programme=self.cleaned_data.get("programme"),
+            age_bands=[(b.get("min_age"), b.get("max_age")) for b in bands],
+            stages=[
+                (s.get("name", ""), s.get("share_percent") or 0, s.get("checkpoint_measure", ""))
+                for s in stages
+            ],
+        )
+        for problem in problems:
+            self.add_error(None, problem)
+        return not self.errors

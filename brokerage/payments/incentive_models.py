@@ -9,10 +9,16 @@ Status of a payment::
     pending ─(due date passed)→ due ─(passes every check, put in a run)→ in_run
       ─(a second finance officer approves the run)→ approved ─(Stripe confirms)→ paid
                                                              └→ failed
+    failed ─(finance sends it again, every check passing)→ due
     paused / withdrawn: set by the claim commands (pause, resume, withdraw, reinstate).
+
+Every check runs again at approval and just before the transfer: a payment that fails one then
+(or whose run's approval has expired) is held: back to due, out of the run, with the failed
+checks kept as an ``IncentiveValidation`` of that run, and needs a new run and approval.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from modelcluster.fields import ParentalKey
@@ -117,8 +123,11 @@ class IncentiveStage(Orderable):
         "share of the total (%)", help_text="e.g. 50. The stages' shares should add up to 100."
     )
     checkpoint_measure = models.CharField(
-        "checkpoint needed", max_length=40, blank=True, choices=CHECKPOINT_MEASURES,
+        "checkpoint needed", max_length=40, choices=CHECKPOINT_MEASURES,
         help_text="The sustainment checkpoint that must be confirmed before this stage is paid.",
+        error_messages={
+            "blank": "Choose the checkpoint that must be confirmed before this stage is paid",
+        },
     )
     check_employer_verified = models.BooleanField(
         "employer must be verified", default=True,
@@ -148,6 +157,13 @@ class IncentiveStage(Orderable):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.share_percent}%)"
+
+    def clean(self) -> None:
+        if not self.checkpoint_measure:
+            name = self.name or "this stage"
+            raise ValidationError({"checkpoint_measure": (
+                f"Choose the checkpoint that must be confirmed before \"{name}\" is paid"
+            )})
 
 
 class IncentiveEmployerBlock(models.Model):
@@ -203,6 +219,11 @@ class IncentiveClaim(models.Model):
     start_date = models.DateField()
     age_at_start = models.PositiveSmallIntegerField()
     total_pence = models.PositiveIntegerField()
+    # The scheme's rules as they were when the claim was made: changing the scheme later never
+    # changes a claim already made (the payments keep their stage's copy the same way).
+    min_hours = models.DecimalField(
+        "minimum hours a week", max_digits=4, decimal_places=1, default=16
+    )
     status = models.CharField(
         max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.ACTIVE, db_index=True
     )
@@ -270,9 +291,14 @@ class IncentivePayment(models.Model):
     checkpoint_measure = models.CharField(max_length=40, blank=True)
     due_on = models.DateField(db_index=True)
     amount_pence = models.PositiveIntegerField()
+    # The stage's checks as they were when the claim was made.
+    check_employer_verified = models.BooleanField(default=True)
+    check_participant_eligible = models.BooleanField(default=True)
     status = models.CharField(
         max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING, db_index=True
     )
+    # 1, then one more each time finance sends a failed payment again (a new Stripe key each time).
+    attempt = models.PositiveSmallIntegerField(default=1)
     run = models.ForeignKey(
         "payments.PaymentRun", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
@@ -301,7 +327,9 @@ class IncentivePayment(models.Model):
 
     @property
     def idempotency_key(self) -> str:
-        return f"incentive-payment-{self.pk}"
+        """Derived from the payment (and the attempt, once finance has sent a failed one again)."""
+        base = f"incentive-payment-{self.pk}"
+        return base if self.attempt <= 1 else f"{base}-attempt-{self.attempt}"
 
     @property
     def money_sent(self) -> bool:
@@ -327,6 +355,10 @@ class RunStatus(models.TextChoices):
     PROPOSED = "proposed", "Waiting for approval"
     APPROVED = "approved", "Approved"
     CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Approval expired"
+
+
+DEFAULT_RUN_EXPIRY_DAYS = 7
 
 
 class PaymentRun(models.Model):
@@ -349,6 +381,10 @@ class PaymentRun(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     total_pence = models.PositiveBigIntegerField(default=0)
+    # An approval is good for this many days: a payment not sent by then is held and goes back
+    # to due, for a new run and a new approval.
+    expiry_days = models.PositiveSmallIntegerField(default=DEFAULT_RUN_EXPIRY_DAYS)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -365,6 +401,40 @@ class PaymentRun(models.Model):
     def reference(self) -> str:
         return f"PR-{self.pk:05d}"
 
+    def expired_at(self, now) -> bool:
+        """The approval's time is up (whatever has not been sent by now will not be)."""
+        return self.expires_at is not None and now >= self.expires_at
+
+
+class PaymentRunCheck(models.Model):
+    """Each time a run's payments are checked: when proposed, and every check again. Kept, never
+    overwritten, so separation of duties sees everyone who checked the run."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="checks")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Empty when the weekly task checked the run.",
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+    proposal = models.BooleanField(
+        default=False, help_text="The check made when the run was proposed."
+    )
+    total_pence = models.PositiveBigIntegerField(default=0)
+    payment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["checked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Check of {self.run} at {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class ValidationMoment(models.TextChoices):
+    CHECK = "check", "Checked"
+    APPROVAL = "approval", "Held at approval"
+    SENDING = "sending", "Held before sending"
+    RETRY = "retry", "Checked before sending again"
+
 
 class IncentiveValidation(models.Model):
     """The checks on one payment at one moment (in a run, or a daily re-check), each named."""
@@ -378,6 +448,9 @@ class IncentiveValidation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     passed = models.BooleanField()
+    moment = models.CharField(
+        max_length=10, choices=ValidationMoment.choices, default=ValidationMoment.CHECK
+    )
     # [{"check": "payout_account", "label": "...", "passed": false, "detail": "..."}, ...]
     results = models.JSONField()
 
@@ -437,3 +510,32 @@ class IncentiveClawback(models.Model):
     @property
     def idempotency_key(self) -> str:
         return f"incentive-clawback-{self.pk}"
+
+
+class IncentivePaymentRetry(models.Model):
+    """Finance sent a failed payment again, after fixing the cause: who, when, why, and what the
+    failed attempt was (its Stripe key and transfer), since the payment itself moves on."""
+
+    payment = models.ForeignKey(IncentivePayment, on_delete=models.PROTECT, related_name="retries")
+    attempt = models.PositiveSmallIntegerField(help_text="The new attempt's number.")
+    reason = models.TextField()
+    reference = models.CharField(max_length=100)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    previous_failure_reason = models.CharField(max_length=500, blank=True)
+    previous_idempotency_key = models.CharField(max_length=100, blank=True)
+    previous_transfer_id = models.CharField(max_length=255, blank=True)
+    previous_run = models.ForeignKey(
+        PaymentRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment", "attempt"], name="incentive_one_retry_per_attempt"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment} sent again (attempt {self.attempt})"

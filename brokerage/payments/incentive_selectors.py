@@ -15,12 +15,15 @@ from brokerage.payments.models import (
     IncentivePayment,
     IncentiveValidation,
     PaymentRun,
+    PaymentRunCheck,
     PaymentStatus,
     RunStatus,
     StripeAccount,
+    ValidationMoment,
 )
 from brokerage.payments.selectors import can_see_finance
 from brokerage.reference.programme_admin import for_programmes_of
+from portal.accounts.roles import Role
 
 # --- plain-English status for employers -----------------------------------------------------
 
@@ -70,6 +73,7 @@ def payment_plain_status(payment: IncentivePayment, *, account_ready: bool) -> P
         Check.NOT_ALREADY_PAID: "Already paid",
         Check.NOT_BLOCKED: "On hold: contact the programme team",
         Check.NOT_PAUSED: "On hold",
+        Check.NO_CLAWBACK_OWED: "On hold: money to pay back first",
     }
     if blocking in messages:
         return PlainStatus(messages[blocking], "govuk-tag--yellow" if blocking != Check.ELIGIBLE else "govuk-tag--grey",
@@ -124,11 +128,15 @@ def employer_incentives(user) -> EmployerIncentives:
 
 
 def runs(user) -> QuerySet[PaymentRun]:
+    """Finance officers see every run (they pay for every programme); a coordinator only runs
+    that pay incentives on their programmes."""
     if not can_see_finance(user):
         return PaymentRun.objects.none()
-    return PaymentRun.objects.select_related("requested_by", "validated_by", "approved_by").order_by(
-        "-requested_at", "-pk"
-    )
+    qs = PaymentRun.objects.all()
+    if not user.has_role(Role.FINANCE_OFFICER):
+        mine = for_programmes_of(user, IncentivePayment.objects.all(), "claim__scheme__programme")
+        qs = qs.filter(pk__in=mine.values("run"))
+    return qs.select_related("requested_by", "validated_by", "approved_by").order_by("-requested_at", "-pk")
 
 
 def waiting_run(user) -> PaymentRun | None:
@@ -157,6 +165,10 @@ class RunView:
     run: PaymentRun
     lines: list[EmployerLine]
     failed: list[IncentiveValidation]
+    # Every check of the run (proposal and each check again), oldest first: who and when.
+    checks: list[PaymentRunCheck] = field(default_factory=list)
+    # Payments taken out of the run at approval or just before sending, with why.
+    held: list[IncentiveValidation] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -177,7 +189,9 @@ def run_view(run: PaymentRun) -> RunView:
     failed = []
     if run.status == RunStatus.PROPOSED:
         failed = list(
-            IncentiveValidation.objects.filter(run=run, payment__run__isnull=True)
+            IncentiveValidation.objects.filter(
+                run=run, payment__run__isnull=True, moment=ValidationMoment.CHECK
+            )
             .select_related("payment", "payment__claim", "payment__claim__employer", "payment__claim__participant")
             .order_by("payment__claim__employer__name", "payment__due_on", "payment_id", "-checked_at", "-pk")
         )
@@ -188,7 +202,18 @@ def run_view(run: PaymentRun) -> RunView:
                 if not validation.passed:
                     unique.append(validation)
         failed = unique
-    return RunView(run=run, lines=list(lines.values()), failed=failed)
+    held = list(
+        IncentiveValidation.objects.filter(
+            run=run, moment__in=[ValidationMoment.APPROVAL, ValidationMoment.SENDING], passed=False,
+        )
+        .select_related("payment", "payment__claim", "payment__claim__employer")
+        .order_by("checked_at", "pk")
+    )
+    checks = list(
+        PaymentRunCheck.objects.filter(run=run).select_related("checked_by")
+        .order_by("checked_at", "pk")
+    )
+    return RunView(run=run, lines=list(lines.values()), failed=failed, checks=checks, held=held)
 
 
 def claims_for_finance(user) -> QuerySet[IncentiveClaim]:

@@ -26,6 +26,7 @@ def incentive_run_propose_task() -> int:
 
 @shared_task(
     autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=8, acks_late=True,
+    reject_on_worker_lost=True,
 )
 def incentive_run_execute_task(run_id: int) -> int:
     """Make an approved run's transfers; a retry or a second worker pays nothing twice."""

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brokerage.employers.models import Employer
@@ -16,6 +17,7 @@ from brokerage.payments.incentive_forms import (
     ClaimCommandForm,
     LiftBlockForm,
     ReasonReferenceForm,
+    RetryForm,
     WriteOffForm,
 )
 from brokerage.payments.models import (
@@ -80,6 +82,10 @@ def _run_page(request, run, *, error: str = "", status: int = 200) -> HttpRespon
         "view": selectors.run_view(run),
         "run": run,
         "refusal": incentives.approval_refusal(run, request.user),
+        "recheck_refusal": (
+            incentives.recheck_refusal(run, request.user) if run.status == "proposed" else ""
+        ),
+        "run_past_expiry": run.expired_at(timezone.now()),
         "error": error,
         "crumbs": _crumbs(("Payment runs", reverse("payments:incentive_runs")), (run.reference, None)),
     }, status=status)
@@ -276,4 +282,41 @@ def employer_block(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "payments/incentives/employer_block.html", {
         "employer": employer, "current": current, "blocks": blocks, "form": form, "intent": intent,
         "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")), (employer.name, None)),
+    }, status=400 if form.errors else 200)
+
+
+@finance_required
+@require_http_methods(["GET", "POST"])
+def payment_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a failed payment again once its cause is fixed: every check first, then it is due
+    for the next run (approved by two finance officers like any other)."""
+    payment = get_object_or_404(
+        IncentivePayment.objects.select_related("claim", "claim__employer"), pk=pk,
+        claim__in=selectors.claims_for_finance(request.user),
+    )
+    claim = payment.claim
+    form = RetryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incentives.incentive_payment_retry(
+                payment=payment, actor=request.user, reason=form.cleaned_data["reason"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except gateway.PaymentProviderError as exc:
+            form.add_error(None, f"Stripe could not be asked about the earlier transfer: {exc}. "
+                                 "Try again later.")
+        else:
+            messages.success(
+                request, f"{payment.reference} passed every check and is due again: it will be "
+                "paid in the next payment run, once that run is approved.",
+            )
+            return redirect("payments:incentive_claim", pk=claim.pk)
+    return render(request, "payments/incentives/payment_retry.html", {
+        "payment": payment, "form": form,
+        "retries": payment.retries.select_related("actor"),
+        "crumbs": _crumbs(("Incentive claims", reverse("payments:incentive_claims")),
+                          (claim.reference, reverse("payments:incentive_claim", args=[claim.pk])),
+                          ("Send again", None)),
     }, status=400 if form.errors else 200)

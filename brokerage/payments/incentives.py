@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
+from brokerage.payments import outbox
 from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.models import (
     UNPAID_STATUSES,
@@ -30,15 +31,20 @@ from brokerage.payments.models import (
     IncentiveClawback,
     IncentiveEmployerBlock,
     IncentivePayment,
+    IncentivePaymentRetry,
     IncentiveScheme,
     IncentiveStage,
     IncentiveTransfer,
     IncentiveValidation,
+    IntentKind,
     LedgerKind,
     PaymentRun,
+    PaymentRunCheck,
     PaymentStatus,
     RunStatus,
     StripeAccount,
+    StripeTransfer,
+    ValidationMoment,
 )
 from brokerage.payments.services import ledger_entry_record
 from portal.accounts.roles import Role
@@ -50,6 +56,86 @@ CHECKPOINT_WEEKS = {"job_starts_4w": "4-week", "sustained_13w": "13-week", "sust
 
 
 # --- schemes and claims -----------------------------------------------------------------------
+
+
+def programme_age_range(programme) -> tuple[int, int | None] | None:
+    """The ages a programme takes, from its active age eligibility rules (None when it has none)."""
+    from brokerage.participants.models import EligibilityRule, RuleKind
+
+    rules = EligibilityRule.objects.filter(programme=programme, kind=RuleKind.AGE, active=True)
+    lows = [r.minimum for r in rules if r.minimum is not None]
+    highs = [r.maximum for r in rules if r.maximum is not None]
+    if not lows and not highs:
+        return None
+    return (max(lows) if lows else 16, min(highs) if highs else None)
+
+
+def _band_label(low: int, high: int | None) -> str:
+    return f"{low} and over" if high is None else f"{low} to {high}"
+
+
+def incentive_scheme_problems(*, programme, age_bands: list[tuple[int, int | None]],
+                              stages: list[tuple[str, int, str]]) -> list[str]:
+    """What is wrong with a scheme's age bands and stages, in words a coordinator would use.
+
+    ``age_bands`` are (youngest, oldest or None); ``stages`` are (name, share %, checkpoint).
+    The stages' shares must add up to 100% (so the stages pay exactly the claim's total), each
+    stage must name the checkpoint it waits for, and the bands must not overlap and must cover
+    every age the programme takes (its age eligibility rules). Used by the admin form and by the
+    claim service, so a scheme broken some other way never makes a claim.
+    """
+    problems = []
+    if not age_bands:
+        problems.append("Add at least one age band")
+    if not stages:
+        problems.append("Add at least one payment stage")
+    for name, _, checkpoint in stages:
+        if not checkpoint:
+            problems.append(
+                f"Choose the checkpoint that must be confirmed before \"{name}\" is paid"
+            )
+    total = sum(share or 0 for _, share, _ in stages)
+    if stages and total != 100:
+        problems.append(
+            f"The stages' shares add up to {total}%. They must add up to 100%, so that the "
+            "stages pay the whole incentive and no more"
+        )
+    ordered = sorted((low, high) for low, high in age_bands if low is not None)
+    for (low, high), (next_low, next_high) in zip(ordered, ordered[1:], strict=False):
+        if high is None or next_low <= high:
+            problems.append(
+                f"The age bands {_band_label(low, high)} and "
+                f"{_band_label(next_low, next_high)} overlap: each age must be in one band only"
+            )
+    ages = programme_age_range(programme) if programme is not None else None
+    if ages is not None and ordered:
+        youngest, oldest = ages
+        age = youngest
+        while oldest is None or age <= oldest:
+            band = next(
+                ((lo, hi) for lo, hi in ordered if lo <= age and (hi is None or age <= hi)), None
+            )
+            if band is None:
+                problems.append(
+                    f"No age band covers people aged {age}, but {programme} takes people aged "
+                    f"{_band_label(youngest, oldest)}"
+                )
+                break
+            if band[1] is None:
+                break
+            age = band[1] + 1
+    return problems
+
+
+def incentive_scheme_validate(scheme: IncentiveScheme) -> None:
+    """Raise ``ValidationError`` listing what is wrong with a saved scheme (nothing when sound)."""
+    problems = incentive_scheme_problems(
+        programme=scheme.programme,
+        age_bands=[(b.min_age, b.max_age) for b in scheme.age_bands.all()],
+        stages=[(s.name, s.share_percent, s.checkpoint_measure) for s in scheme.stages.all()],
+    )
+    if problems:
+        raise ValidationError(problems)
 
 
 def stage_amounts(stages: list[IncentiveStage], total_pence: int) -> dict[int, int]:
@@ -96,17 +182,28 @@ def incentive_claim_for_placement(*, placement, actor=None) -> list[IncentiveCla
         stages = list(scheme.stages.all())
         if band is None or not stages:
             continue
+        try:
+            incentive_scheme_validate(scheme)
+        except ValidationError as exc:
+            # Never promise money under a broken scheme; the sync makes the claim once it is fixed.
+            logger.warning(
+                "Incentive scheme %s is not valid, so no claim was made for placement %s: %s",
+                scheme.pk, placement.pk, "; ".join(exc.messages),
+            )
+            continue
+        amounts = stage_amounts(stages, band.amount_pence)
+        if sum(amounts.values()) != band.amount_pence:  # cannot happen once the shares total 100%
+            continue
         with transaction.atomic():
             claim, created = IncentiveClaim.objects.get_or_create(
                 placement=placement, scheme=scheme,
                 defaults={
                     "employer_id": placement.employer_id, "participant": participant,
                     "start_date": placement.start_date, "age_at_start": age,
-                    "total_pence": band.amount_pence,
+                    "total_pence": band.amount_pence, "min_hours": scheme.min_hours,
                 },
             )
             if created:
-                amounts = stage_amounts(stages, band.amount_pence)
                 for stage in stages:
                     if amounts[stage.pk] <= 0:
                         continue
@@ -115,6 +212,8 @@ def incentive_claim_for_placement(*, placement, actor=None) -> list[IncentiveCla
                         checkpoint_measure=stage.checkpoint_measure,
                         due_on=placement.start_date + datetime.timedelta(days=stage.day_offset),
                         amount_pence=amounts[stage.pk],
+                        check_employer_verified=stage.check_employer_verified,
+                        check_participant_eligible=stage.check_participant_eligible,
                     )
                 audit_event_record(
                     actor=actor, action="payments.incentive_claim_created", obj=claim,
@@ -170,6 +269,7 @@ class Check:
     NOT_ALREADY_PAID = "not_already_paid"
     NOT_BLOCKED = "employer_not_blocked"
     NOT_PAUSED = "not_paused"
+    NO_CLAWBACK_OWED = "no_clawback_owed"
 
     LABELS = {
         DUE_DATE: "The stage's date has passed",
@@ -180,6 +280,7 @@ class Check:
         NOT_ALREADY_PAID: "Not already paid for this person and stage",
         NOT_BLOCKED: "Employer not blocked",
         NOT_PAUSED: "Payments not paused",
+        NO_CLAWBACK_OWED: "Employer owes no money from a clawback",
     }
 
 
@@ -199,11 +300,10 @@ class CheckResult:
 
 def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date | None = None) -> list[CheckResult]:
     """Every check before a payment, in order, each passed or failed with a reason."""
-    from brokerage.pipeline.models import OutcomeKind, OutcomeRecord
+    from brokerage.pipeline.models import CheckpointStatus, OutcomeKind, OutcomeRecord
 
     today = today or timezone.localdate()
     claim = payment.claim
-    stage = payment.stage
     placement = claim.placement
     employer = claim.employer
     results = []
@@ -211,7 +311,7 @@ def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date 
     due = payment.due_on <= today
     results.append(CheckResult(Check.DUE_DATE, due, "" if due else f"Due on {payment.due_on:%-d %B %Y}"))
 
-    if stage.check_employer_verified:
+    if payment.check_employer_verified:  # the stage's rule as it was when the claim was made
         ok = bool(employer.verified) and employer.merged_into_id is None
         results.append(CheckResult(Check.EMPLOYER_VERIFIED, ok, "" if ok else
                                    f"{employer.name} has not been verified by a coordinator"))
@@ -225,21 +325,35 @@ def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date 
     )))
 
     if payment.checkpoint_measure:
-        ok = OutcomeRecord.objects.filter(
-            placement_id=placement.pk, kind=OutcomeKind.CHECKPOINT_MET, measure=payment.checkpoint_measure
+        # Still met: confirmed, the checkpoint not recorded since as missed or changed, and not
+        # reversed by finance on another payment of the claim.
+        outcomes = OutcomeRecord.objects.filter(
+            placement_id=placement.pk, measure=payment.checkpoint_measure
+        )
+        met = list(outcomes.filter(kind=OutcomeKind.CHECKPOINT_MET).select_related("checkpoint"))
+        ok = bool(met) and all(
+            o.checkpoint is None or o.checkpoint.status == CheckpointStatus.MET for o in met
+        )
+        ok = ok and not outcomes.filter(kind=OutcomeKind.CHECKPOINT_MISSED).exists()
+        ok = ok and not IncentiveClawback.objects.filter(
+            payment__claim__placement_id=placement.pk, reason=ClawbackReason.CHECKPOINT_REVERSED,
+            payment__checkpoint_measure=payment.checkpoint_measure,
         ).exists()
         weeks = CHECKPOINT_WEEKS.get(payment.checkpoint_measure, payment.checkpoint_measure)
-        results.append(CheckResult(Check.CHECKPOINT, ok, "" if ok else f"The {weeks} check is not confirmed"))
+        results.append(CheckResult(Check.CHECKPOINT, ok, "" if ok else (
+            f"The {weeks} check is not confirmed" if not met
+            else f"The {weeks} check is no longer met"
+        )))
     else:
         results.append(CheckResult(Check.CHECKPOINT, True, "No checkpoint needed for this stage"))
 
-    if stage.check_participant_eligible:
+    if payment.check_participant_eligible:
         problems = []
         if placement.left_on is not None and placement.left_on < payment.due_on:
             problems.append(f"left the job on {placement.left_on:%-d %B %Y}, before this stage")
-        if placement.hours_per_week < claim.scheme.min_hours:
+        if placement.hours_per_week < claim.min_hours:
             problems.append(f"works {placement.hours_per_week} hours a week, under the scheme's "
-                            f"{claim.scheme.min_hours}")
+                            f"{claim.min_hours}")
         if claim.participant.erased_at is not None:
             problems.append("the participant's record has been erased")
         results.append(CheckResult(Check.ELIGIBLE, not problems,
@@ -266,7 +380,99 @@ def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date 
     paused = claim.status != ClaimStatus.ACTIVE or payment.status in (PaymentStatus.PAUSED, PaymentStatus.WITHDRAWN)
     results.append(CheckResult(Check.NOT_PAUSED, not paused, "" if not paused else
                                f"The claim is {claim.get_status_display().lower()}"))
+
+    owed = IncentiveClawback.objects.filter(
+        payment__claim__employer_id=employer.pk, status=ClawbackStatus.PENDING
+    ).aggregate(total=Sum("amount_pence", default=0))["total"]
+    results.append(CheckResult(
+        Check.NO_CLAWBACK_OWED, not owed,
+        f"{employer.name} owes {pence(owed)} from a clawback not yet recovered or written off"
+        if owed else "",
+    ))
     return results
+
+
+def _run_expiry_result(payment: IncentivePayment, now) -> dict | None:
+    run = payment.run if payment.run_id else None
+    if payment.status != PaymentStatus.APPROVED or run is None or not run.expired_at(now):
+        return None
+    when = timezone.localtime(run.expires_at)
+    return {"check": "run_not_expired", "label": "Run's approval still valid", "passed": False,
+            "detail": f"The approval of {run.reference} expired on {when:%-d %B %Y at %H:%M} "
+                      "before this payment was sent; it needs a new run and approval"}
+
+
+def incentive_payment_still_payable(
+    payment: IncentivePayment, *, today: datetime.date | None = None, now=None
+) -> list[str]:
+    """Why ``payment`` may not be paid now ([] when it may): every check again (blocked employer,
+    a leaver before the stage's date, the checkpoint still met, a clawback the employer owes, the
+    payout account, ...) and, once approved, that the run's approval has not expired."""
+    problems = [f"{r.label}: {r.detail}" if r.detail else r.label
+                for r in incentive_payment_checks(payment, today=today) if not r.passed]
+    expiry = _run_expiry_result(payment, now or timezone.now())
+    if expiry is not None:
+        problems.append(f"{expiry['label']}: {expiry['detail']}")
+    return problems
+
+
+def _hold(
+    payment: IncentivePayment, *, results: list[dict], moment: str, actor=None
+) -> IncentiveValidation:
+    """Take a payment that may not be paid now out of its run, keeping why (row locked by the
+    caller). It is due again: it goes into a later run once the cause is fixed."""
+    run = payment.run if payment.run_id else None
+    validation = IncentiveValidation.objects.create(
+        payment=payment, run=run, moment=moment, passed=False, results=results,
+        checked_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    failed = [r for r in results if not r["passed"]]
+    claim_status = payment.claim.status
+    payment.status = {
+        ClaimStatus.PAUSED: PaymentStatus.PAUSED, ClaimStatus.WITHDRAWN: PaymentStatus.WITHDRAWN,
+    }.get(claim_status, PaymentStatus.DUE)
+    payment.run = None
+    payment.blocking_check = failed[0]["check"][:30] if failed else ""
+    payment.last_checked_at = validation.checked_at
+    payment.save(update_fields=["status", "run", "blocking_check", "last_checked_at", "updated_at"])
+    when = "at approval" if moment == ValidationMoment.APPROVAL else "before sending"
+    audit_event_record(
+        actor=actor, action="payments.incentive_held", obj=payment,
+        summary=f"{payment.reference} held {when}{f' from {run.reference}' if run else ''}: "
+        + "; ".join(r["detail"] or r["label"] for r in failed),
+        data={"run": run.pk if run else None, "failed": [r["check"] for r in failed]},
+    )
+    return validation
+
+
+def incentive_payment_hold_if_unpayable(
+    payment: IncentivePayment, *, moment: str = ValidationMoment.SENDING, actor=None, now=None
+) -> bool:
+    """Check an approved (or about to be approved) payment again, just before money moves; when it
+    fails, hold it (see ``_hold``) and return True. The caller holds the payment row locked.
+
+    A payment whose transfer is already under way (its ``IncentiveTransfer`` is recorded) is never
+    held: Stripe may have made the transfer, so the only safe thing is to finish it with its key.
+    """
+    if payment.transfer_id or IncentiveTransfer.objects.filter(payment_id=payment.pk).exists():
+        return False
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    results = [r.as_dict() for r in incentive_payment_checks(payment, today=today)]
+    expiry = _run_expiry_result(payment, now)
+    if expiry is not None:
+        results.append(expiry)
+    if all(r["passed"] for r in results):
+        return False
+    run_id, amount = payment.run_id, payment.amount_pence
+    _hold(payment, results=results, moment=moment, actor=actor)
+    if run_id and moment == ValidationMoment.SENDING:
+        PaymentRun.objects.filter(pk=run_id).update(total_pence=F("total_pence") - amount)
+        if expiry is not None:
+            PaymentRun.objects.filter(pk=run_id, status=RunStatus.APPROVED).update(
+                status=RunStatus.EXPIRED
+            )
+    return True
 
 
 def _validate(payment: IncentivePayment, *, run: PaymentRun | None, actor, today) -> IncentiveValidation:
@@ -292,7 +498,9 @@ def incentive_payment_validate(
 
 
 def incentive_payments_check_due(*, today: datetime.date | None = None) -> int:
-    """Mark due, then check every due payment so employers see an up-to-date status."""
+    """Hold the unsent payments of expired approvals, mark due, then check every due payment so
+    employers see an up-to-date status (what the daily task runs)."""
+    payment_runs_expire()
     incentive_payments_mark_due(today=today)
     ids = list(IncentivePayment.objects.filter(status=PaymentStatus.DUE).values_list("pk", flat=True))
     for pk in ids:
@@ -318,7 +526,7 @@ def _require_finance(actor) -> None:
         raise ValidationError("Only a finance officer can do this.")
 
 
-def _fill_run(run: PaymentRun, *, actor, today) -> None:
+def _fill_run(run: PaymentRun, *, actor, today, proposal: bool = False) -> None:
     """Check the run's payments and every due payment; keep those that pass. Rows locked."""
     candidates = _locked_payments(
         IncentivePayment.objects.filter(
@@ -333,8 +541,14 @@ def _fill_run(run: PaymentRun, *, actor, today) -> None:
             payment.status, payment.run = PaymentStatus.DUE, None
         payment.save(update_fields=["status", "run", "updated_at"])
     run.total_pence = _run_total(run)
-    run.validated_by = actor if getattr(actor, "is_authenticated", False) else None
-    run.validated_at = timezone.now()
+    checker = actor if getattr(actor, "is_authenticated", False) else None
+    # Each check is its own record (who, when); the run's fields show only the latest.
+    check = PaymentRunCheck.objects.create(
+        run=run, checked_by=checker, proposal=proposal, total_pence=run.total_pence,
+        payment_count=IncentivePayment.objects.filter(run=run).count(),
+    )
+    run.validated_by = checker
+    run.validated_at = check.checked_at
     run.save()
 
 
@@ -360,7 +574,7 @@ def payment_run_propose(*, actor=None, today: datetime.date | None = None) -> Pa
                 f"Payment run {waiting.reference} is already waiting for approval. Approve or cancel it first."
             )
         run = PaymentRun.objects.create(requested_by=actor)
-        _fill_run(run, actor=actor, today=today)
+        _fill_run(run, actor=actor, today=today, proposal=True)
         audit_event_record(
             actor=actor, action="payments.run_proposed", obj=run,
             summary=f"Payment run {run.reference} proposed: {run.total_pence} pence",
@@ -376,6 +590,9 @@ def payment_run_revalidate(*, run: PaymentRun, actor, today: datetime.date | Non
         run = PaymentRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
         if run.status != RunStatus.PROPOSED:
             raise ValidationError("Only a run waiting for approval can be checked again.")
+        refusal = recheck_refusal(run, actor)
+        if refusal:
+            raise ValidationError(refusal)
         _fill_run(run, actor=actor, today=today or timezone.localdate())
         audit_event_record(actor=actor, action="payments.run_validated", obj=run,
                            summary=f"Payment run {run.reference} checked again: {run.total_pence} pence")
@@ -399,16 +616,43 @@ def payment_run_cancel(*, run: PaymentRun, actor) -> PaymentRun:
     return run
 
 
+def run_checkers(run: PaymentRun) -> set[int]:
+    """Everyone who checked the run again after it was proposed (the proposal's own check is the
+    proposer's)."""
+    return set(
+        PaymentRunCheck.objects.filter(run=run, proposal=False, checked_by__isnull=False)
+        .values_list("checked_by_id", flat=True)
+    )
+
+
+def recheck_refusal(run: PaymentRun, actor) -> str:
+    """Why ``actor`` may not check ``run`` again ("" when they may): the proposer, each person
+    who checks it and the approver are different people."""
+    if not is_finance_officer(actor):
+        return "Only a finance officer can check a payment run again."
+    if run.requested_by_id == actor.pk:
+        return "You proposed this run, so another finance officer must check it again."
+    return ""
+
+
 def approval_refusal(run: PaymentRun, actor) -> str:
-    """Why ``actor`` may not approve ``run`` ("" when they may)."""
+    """Why ``actor`` may not approve ``run`` ("" when they may).
+
+    The proposer, everyone who checked the run and the approver are different people; a run the
+    weekly task proposed must first be checked again by a finance officer, and approved by another.
+    """
     if not is_finance_officer(actor):
         return "Only a finance officer can approve a payment run."
     if run.requested_by_id == actor.pk:
         return "You proposed this run, so another finance officer must approve it."
-    if run.validated_by_id == actor.pk:
+    checkers = run_checkers(run)
+    if actor.pk in checkers:
         return "You checked this run, so another finance officer must approve it."
     if IncentivePayment.objects.filter(run=run, claim__placement__created_by=actor).exists():
         return "You recorded a start in this run, so another finance officer must approve it."
+    if run.requested_by_id is None and not checkers:
+        return ("The weekly task proposed this run, so a finance officer must check the payments "
+                "again before another finance officer approves it.")
     return ""
 
 
@@ -420,10 +664,15 @@ def payment_run_approve(*, run: PaymentRun, actor, seen_total_pence: int | None 
     """
     from brokerage.payments.incentive_tasks import incentive_run_execute_task
 
+    all_held = False
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
         if run.status == RunStatus.APPROVED:
             return run  # a double-submitted form or a retried request: already done
+        if run.status == RunStatus.EXPIRED:
+            raise ValidationError(
+                "This payment run's approval has expired. Its unsent payments are due again."
+            )
         if run.status != RunStatus.PROPOSED:
             raise ValidationError("This payment run was cancelled, so it cannot be approved.")
         refusal = approval_refusal(run, actor)
@@ -438,21 +687,74 @@ def payment_run_approve(*, run: PaymentRun, actor, seen_total_pence: int | None 
                 f"This run has changed since you opened it: it would now pay {pence(total)}. "
                 "Check the payments below and approve again."
             )
-        for payment in payments:
-            payment.status = PaymentStatus.APPROVED
-            payment.save(update_fields=["status", "updated_at"])
-        run.status = RunStatus.APPROVED
-        run.approved_by = actor
-        run.approved_at = timezone.now()
-        run.total_pence = total
-        run.save()
-        audit_event_record(
-            actor=actor, action="payments.run_approved", obj=run,
-            summary=f"Payment run {run.reference} approved: {len(payments)} payments, {run.total_pence} pence",
-            data={"payments": [p.pk for p in payments]},
+        # Every check again, now: what fails is held with its reason; the rest are approved.
+        now = timezone.now()
+        held = [
+            p for p in payments
+            if incentive_payment_hold_if_unpayable(
+                p, moment=ValidationMoment.APPROVAL, actor=actor, now=now
+            )
+        ]
+        payments = [p for p in payments if p not in held]
+        if not payments:
+            run.total_pence = 0
+            run.save(update_fields=["total_pence"])
+            all_held = True
+        else:
+            for payment in payments:
+                payment.status = PaymentStatus.APPROVED
+                payment.save(update_fields=["status", "updated_at"])
+            run.status = RunStatus.APPROVED
+            run.approved_by = actor
+            run.approved_at = now
+            run.expires_at = now + datetime.timedelta(days=run.expiry_days)
+            run.total_pence = sum(p.amount_pence for p in payments)
+            run.save()
+            audit_event_record(
+                actor=actor, action="payments.run_approved", obj=run,
+                summary=f"Payment run {run.reference} approved: {len(payments)} payments, "
+                f"{run.total_pence} pence"
+                + (f"; {len(held)} held because they no longer pass their checks" if held else ""),
+                data={"payments": [p.pk for p in payments], "held": [p.pk for p in held],
+                      "expires_at": run.expires_at.isoformat()},
+            )
+            transaction.on_commit(lambda: incentive_run_execute_task.delay(run.pk), robust=True)
+    if all_held:  # the holds are kept (committed above); nothing was approved
+        raise ValidationError(
+            "Nothing was approved: every payment in this run failed its checks again just now. "
+            "The reasons are below. Cancel the run, or check it again once the causes are fixed."
         )
-        transaction.on_commit(lambda: incentive_run_execute_task.delay(run.pk), robust=True)
     return run
+
+
+def payment_runs_expire(*, now=None) -> int:
+    """Hold the unsent payments of approved runs whose approval has expired (the runs are marked
+    expired); payments whose transfer is under way are left to finish. Safe to run again."""
+    now = now or timezone.now()
+    run_ids = (
+        PaymentRun.objects.filter(status=RunStatus.APPROVED, expires_at__lte=now,
+                                  payments__status=PaymentStatus.APPROVED, payments__transfer_id="")
+        .values_list("pk", flat=True).distinct()
+    )
+    held = 0
+    for run_id in list(run_ids):
+        with transaction.atomic():
+            run = PaymentRun.objects.select_for_update(of=("self",)).get(pk=run_id)
+            if run.status != RunStatus.APPROVED:
+                continue
+            count = sum(
+                incentive_payment_hold_if_unpayable(payment, now=now)
+                for payment in _locked_payments(IncentivePayment.objects.filter(
+                    run=run, status=PaymentStatus.APPROVED, transfer_id=""))
+            )
+            if count:
+                audit_event_record(
+                    actor=None, action="payments.run_expired", obj=run,
+                    summary=f"Payment run {run.reference}: approval expired; {count} unsent "
+                    "payments are due again",
+                )
+            held += count
+    return held
 
 
 def incentive_run_execute(*, run_id: int) -> int:
@@ -469,52 +771,36 @@ def incentive_run_execute(*, run_id: int) -> int:
 def incentive_payment_transfer(*, payment_id: int) -> IncentivePayment | None:
     """Pay one approved payment through Stripe, once.
 
-    The payment row is locked for the whole call, so a second worker waits and then finds the
-    transfer recorded. If this process dies after Stripe answered, the retry sends the same
-    idempotency key and Stripe returns the same transfer.
+    The transfer is first written down as a ``MoneyIntent`` (committed); then the intent is sent
+    with the payment and intent rows locked, so a second worker waits and then finds the transfer
+    recorded. If this process dies after Stripe answered, the intent is still in flight: a retry,
+    or recovery, asks Stripe for it before anything new is made (see ``outbox``).
     """
     with transaction.atomic():
         payment = _locked_payments(IncentivePayment.objects.filter(pk=payment_id)).first()
         if payment is None or payment.status != PaymentStatus.APPROVED or payment.transfer_id:
             return payment
+        if incentive_payment_hold_if_unpayable(payment):  # every check again, and the run's expiry
+            return payment
         employer = payment.claim.employer
         account = StripeAccount.objects.filter(employer=employer).first()
-        if account is None or not account.ready:
+        in_flight = outbox.money_intent_in_flight(
+            payment=payment, kind=IntentKind.INCENTIVE_TRANSFER
+        )
+        if (account is None or not account.ready) and in_flight is None:
             return _payment_failed(payment, "The employer's payout account is not ready.")
-        record, _ = IncentiveTransfer.objects.get_or_create(
-            payment=payment,
-            defaults={"idempotency_key": payment.idempotency_key, "destination": account.account_id,
-                      "amount_pence": payment.amount_pence},
+        # The outbox: the transfer is written down and committed before Stripe is asked, so if
+        # this process dies from here on, recovery finds it (outbox.money_intents_recover).
+        intent = in_flight or outbox.incentive_intent_ensure(
+            payment=payment, destination=account.account_id
         )
-        try:
-            transfer = gateway.transfer_create(
-                amount_pence=record.amount_pence, destination=record.destination,
-                idempotency_key=record.idempotency_key,
-                metadata={"portal_incentive_payment_id": str(payment.pk), "portal_claim": payment.claim.reference},
-                description=f"{payment.claim.scheme.name}: {payment.stage_name} ({payment.reference})",
-                transfer_group=f"incentive-run-{payment.run_id}",
-            )
-        except gateway.PaymentProviderUnavailable:
-            raise  # nothing recorded; the task retries with the same key
-        except gateway.PaymentProviderError as exc:
-            return _payment_failed(payment, str(exc))
-        record.transfer_id = transfer.id
-        record.save(update_fields=["transfer_id"])
-        payment.transfer_id = transfer.id
-        payment.failure_reason = ""
-        payment.save(update_fields=["transfer_id", "failure_reason", "updated_at"])
-        ledger_entry_record(
-            kind=LedgerKind.INCENTIVE_PAYMENT, amount_pence=payment.amount_pence, source=payment,
-            stripe_object_id=transfer.id,
-            description=f"{payment.claim.reference} {payment.stage_name} to {employer.name}",
-            actor=payment.run.approved_by if payment.run_id else None,
-        )
-        audit_event_record(
-            actor=None, action="payments.incentive_transferred", obj=payment,
-            summary=f"{payment.reference}: {payment.amount_pence} pence sent to {employer.name} ({transfer.id})",
-            acting_for=employer.name,
-        )
-    return payment
+    try:
+        outbox.money_intent_send(intent_id=intent.pk)
+    except gateway.PaymentProviderUnavailable:
+        raise  # the intent stays in flight; the task retries with the same key, or recovery does
+    except gateway.PaymentProviderError:
+        pass  # Stripe refused: recorded on the intent, and the payment has failed with the reason
+    return IncentivePayment.objects.filter(pk=payment_id).first()
 
 
 def _payment_failed(payment: IncentivePayment, reason: str) -> IncentivePayment:
@@ -526,29 +812,105 @@ def _payment_failed(payment: IncentivePayment, reason: str) -> IncentivePayment:
     return payment
 
 
+def incentive_payment_retry(*, payment: IncentivePayment, actor, reason: str, reference: str,
+                            today: datetime.date | None = None) -> IncentivePayment:
+    """Finance send a failed payment again once its cause is fixed (e.g. the platform balance was
+    topped up, or the employer finished their payout account).
+
+    Every check runs again first; if one still fails nothing changes and the reasons are given.
+    If a Stripe transfer was made for the failed attempt, Stripe is asked and the payment is sent
+    again only if that transfer's money came back (so a false "failed" report never pays twice).
+    The payment goes back to due, with a new attempt number (and so a new Stripe key): it is paid
+    in the next run, approved by two finance officers like any other. Audited; the failed
+    attempt's details are kept as an ``IncentivePaymentRetry``.
+    """
+    _require_finance(actor)
+    _require_reason(reason, reference)
+    with transaction.atomic():
+        payment = _locked_payments(IncentivePayment.objects.filter(pk=payment.pk)).get()
+        if payment.status != PaymentStatus.FAILED:
+            raise ValidationError("Only a failed payment can be sent again.")
+        record = IncentiveTransfer.objects.filter(payment=payment).first()
+        transfer_id = payment.transfer_id or (record.transfer_id if record else "")
+        if transfer_id:
+            # The money came back: the transfer failed (as recorded from Stripe), or Stripe shows it
+            # reversed in full. Otherwise the employer may have the money: never send it twice.
+            mirror = StripeTransfer.objects.filter(transfer_id=transfer_id).first()
+            came_back = mirror is not None and mirror.failed
+            if not came_back:
+                sent = gateway.transfer_retrieve(transfer_id)
+                came_back = sent.amount_reversed_pence >= sent.amount_pence
+            if not came_back:
+                raise ValidationError(
+                    f"Stripe shows that transfer {transfer_id} reached the employer and has not "
+                    "been reversed, so this payment may already have been paid. Check it in Stripe "
+                    "before sending it again."
+                )
+        retry = IncentivePaymentRetry.objects.create(
+            payment=payment, attempt=payment.attempt + 1, reason=reason.strip(),
+            reference=reference.strip(), actor=actor,
+            previous_failure_reason=payment.failure_reason,
+            previous_idempotency_key=record.idempotency_key if record else "",
+            previous_transfer_id=transfer_id, previous_run=payment.run if payment.run_id else None,
+        )
+        if record is not None:
+            record.delete()  # kept on the retry record; the next attempt has its own key
+        payment.transfer_id = ""
+        results = incentive_payment_checks(payment, today=today)
+        failed = [r for r in results if not r.passed]
+        if failed:
+            raise ValidationError(
+                [f"{payment.reference} still cannot be paid, so it has not been sent again:"]
+                + [f"{r.label}: {r.detail}" if r.detail else r.label for r in failed]
+            )
+        payment.attempt = retry.attempt
+        payment.status = PaymentStatus.DUE
+        payment.run = None
+        payment.failure_reason = ""
+        payment.blocking_check = ""
+        validation = IncentiveValidation.objects.create(
+            payment=payment, run=None, moment=ValidationMoment.RETRY, passed=True, checked_by=actor,
+            results=[r.as_dict() for r in results],
+        )
+        payment.last_checked_at = validation.checked_at
+        payment.save()
+        audit_event_record(
+            actor=actor, action="payments.incentive_retried", obj=payment,
+            summary=f"{payment.reference} to be sent again (attempt {retry.attempt}) after: "
+            f"{retry.previous_failure_reason or 'a failure'}. {reason.strip()}",
+            data={"reference": reference.strip(), "previous_transfer_id": transfer_id,
+                  "previous_idempotency_key": retry.previous_idempotency_key},
+        )
+    return payment
+
+
 # --- webhooks (called by services._transfer_event, inside its transaction) ---------------------
 
 
-def incentive_transfer_event_apply(*, event_type: str, snapshot: gateway.Transfer) -> None:
-    """Mark the incentive payment a transfer event is about: paid, failed or reversed."""
-    qs = IncentivePayment.objects.filter(transfer_id=snapshot.id)
-    payment_ref = snapshot.metadata.get("portal_incentive_payment_id", "")
-    if payment_ref.isdigit():
-        qs = IncentivePayment.objects.filter(Q(transfer_id=snapshot.id) | Q(pk=int(payment_ref), transfer_id=""))
-    payment = _locked_payments(qs).first()
+def incentive_transfer_event_apply(
+    *, event_type: str, snapshot: gateway.Transfer, failed: bool = False
+) -> None:
+    """Mark the incentive payment a transfer is recorded for: paid, failed or reversed.
+
+    Only the transfer recorded on the payment counts. ``outbox.transfer_learned`` records it
+    first (after ``outbox.transfer_event_problem`` checked a webhook against the portal's own
+    intent), so an event that merely names a payment in its metadata changes nothing here.
+    ``failed`` is what the portal knows of the transfer (a failure is final, whatever arrives next).
+    """
+    payment = _locked_payments(IncentivePayment.objects.filter(transfer_id=snapshot.id)).first()
     if payment is None:
         return
-    if not payment.transfer_id:
-        payment.transfer_id = snapshot.id
-    if event_type == "transfer.failed":
-        if payment.status != PaymentStatus.PAID:
+    if failed or event_type == "transfer.failed":
+        if payment.status != PaymentStatus.FAILED:
             payment.status = PaymentStatus.FAILED
-            payment.failure_reason = "Stripe reported that the transfer failed."
-        payment.save()
-        audit_event_record(actor=None, action="payments.incentive_failed", obj=payment,
-                           summary=f"Stripe reported transfer {snapshot.id} failed")
+            payment.failure_reason = (
+                "Stripe reported that the transfer failed; the money came back to the programme."
+            )
+            payment.save()
+            audit_event_record(actor=None, action="payments.incentive_failed", obj=payment,
+                               summary=f"Stripe reported transfer {snapshot.id} failed")
         return
-    if payment.status in (PaymentStatus.APPROVED, PaymentStatus.FAILED) and event_type != "transfer.failed":
+    if payment.status in (PaymentStatus.APPROVED, PaymentStatus.FAILED):
         payment.status = PaymentStatus.PAID
         payment.paid_at = payment.paid_at or timezone.now()
         audit_event_record(actor=None, action="payments.incentive_paid", obj=payment,
@@ -559,17 +921,30 @@ def incentive_transfer_event_apply(*, event_type: str, snapshot: gateway.Transfe
 
 
 def _reversal_seen(payment: IncentivePayment, snapshot: gateway.Transfer) -> None:
+    """What Stripe has reversed of the payment's transfer, in total: partial reversals add up."""
     clawback = IncentiveClawback.objects.select_for_update(of=("self",)).filter(payment=payment).first()
-    reversal_id = snapshot.reversals[0].id if snapshot.reversals else ""
+    total = min(snapshot.amount_reversed_pence, payment.amount_pence)
+    reversal_id = snapshot.reversals[0].id if snapshot.reversals else ""  # the newest
     if clawback is None:
         clawback = IncentiveClawback.objects.create(
-            payment=payment, reason=ClawbackReason.STRIPE_REVERSAL, amount_pence=snapshot.amount_reversed_pence,
+            payment=payment, reason=ClawbackReason.STRIPE_REVERSAL, amount_pence=total,
             detail="Reversed in the Stripe dashboard", status=ClawbackStatus.RECOVERED,
             reversal_id=reversal_id, resolved_at=timezone.now(),
         )
         audit_event_record(actor=None, action="payments.clawback_recorded", obj=clawback,
-                           summary=f"Stripe reversed {snapshot.amount_reversed_pence} pence of {payment.reference}")
-    elif clawback.status == ClawbackStatus.PENDING and snapshot.amount_reversed_pence >= clawback.amount_pence:
+                           summary=f"Stripe reversed {total} pence of {payment.reference}")
+    elif clawback.reason == ClawbackReason.STRIPE_REVERSAL and total > clawback.amount_pence:
+        # Another partial reversal: the clawback shows what has come back in all.
+        before = clawback.amount_pence
+        clawback.amount_pence = total
+        clawback.reversal_id = reversal_id or clawback.reversal_id
+        clawback.save(update_fields=["amount_pence", "reversal_id"])
+        audit_event_record(
+            actor=None, action="payments.clawback_recorded", obj=clawback,
+            summary=f"Stripe reversed {total - before} pence more of {payment.reference}: "
+            f"{total} pence in all", data={"reversal_id": reversal_id},
+        )
+    elif clawback.status == ClawbackStatus.PENDING and total >= clawback.amount_pence:
         clawback.status = ClawbackStatus.RECOVERED
         clawback.reversal_id = clawback.reversal_id or reversal_id
         clawback.resolved_at = timezone.now()

@@ -161,12 +161,14 @@ class LedgerKind(models.TextChoices):
     FUND_TRANSFER = "fund_transfer", "Flexible fund payment to a supplier"
     TRANSFER_REVERSAL = "transfer_reversal", "Transfer reversed"
     FUND_CARD_REFUND = "fund_card_refund", "Flexible fund card refund"
+    TRANSFER_FAILED = "transfer_failed", "Transfer failed (money returned)"
 
 
 # Kinds where money leaves the programme (positive) and where it comes back (negative).
 OUTGOING_KINDS = frozenset({LedgerKind.INCENTIVE_PAYMENT, LedgerKind.FUND_CARD, LedgerKind.FUND_TRANSFER})
 RETURNING_KINDS = frozenset(
-    {LedgerKind.CLAWBACK, LedgerKind.TRANSFER_REVERSAL, LedgerKind.FUND_CARD_REFUND}
+    {LedgerKind.CLAWBACK, LedgerKind.TRANSFER_REVERSAL, LedgerKind.FUND_CARD_REFUND,
+     LedgerKind.TRANSFER_FAILED}
 )
 
 
@@ -204,10 +206,17 @@ class LedgerEntry(models.Model):
         verbose_name_plural = "ledger entries"
         indexes = [models.Index(fields=["source_type", "source_id"])]
         constraints = [
-            # One entry per Stripe object: a webhook and the portal can never both record it.
+            # One entry per Stripe object: a webhook, the sweep, recovery and the portal can never
+            # both record it, whatever order they come in.
             models.UniqueConstraint(
-                fields=["stripe_object_id"], condition=~Q(stripe_object_id=""),
+                fields=["stripe_object_id"],
+                condition=~Q(stripe_object_id="") & ~Q(kind="transfer_failed"),
                 name="ledger_one_entry_per_stripe_object",
+            ),
+            # ...and a transfer that failed gives its money back once.
+            models.UniqueConstraint(
+                fields=["stripe_object_id"], condition=Q(kind="transfer_failed"),
+                name="ledger_one_failure_per_transfer",
             ),
         ]
 
@@ -448,5 +457,10 @@ class FundCardholder(models.Model):
         return f"{self.user} ({self.cardholder_id})"
 
 
+# --- pending changes to fund budgets and limits (confirmed by a second person), and
 # --- employer incentives (schemes, claims, payments, runs, clawbacks) -------------------------
+from brokerage.payments.fund_models import *  # noqa: E402,F401,F403
 from brokerage.payments.incentive_models import *  # noqa: E402,F401,F403
+
+# --- the money outbox and what needs finance's attention (brokerage/payments/outbox.py) ---------
+from brokerage.payments.outbox_models import *  # noqa: E402,F401,F403

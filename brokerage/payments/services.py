@@ -71,7 +71,7 @@ def ledger_entry_record(
         source_type, source_id = source._meta.label_lower, str(source.pk)
 
     if stripe_object_id:
-        existing = LedgerEntry.objects.filter(stripe_object_id=stripe_object_id).first()
+        existing = _entry_for(stripe_object_id, kind)
         if existing is not None:
             return _same_movement(existing, amount_pence)
     try:
@@ -95,9 +95,22 @@ def ledger_entry_record(
             )
     except IntegrityError:
         # Two writers recorded the same Stripe object at once; the other one won.
-        existing = LedgerEntry.objects.get(stripe_object_id=stripe_object_id)
+        existing = _entry_for(stripe_object_id, kind)
+        if existing is None:
+            raise
         return _same_movement(existing, amount_pence)
     return entry
+
+
+def _entry_for(stripe_object_id: str, kind: str) -> LedgerEntry | None:
+    """The entry already recording this Stripe object (a failed transfer's money coming back is
+    recorded apart from the transfer itself: see the ledger's unique constraints)."""
+    if not stripe_object_id:
+        return None
+    entries = LedgerEntry.objects.filter(stripe_object_id=stripe_object_id)
+    if kind == LedgerKind.TRANSFER_FAILED:
+        return entries.filter(kind=LedgerKind.TRANSFER_FAILED).first()
+    return entries.exclude(kind=LedgerKind.TRANSFER_FAILED).first()
 
 
 def _same_movement(existing: LedgerEntry, amount_pence: int) -> LedgerEntry:
@@ -287,7 +300,20 @@ def _account_updated(event: StripeEvent) -> None:
 
 
 def _transfer_event(event: StripeEvent) -> None:
-    _transfer_apply(gateway.transfer_from_event_object(event.data_object), event_type=event.type)
+    """A signed event is still only what it says: it is checked against the portal's own intent
+    (destination, amount, currency, mode, and that it is the platform's own transfer) before it
+    changes anything. One that does not match is kept, shown to finance, and changes nothing."""
+    from brokerage.payments import outbox
+
+    snapshot = gateway.transfer_from_event_object(event.data_object)
+    check = outbox.transfer_event_problem(event=event, snapshot=snapshot)
+    if check.problem:
+        outbox.attention_flag_event(event=event, reason=check.problem, payment=check.payment,
+                                    fund_request=check.fund_request)
+        return
+    if not check.ours and event.payload.get("account"):
+        return  # a connected account's own transfer: nothing of the portal's
+    _transfer_apply(snapshot, event_type=event.type)
 
 
 def _transfer_apply(snapshot: gateway.Transfer, *, event_type: str) -> None:
@@ -308,12 +334,16 @@ def _transfer_apply(snapshot: gateway.Transfer, *, event_type: str) -> None:
     mirror.save()
 
     from brokerage.payments.incentives import incentive_transfer_event_apply
+    from brokerage.payments.outbox import transfer_learned
 
-    incentive_transfer_event_apply(event_type=event_type, snapshot=snapshot)  # marks the payment
+    # If the transfer is one the portal asked for, record it (transfer id, ledger entry) once,
+    # whether the worker that asked is still recording it, died first, or finished long ago.
+    transfer_learned(snapshot)
+    incentive_transfer_event_apply(event_type=event_type, snapshot=snapshot, failed=mirror.failed)
 
     # Reversals made in Stripe (or by the portal, before its own entry was written) go in the
     # ledger once each, against the portal record that the transfer paid.
-    paid = LedgerEntry.objects.filter(stripe_object_id=snapshot.id).first()
+    paid = LedgerEntry.objects.filter(stripe_object_id=snapshot.id, amount_pence__gt=0).first()
     if paid is None:
         return
     for reversal in snapshot.reversals:
@@ -325,6 +355,16 @@ def _transfer_apply(snapshot: gateway.Transfer, *, event_type: str) -> None:
             stripe_object_id=reversal.id,
             stripe_parent_id=snapshot.id,
             description=f"Stripe reversed {reversal.amount_pence} pence of transfer {snapshot.id}",
+        )
+    # A failed transfer gives back whatever was not already reversed, once.
+    returned = mirror.amount_pence - mirror.amount_reversed_pence
+    if mirror.failed and returned > 0 and not LedgerEntry.objects.filter(
+        stripe_object_id=snapshot.id, kind=LedgerKind.TRANSFER_FAILED
+    ).exists():
+        ledger_entry_record(
+            kind=LedgerKind.TRANSFER_FAILED, amount_pence=-returned, source_type=paid.source_type,
+            source_id=paid.source_id, stripe_object_id=snapshot.id, stripe_parent_id=snapshot.id,
+            description=f"Transfer {snapshot.id} failed: {returned} pence back to the programme",
         )
 
 
@@ -353,7 +393,17 @@ def stripe_transfers_sweep(*, now: datetime.datetime | None = None, limit: int =
 
 
 def _issuing_transaction_created(event: StripeEvent) -> None:
+    from brokerage.payments import outbox
+
     data = gateway.issuing_transaction_from_event_object(event.data_object)
+    foreign = outbox.issuing_event_foreign(
+        event=event, card_id=data.card_id, currency=data.currency
+    )
+    if foreign is not None:  # not the portal's own Stripe account: changes nothing
+        if foreign.problem:
+            outbox.attention_flag_event(event=event, reason=foreign.problem,
+                                        fund_request=foreign.fund_request)
+        return
     IssuingTransaction.objects.get_or_create(
         transaction_id=data.id,
         defaults={
@@ -372,8 +422,19 @@ def _issuing_transaction_created(event: StripeEvent) -> None:
 
 def _issuing_authorization(event: StripeEvent) -> None:
     """Cards are limited by their Stripe spending controls; the fund request notes the spend."""
+    from brokerage.payments import outbox
     from brokerage.payments.fund import fund_card_authorisation_apply
 
+    card = event.data_object.get("card") or ""
+    card_id = card if isinstance(card, str) else ""
+    if isinstance(card, dict) and isinstance(card.get("id"), str):
+        card_id = card["id"]
+    foreign = outbox.issuing_event_foreign(event=event, card_id=card_id)
+    if foreign is not None:  # not the portal's own Stripe account: changes nothing
+        if foreign.problem:
+            outbox.attention_flag_event(event=event, reason=foreign.problem,
+                                        fund_request=foreign.fund_request)
+        return
     fund_card_authorisation_apply(event.data_object)
 
 

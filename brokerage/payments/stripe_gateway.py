@@ -6,6 +6,11 @@ Calls that move money require an ``idempotency_key`` derived from the portal rec
 retried task, a double click or two workers send the same key and Stripe creates one object.
 
 ``settings.STRIPE_API_BASE`` points the client at a local stub in tests.
+
+The API version is pinned: every request carries ``settings.STRIPE_API_VERSION`` (the version the
+installed ``stripe`` library was generated for), so the shape of what Stripe sends back never
+changes under the portal when Stripe releases a new version or the account's default moves.
+Upgrade the library and the setting together, after reading Stripe's changelog (docs/money.md).
 """
 
 from __future__ import annotations
@@ -101,8 +106,28 @@ def _client() -> stripe.StripeClient:
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY or "sk_unset",
         base_addresses=base_addresses or None,  # type: ignore[arg-type]
+        stripe_version=settings.STRIPE_API_VERSION,  # pinned (see the module docstring)
         max_network_retries=2,  # the library retries with the same Idempotency-Key
     )
+
+
+def livemode() -> bool:
+    """True when the portal uses live keys: events and objects must then say ``livemode``."""
+    return (settings.STRIPE_SECRET_KEY or "").startswith(("sk_live_", "rk_live_"))
+
+
+def _list_all(fn, params: dict, *, most: int = 1000) -> list[dict]:
+    """Every object of a Stripe list (following ``has_more``), up to ``most``."""
+    params = {**params, "limit": 100}
+    found: list[dict] = []
+    while len(found) < most:
+        page = _call(fn, params)
+        data = list(_get(page, "data", []))
+        found.extend(data)
+        if not data or not _get(page, "has_more", False):
+            break
+        params["starting_after"] = data[-1]["id"]
+    return found[:most]
 
 
 def _call(fn, *args, **kwargs) -> dict:
@@ -207,6 +232,8 @@ class Transfer:
     reversed: bool
     metadata: dict[str, str]
     reversals: list[TransferReversal] = field(default_factory=list)
+    transfer_group: str = ""
+    livemode: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,6 +267,8 @@ def _transfer(obj: Any) -> Transfer:
         reversed=bool(_get(obj, "reversed", False)),
         metadata={str(k): str(v) for k, v in dict(metadata).items()},
         reversals=[_reversal(r) for r in reversals],
+        transfer_group=_get(obj, "transfer_group", "") or "",
+        livemode=bool(_get(obj, "livemode", False)),
     )
 
 
@@ -283,6 +312,19 @@ def transfer_retrieve(transfer_id: str) -> Transfer:
     return _transfer(_call(_client().v1.transfers.retrieve, transfer_id))
 
 
+def transfers_list(*, transfer_group: str = "", destination: str = "") -> list[Transfer]:
+    """The transfers of a transfer group (or to a destination), newest first: how the portal
+    finds a transfer it may have made once Stripe has forgotten the idempotency key."""
+    params: dict[str, Any] = {}
+    if transfer_group:
+        params["transfer_group"] = transfer_group
+    if destination:
+        params["destination"] = destination
+    if not params:
+        raise ValueError("list transfers by transfer group or destination, never all of them")
+    return [_transfer(obj) for obj in _list_all(_client().v1.transfers.list, params)]
+
+
 def transfer_reversal_create(
     *,
     transfer_id: str,
@@ -319,6 +361,7 @@ class IssuingCard:
     status: str
     spending_limit_pence: int
     currency: str
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 def _card(obj: Any) -> IssuingCard:
@@ -332,7 +375,13 @@ def _card(obj: Any) -> IssuingCard:
         status=_get(obj, "status", ""),
         spending_limit_pence=int(_get(all_time[0], "amount", 0)) if all_time else 0,
         currency=_get(obj, "currency", CURRENCY),
+        metadata={str(k): str(v) for k, v in dict(_get(obj, "metadata", {})).items()},
     )
+
+
+def card_from_event_object(obj: dict) -> IssuingCard:
+    """The card an ``issuing_authorization.*`` event carries (expanded there)."""
+    return _card(obj)
 
 
 def issuing_cardholder_create(
@@ -379,6 +428,14 @@ def issuing_card_create(
 
 def issuing_card_retrieve(card_id: str) -> IssuingCard:
     return _card(_call(_client().v1.issuing.cards.retrieve, card_id))
+
+
+def issuing_cards_list(*, cardholder_id: str) -> list[IssuingCard]:
+    """A cardholder's cards, newest first (to find a card once its key has been forgotten)."""
+    if not cardholder_id:
+        raise ValueError("list the cards of one cardholder")
+    found = _list_all(_client().v1.issuing.cards.list, {"cardholder": cardholder_id})
+    return [_card(obj) for obj in found]
 
 
 def issuing_card_cancel(card_id: str) -> IssuingCard:

@@ -10,7 +10,7 @@ from brokerage.payments.stripe_gateway import PaymentProviderUnavailable
 
 @shared_task(
     autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=8,
-    acks_late=True,
+    acks_late=True, reject_on_worker_lost=True,
 )
 def stripe_event_handle_task(event_pk: int) -> None:
     """Handle one stored Stripe event; a duplicate or late run does nothing."""
@@ -31,7 +31,10 @@ def stripe_event_retry_unprocessed_task() -> int:
     return len(pks)
 
 
-@shared_task(autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=3)
+@shared_task(
+    autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=3,
+    acks_late=True, reject_on_worker_lost=True,
+)
 def stripe_transfers_sweep_task() -> int:
     """Look up incentive transfers whose webhook has not arrived after an hour."""
     return services.stripe_transfers_sweep()
@@ -39,7 +42,7 @@ def stripe_transfers_sweep_task() -> int:
 
 @shared_task(
     autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=8,
-    acks_late=True,
+    acks_late=True, reject_on_worker_lost=True,
 )
 def fund_request_pay_task(fund_request_pk: int) -> None:
     """Pay an approved fund request (card or transfer); a paid or missing request is left alone.
@@ -61,4 +64,10 @@ from brokerage.payments.incentive_tasks import (  # noqa: E402,F401
     incentive_payments_check_task,
     incentive_run_execute_task,
     incentive_run_propose_task,
+)
+
+# The money outbox: sending intents, recovery from beat and at worker start (worker_ready).
+from brokerage.payments.outbox_tasks import (  # noqa: E402,F401
+    money_intent_send_task,
+    money_intents_recover_task,
 )

@@ -27,6 +27,11 @@ urlpatterns = [
     path("payments/fund/", fund_views.fund_home, name="fund_home"),
     path("payments/fund/approvals/", fund_views.fund_approvals, name="fund_approvals"),
     path("payments/fund/approvals/<int:pk>/", fund_views.fund_approval_decide, name="fund_approval_decide"),
+    path("payments/fund/changes/", fund_views.fund_changes, name="fund_changes"),
+    path(
+        "payments/fund/changes/<int:pk>/", fund_views.fund_change_decide,
+        name="fund_change_decide",
+    ),
     path("participants/<str:reference>/fund/", fund_views.fund_participant, name="fund_participant"),
     path("participants/<str:reference>/fund/request/", fund_views.fund_request_new, name="fund_request_new"),
     path(
@@ -58,6 +63,8 @@ urlpatterns += [
     path("payments/incentives/<int:pk>/", incentive_views.claim_detail, name="incentive_claim"),
     path("payments/incentives/payments/<int:pk>/claw-back/", incentive_views.payment_reverse,
          name="incentive_payment_reverse"),
+    path("payments/incentives/payments/<int:pk>/send-again/", incentive_views.payment_retry,
+         name="incentive_payment_retry"),
     path("payments/incentives/employers/<int:pk>/block/", incentive_views.employer_block,
          name="incentive_employer_block"),
     path(
@@ -68,4 +75,12 @@ urlpatterns += [
         "payments/clawbacks/<int:pk>/write-off/", incentive_views.clawback_write_off,
         name="incentive_clawback_write_off",
     ),
+]
+
+# the money outbox: what needs finance's attention (brokerage/payments/outbox_views.py)
+from brokerage.payments import outbox_views  # noqa: E402
+
+urlpatterns += [
+    path("payments/attention/", outbox_views.needs_attention, name="needs_attention"),
+    path("payments/attention/<int:pk>/", outbox_views.attention_resolve, name="attention_resolve"),
 ]

@@ -80,8 +80,19 @@ def home(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "totals": {**totals, "net": totals["out"] + totals["back"]},
             "filtered": bool(form.is_bound and (form.cleaned_kind() or form.cleaned_month())),
+            **_attention_context(request.user),
         },
     )
+
+
+def _attention_context(user) -> dict:
+    from brokerage.payments.incentives import is_finance_officer
+    from brokerage.payments.outbox_selectors import attention_open_count
+
+    return {
+        "can_see_attention": is_finance_officer(user),
+        "attention_count": attention_open_count(user),
+    }
 
 
 def _csv_text(value) -> str:

@@ -38,6 +38,16 @@ class RecordedRequest:
 
 
 @dataclass
+class _Hold:
+    """Answer a request only once released: the object is made (and its key remembered) first."""
+
+    method: str
+    path_prefix: str
+    reached: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
 class _Failure:
     status: int
     error: dict
@@ -81,6 +91,7 @@ class StripeStub:
     balance_pence: int = 10_000_000
     _idempotency: dict[str, tuple[str, int, dict]] = field(default_factory=dict)
     _failures: list[_Failure] = field(default_factory=list)
+    _holds: list[_Hold] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -88,8 +99,11 @@ class StripeStub:
 
     def reset(self) -> None:
         with self._lock:
+            for hold in self._holds:
+                hold.released.set()
             for store in (self.requests, self.accounts, self.transfers, self.cardholders,
-                          self.cards, self.issuing_transactions, self._idempotency, self._failures):
+                          self.cards, self.issuing_transactions, self._idempotency, self._failures,
+                          self._holds):
                 store.clear()
             self.balance_pence = 10_000_000
 
@@ -100,6 +114,27 @@ class StripeStub:
         if code:
             error["code"] = code
         self._failures.append(_Failure(status, error, path_prefix))
+
+    def hold(self, method: str, path_prefix: str) -> _Hold:
+        """The next matching request is carried out, then its answer waits for
+        ``hold.released.set()`` (``hold.reached`` is set once the object exists): the moment
+        between Stripe making a transfer and the portal hearing about it."""
+        hold = _Hold(method, path_prefix)
+        self._holds.append(hold)
+        return hold
+
+    def _take_hold(self, method: str, path: str) -> _Hold | None:
+        with self._lock:
+            for hold in self._holds:
+                if hold.method == method and path.startswith(hold.path_prefix):
+                    self._holds.remove(hold)
+                    return hold
+        return None
+
+    def forget_idempotency_keys(self) -> None:
+        """What Stripe does to keys older than 24 hours: the same key now makes a new object."""
+        with self._lock:
+            self._idempotency.clear()
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and r.path == path]
@@ -170,11 +205,13 @@ class StripeStub:
             ("GET", r"/v1/accounts/(?P<id>[^/]+)", self._account_get),
             ("POST", r"/v1/account_links", self._account_link_create),
             ("POST", r"/v1/transfers", self._transfer_create),
+            ("GET", r"/v1/transfers", self._transfer_list),
             ("GET", r"/v1/transfers/(?P<id>[^/]+)", self._transfer_get),
             ("POST", r"/v1/transfers/(?P<id>[^/]+)/reversals", self._reversal_create),
             ("GET", r"/v1/transfers/(?P<id>[^/]+)/reversals/(?P<rid>[^/]+)", self._reversal_get),
             ("POST", r"/v1/issuing/cardholders", self._cardholder_create),
             ("POST", r"/v1/issuing/cards", self._card_create),
+            ("GET", r"/v1/issuing/cards", self._card_list),
             ("GET", r"/v1/issuing/cards/(?P<id>[^/]+)", self._card_get),
             ("POST", r"/v1/issuing/cards/(?P<id>[^/]+)", self._card_update),
             ("GET", r"/v1/issuing/transactions/(?P<id>[^/]+)", self._issuing_transaction_get),
@@ -255,6 +292,12 @@ class StripeStub:
         self.transfers[transfer_id] = transfer
         return 200, transfer
 
+    def _transfer_list(self, params):
+        found = [t for t in self.transfers.values()
+                 if params.get("transfer_group") in (None, t.get("transfer_group"))
+                 and params.get("destination") in (None, t["destination"])]
+        return 200, _page(found[::-1], params, "/v1/transfers")  # newest first, as Stripe
+
     def _transfer_get(self, params, id):
         if id not in self.transfers:
             return 404, _missing("transfer", id)
@@ -326,6 +369,12 @@ class StripeStub:
         self.cards[card["id"]] = card
         return 200, card
 
+    def _card_list(self, params):
+        found = [c for c in self.cards.values()
+                 if params.get("cardholder") in (None, c["cardholder"])
+                 and params.get("status") in (None, c["status"])]
+        return 200, _page(found[::-1], params, "/v1/issuing/cards")
+
     def _card_get(self, params, id):
         if id not in self.cards:
             return 404, _missing("issuing.card", id)
@@ -342,6 +391,16 @@ class StripeStub:
         if id not in self.issuing_transactions:
             return 404, _missing("issuing.transaction", id)
         return 200, self.issuing_transactions[id]
+
+
+def _page(objects: list[dict], params: dict, url: str) -> dict:
+    """A Stripe list page: ``limit`` objects after ``starting_after``."""
+    limit = int(params.get("limit", 10))
+    after = params.get("starting_after")
+    if after:
+        ids = [o["id"] for o in objects]
+        objects = objects[ids.index(after) + 1:] if after in ids else []
+    return {"object": "list", "url": url, "data": objects[:limit], "has_more": len(objects) > limit}
 
 
 def _error(message: str, *, code: str = "", param: str = "") -> dict:
@@ -370,6 +429,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, payload, extra_headers = self.stub.handle(self.command, url.path, pairs, headers)
+        hold = self.stub._take_hold(self.command, url.path)
+        if hold is not None:
+            hold.reached.set()
+            hold.released.wait(timeout=120)
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -55,7 +55,7 @@ def test_pounds_are_parsed_to_pence(text, pence):
         ("0", "The amount must be more than £0"),
         ("0.00", "The amount must be more than £0"),
         ("twelve", "Enter the amount in pounds and pence, for example £45.00"),
-        ("12.505", "The amount cannot include fractions of a penny"),
+        ("12.505", "Enter the amount in pounds and pence, like 12.50"),  # issue 16: never guessed
         ("1e3", "Enter the amount in pounds and pence, for example £45.00"),
         ("NaN", "Enter the amount in pounds and pence, for example £45.00"),
         ("100000.01", "The amount must be £100,000.00 or less"),

@@ -76,7 +76,7 @@ def test_a_small_request_is_approved_and_a_card_issued_at_once(client, world, st
         ({"amount": "-5"}, "The amount must be more than £0"),
         ({"amount": "0"}, "The amount must be more than £0"),
         ({"amount": "sixty"}, "Enter the amount in pounds and pence, for example £45.00"),
-        ({"amount": "12.345"}, "The amount cannot include fractions of a penny"),
+        ({"amount": "12.345"}, "Enter the amount in pounds and pence, like 12.50"),  # issue 16
         ({"amount": ""}, "Enter the amount, for example £45.00"),
         ({"category": "other", "justification": ""}, "Explain why this is needed to remove a barrier to work"),
         ({"not_available_elsewhere": ""}, "Explain why this is not available from another service or fund"),
