@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test bench lock lint worker beat search clean
+.PHONY: install run test bench loadtest lock lint typecheck worker beat search clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ bench: install
 	$(PY) manage.py bench_pages
 	$(PY) manage.py bench_matching
 	$(PY) manage.py bench_reports
+	$(PY) manage.py bench_http
+
+## make loadtest: Locust, 200 users for 60 s, against gunicorn on PostgreSQL with Redis on programme-scale
+## data (seed_loadtest); prints p50/p95/p99 and errors per page. Settings: loadtest/run
+loadtest: install
+	loadtest/run
 
 ## make lock: re-pin requirements.lock after changing pyproject.toml
 lock: $(PY)
@@ -52,6 +58,10 @@ lock: $(PY)
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+## make typecheck: mypy with the django-stubs plugin on the packages listed in pyproject.toml [tool.mypy]
+typecheck: install
+	$(VENV)/bin/mypy
 
 worker: install
 	$(VENV)/bin/celery -A portal worker --loglevel=info

@@ -1,16 +1,19 @@
 from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
+from wagtail.views import serve as wagtail_serve
 
 from brokerage.reference.programme_admin import ProgrammeScopedSiteHistoryView
 from portal.accounts import views as account_views
+from portal.core import public_cache
 from portal.core import views as core_views
 
 # One way in: every sign-in goes through allauth (rate limits, two-factor authentication).
@@ -61,4 +64,13 @@ if settings.DEBUG:
     # rights (portal/core/files.py), so nothing here can reach it.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Front-door pages: anonymous visitors are served from the shared cache
+# (portal/core/public_cache.py), before Wagtail's own pattern for the same URLs.
+_cached_serve = public_cache.cache_public_page(
+    public_cache.PAGES, public_cache.SETTINGS, public_cache.PARTNERS,
+    params=("page", "partner_type", "area"),
+)(wagtail_serve)
+urlpatterns += [
+    re_path(serve_pattern, _cached_serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

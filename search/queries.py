@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 
+from brokerage.reference.ages import age_on, years_before
 from search import scoring
 from search.backends.base import MatchFilters
 from search.scoring import NOT_FUNDABLE_LICENCES, WEIGHTS, Offer, Seeker
@@ -25,14 +26,9 @@ _DISTANCE_MARGIN = 1.001
 
 
 def _within(miles: float, point: dict) -> dict:
-    return {"geo_distance": {"distance": f"{miles * _DISTANCE_MARGIN + 0.01:.3f}mi", "location": point}}
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    return {
+        "geo_distance": {"distance": f"{miles * _DISTANCE_MARGIN + 0.01:.3f}mi", "location": point}
+    }
 
 
 def _one_of(*clauses) -> dict:
@@ -43,7 +39,9 @@ def _linear_distance(lat: float, lon: float, miles: float, weight: int) -> dict:
     # Linear decay reaching 0 at ``miles``: score = decay (0.5) at scale = miles / 2.
     half = max(miles / 2, 0.5)
     return {
-        "linear": {"location": {"origin": {"lat": lat, "lon": lon}, "scale": f"{half}mi", "decay": 0.5}},
+        "linear": {
+            "location": {"origin": {"lat": lat, "lon": lon}, "scale": f"{half}mi", "decay": 0.5}
+        },
         "weight": weight,
     }
 
@@ -65,15 +63,24 @@ def _within_own_travel_limit(point: dict, miles: int) -> dict:
 
 
 def opportunity_match_query(
-    seeker: Seeker, *, filters: MatchFilters, today: datetime.date, exclude_ids=(), size: int = CANDIDATES
+    seeker: Seeker,
+    *,
+    filters: MatchFilters,
+    today: datetime.date,
+    exclude_ids=(),
+    size: int = CANDIDATES,
 ) -> dict:
     """Live opportunities a participant fits, pre-ranked."""
     must = [
         {"term": {"status": scoring.LIVE}},
         {"range": {"places_left": {"gte": 1}}},
     ]
-    must.append(_one_of({"term": {"ring_fenced": False}}, {"term": {"programme_id": seeker.programme_id or 0}}))
-    age = scoring.age_on(seeker.date_of_birth, today)
+    must.append(
+        _one_of(
+            {"term": {"ring_fenced": False}}, {"term": {"programme_id": seeker.programme_id or 0}}
+        )
+    )
+    age = age_on(seeker.date_of_birth, today)
     if age is None:
         must.append({"term": {"age_limited": False}})
     else:
@@ -101,23 +108,54 @@ def opportunity_match_query(
 
     functions = []
     if seeker.skills:
-        functions.append({"filter": {"terms": {"essential_skills": sorted(seeker.skills)}}, "weight": WEIGHTS["skills"]})
+        functions.append(
+            {
+                "filter": {"terms": {"essential_skills": sorted(seeker.skills)}},
+                "weight": WEIGHTS["skills"],
+            }
+        )
     if seeker.licences:
-        functions.append({"filter": {"terms": {"required_licences": sorted(seeker.licences)}}, "weight": 1})
+        functions.append(
+            {"filter": {"terms": {"required_licences": sorted(seeker.licences)}}, "weight": 1}
+        )
     if seeker.sectors:
-        functions.append({"filter": {"terms": {"sector": sorted(seeker.sectors)}}, "weight": WEIGHTS["sector"]})
+        functions.append(
+            {"filter": {"terms": {"sector": sorted(seeker.sectors)}}, "weight": WEIGHTS["sector"]}
+        )
     if seeker.latitude is not None and seeker.longitude is not None:
-        functions.append(_linear_distance(seeker.latitude, seeker.longitude, miles, WEIGHTS["distance"]))
+        functions.append(
+            _linear_distance(seeker.latitude, seeker.longitude, miles, WEIGHTS["distance"])
+        )
     functions.append({"filter": {"term": {"remote": True}}, "weight": WEIGHTS["distance"]})
     if seeker.hours_min is not None or seeker.hours_max is not None:
-        functions.append({
-            "filter": {"range": {"hours": {k: v for k, v in (("gte", seeker.hours_min), ("lte", seeker.hours_max)) if v is not None}}},
-            "weight": WEIGHTS["hours"],
-        })
+        functions.append(
+            {
+                "filter": {
+                    "range": {
+                        "hours": {
+                            k: v
+                            for k, v in (("gte", seeker.hours_min), ("lte", seeker.hours_max))
+                            if v is not None
+                        }
+                    }
+                },
+                "weight": WEIGHTS["hours"],
+            }
+        )
     available = max(seeker.available_from or today, today)
-    functions.append({"filter": {"range": {"start_date": {"gte": available.isoformat()}}}, "weight": WEIGHTS["start"]})
+    functions.append(
+        {
+            "filter": {"range": {"start_date": {"gte": available.isoformat()}}},
+            "weight": WEIGHTS["start"],
+        }
+    )
     if seeker.adjustments:
-        functions.append({"filter": {"terms": {"adjustments": sorted(seeker.adjustments)}}, "weight": WEIGHTS["adjustments"]})
+        functions.append(
+            {
+                "filter": {"terms": {"adjustments": sorted(seeker.adjustments)}},
+                "weight": WEIGHTS["adjustments"],
+            }
+        )
     else:
         functions.append({"weight": WEIGHTS["adjustments"]})
     return {
@@ -141,16 +179,18 @@ def participant_match_query(
 ) -> dict:
     """Consenting participants who fit an opportunity, pre-ranked. Only indexable people are in
     the index (consent given, record open, job ready or getting ready)."""
-    must = [{"terms": {"readiness": list(scoring.readiness_allowed(filters.include_getting_ready))}}]
+    must = [
+        {"terms": {"readiness": list(scoring.readiness_allowed(filters.include_getting_ready))}}
+    ]
     if visibility is not None:
         must.append(visibility)
     if offer.ring_fenced and offer.programme_id:
         must.append({"term": {"programme_id": offer.programme_id}})
     dob = {}
     if offer.min_age is not None:
-        dob["lte"] = _years_before(today, offer.min_age).isoformat()
+        dob["lte"] = years_before(today, offer.min_age).isoformat()
     if offer.max_age is not None:
-        dob["gt"] = _years_before(today, offer.max_age + 1).isoformat()
+        dob["gt"] = years_before(today, offer.max_age + 1).isoformat()
     if dob:
         must.append({"range": {"date_of_birth": dob}})
     for licence in sorted(offer.required_licences & NOT_FUNDABLE_LICENCES):
@@ -161,7 +201,14 @@ def participant_match_query(
         point = {"lat": offer.latitude, "lon": offer.longitude}
         must.append(_within(miles, point))
         must.append(_within_own_travel_limit(point, miles))
-        functions.append(_linear_distance(offer.latitude, offer.longitude, scoring.DEFAULT_TRAVEL_MILES * 2, WEIGHTS["distance"]))
+        functions.append(
+            _linear_distance(
+                offer.latitude,
+                offer.longitude,
+                scoring.DEFAULT_TRAVEL_MILES * 2,
+                WEIGHTS["distance"],
+            )
+        )
     else:
         functions.append({"weight": WEIGHTS["distance"]})
     if filters.sector:
@@ -170,12 +217,23 @@ def participant_match_query(
     if exclude_ids:
         must_not.append({"ids": {"values": [str(i) for i in exclude_ids]}})
     if offer.essential_skills:
-        functions.append({"filter": {"terms": {"skills": sorted(offer.essential_skills)}}, "weight": WEIGHTS["skills"]})
+        functions.append(
+            {
+                "filter": {"terms": {"skills": sorted(offer.essential_skills)}},
+                "weight": WEIGHTS["skills"],
+            }
+        )
     if offer.sector:
-        functions.append({"filter": {"term": {"sector_interests": offer.sector}}, "weight": WEIGHTS["sector"]})
+        functions.append(
+            {"filter": {"term": {"sector_interests": offer.sector}}, "weight": WEIGHTS["sector"]}
+        )
     if offer.hours is not None:
         # within the person's whole-hour range; a term query cannot take 37.5 on an integer range
-        hours = {"gte": math.floor(offer.hours), "lte": math.ceil(offer.hours), "relation": "contains"}
+        hours = {
+            "gte": math.floor(offer.hours),
+            "lte": math.ceil(offer.hours),
+            "relation": "contains",
+        }
         functions.append({"filter": {"range": {"hours": hours}}, "weight": WEIGHTS["hours"]})
     if offer.start_date is not None:
         functions.append({
@@ -186,7 +244,12 @@ def participant_match_query(
             "weight": WEIGHTS["start"],
         })
     if offer.adjustments:
-        functions.append({"filter": {"terms": {"adjustments_needed": sorted(offer.adjustments)}}, "weight": WEIGHTS["adjustments"]})
+        functions.append(
+            {
+                "filter": {"terms": {"adjustments_needed": sorted(offer.adjustments)}},
+                "weight": WEIGHTS["adjustments"],
+            }
+        )
     return {
         "size": size,
         "_source": False,
@@ -202,7 +265,9 @@ def participant_match_query(
     }
 
 
-def participant_visibility_filter(*, key_worker_ids=(), supporting_user_id=None, programme_ids=(), area_ids=None, everyone=False) -> dict:
+def participant_visibility_filter(
+    *, key_worker_ids=(), supporting_user_id=None, programme_ids=(), area_ids=None, everyone=False
+) -> dict:
     """The ``participants_for_user`` rules as a filter (see ``search.backends.elasticsearch``)."""
     if everyone:
         return {"match_all": {}}

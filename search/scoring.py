@@ -18,7 +18,7 @@ Hard filters (a pair failing any is never shown):
   flagged so the key worker sees what needs buying;
 - the opportunity can be done from home, or is within the participant's travel limit
   (``DEFAULT_TRAVEL_MILES`` when none is recorded), measured as the crow flies between
-  the outward-code centroids of the two postcodes.
+  the outward-code centroids of the two postcodes (``brokerage.reference.geometry``).
 
 The score (0 to 100) is the weighted sum of six components, each between 0 and 1:
 
@@ -47,11 +47,12 @@ The score (0 to 100) is the weighted sum of six components, each between 0 and 1
 from __future__ import annotations
 
 import datetime
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from brokerage.reference.ages import age_on
 from brokerage.reference.choices import Adjustment, Licence, Sector
+from brokerage.reference.geometry import haversine_miles
 
 # --- the numbers ------------------------------------------------------------------------------
 
@@ -94,8 +95,6 @@ FUND_OBTAINABLE_LICENCES = frozenset(
 #: Licences only the person can obtain (a driving test); missing ones exclude the pair.
 NOT_FUNDABLE_LICENCES = frozenset(set(Licence.values) - FUND_OBTAINABLE_LICENCES)
 
-EARTH_RADIUS_MILES = 3958.8
-MILES_PER_DEGREE_LATITUDE = 69.0
 LATE_START_DAYS = 28
 
 JOB_READY = "job_ready"
@@ -243,27 +242,6 @@ def offer_from(opportunity) -> Offer:
 # --- hard filters -----------------------------------------------------------------------------
 
 
-def age_on(date_of_birth: datetime.date | None, day: datetime.date) -> int | None:
-    if date_of_birth is None:
-        return None
-    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-
-
-def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(
-        math.radians(lon2 - lon1) / 2
-    ) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
-
-
-def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
-    """(min lat, max lat, min lon, max lon) of a box containing every point within ``miles``."""
-    dlat = miles / MILES_PER_DEGREE_LATITUDE
-    dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(abs(lat) + dlat)), 0.01))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
-
-
 def readiness_allowed(include_getting_ready: bool) -> tuple[str, ...]:
     return (JOB_READY, GETTING_READY) if include_getting_ready else (JOB_READY,)
 
@@ -292,7 +270,9 @@ def eligible(
     seeker: Seeker, offer: Offer, *, today: datetime.date, include_getting_ready: bool = False
 ) -> Fit | None:
     """``Fit`` when the pair passes every hard filter, else None."""
-    if not (offer_open(offer) and seeker_matchable(seeker, include_getting_ready=include_getting_ready)):
+    if not (
+        offer_open(offer) and seeker_matchable(seeker, include_getting_ready=include_getting_ready)
+    ):
         return None
     if offer.ring_fenced and offer.programme_id and offer.programme_id != seeker.programme_id:
         return None
@@ -311,7 +291,9 @@ def eligible(
     if not offer.remote:
         if None in (offer.latitude, offer.longitude, seeker.latitude, seeker.longitude):
             return None
-        distance = haversine_miles(seeker.latitude, seeker.longitude, offer.latitude, offer.longitude)
+        distance = haversine_miles(
+            (seeker.latitude, seeker.longitude), (offer.latitude, offer.longitude)
+        )
         if distance > seeker.travel_limit:
             return None
     return Fit(distance=distance, fund_licences=tuple(sorted(missing)))
@@ -329,10 +311,15 @@ def share_of(wanted: frozenset, held: frozenset) -> float | None:
 SKILLS_PART_WEIGHTS = (0.6, 0.25, 0.15)
 
 
-def skills_from_shares(essential: float | None, desirable: float | None, licences: float | None) -> float:
+def skills_from_shares(
+    essential: float | None, desirable: float | None, licences: float | None
+) -> float:
     """The skills component from the three shares (None where the opportunity asks for nothing)."""
-    parts = [(w, v) for w, v in zip(SKILLS_PART_WEIGHTS, (essential, desirable, licences), strict=True)
-             if v is not None]
+    parts = [
+        (w, v)
+        for w, v in zip(SKILLS_PART_WEIGHTS, (essential, desirable, licences), strict=True)
+        if v is not None
+    ]
     return sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else 0.5
 
 
@@ -381,8 +368,13 @@ def adjustments_value(needed: frozenset, offered: frozenset) -> float:
 def components(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> dict[str, float]:
     """Each component between 0 and 1 (see the module docstring)."""
     return {
-        "skills": skills_value(offer.essential_skills, offer.desirable_skills, offer.required_licences,
-                               seeker.skills, seeker.licences),
+        "skills": skills_value(
+            offer.essential_skills,
+            offer.desirable_skills,
+            offer.required_licences,
+            seeker.skills,
+            seeker.licences,
+        ),
         "sector": sector_value(offer.sector, seeker.sectors),
         "distance": distance_value(fit.distance, seeker.travel_limit),
         "hours": hours_value(offer.hours, seeker.hours_min, seeker.hours_max),
@@ -442,14 +434,20 @@ def reasons(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> 
     if fit.distance is None:
         out.append(Reason("can be done from home", "good", "distance"))
     else:
-        out.append(Reason(f"{_miles(fit.distance)} — within {seeker.travel_limit}", "good", "distance"))
+        out.append(
+            Reason(f"{_miles(fit.distance)} — within {seeker.travel_limit}", "good", "distance")
+        )
 
     for code in sorted(offer.required_licences & seeker.licences):
         out.append(Reason(f"holds {_LICENCE.get(code, code)}", "good", "skills"))
     for code in fit.fund_licences:
-        out.append(Reason(
-            f"needs {_LICENCE.get(code, code)} — the flexible fund can pay for it", "warning", "skills"
-        ))
+        out.append(
+            Reason(
+                f"needs {_LICENCE.get(code, code)} — the flexible fund can pay for it",
+                "warning",
+                "skills",
+            )
+        )
     held = offer.essential_skills & seeker.skills
     if held:
         out.append(Reason(f"has {_join(list(held))}", "good", "skills"))
@@ -572,4 +570,9 @@ def match(
 
 def rank_key(m: Match) -> tuple:
     """Best first: higher score, then nearer, then the older record."""
-    return (-m.score, m.fit.distance if m.fit.distance is not None else 0.0, m.offer.pk, m.seeker.pk)
+    return (
+        -m.score,
+        m.fit.distance if m.fit.distance is not None else 0.0,
+        m.offer.pk,
+        m.seeker.pk,
+    )

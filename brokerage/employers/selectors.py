@@ -82,7 +82,11 @@ def employers_for_user(user) -> QuerySet[Employer]:
 def employer_for_user_or_404(user, pk) -> Employer:
     """One employer the user may see, or 404 (never revealing that it exists)."""
     try:
-        return employers_for_user(user).select_related("area", "created_by", "created_by_partner").get(pk=pk)
+        return (
+            employers_for_user(user)
+            .select_related("area", "created_by", "created_by_partner")
+            .get(pk=pk)
+        )
     except (Employer.DoesNotExist, ValueError, TypeError):
         raise Http404("No such employer") from None
 
@@ -131,7 +135,9 @@ def membership_for(user, employer: Employer) -> EmployerMembership | None:
     return EmployerMembership.objects.filter(user=user, employer=employer).first()
 
 
-def employer_for_member_or_404(user, pk, *, admin: bool = False) -> tuple[Employer, EmployerMembership]:
+def employer_for_member_or_404(
+    user, pk, *, admin: bool = False
+) -> tuple[Employer, EmployerMembership]:
     """The organisation ``pk`` if the user belongs to it (and is an admin, when asked)."""
     membership = (
         EmployerMembership.objects.select_related("employer", "employer__area")
@@ -233,7 +239,7 @@ def employer_partner_activity(employer: Employer) -> QuerySet:
     except their decisions about partners.
     """
     from brokerage.audit.models import AuditEvent
-    from brokerage.employers.services import _employer_references
+    from brokerage.employers.merge import employer_references
 
     def as_text(queryset):
         return queryset.annotate(_pk_text=Cast("pk", CharField())).values("_pk_text")
@@ -242,7 +248,7 @@ def employer_partner_activity(employer: Employer) -> QuerySet:
         object_type=Employer._meta.label_lower,
         object_id__in=as_text(Employer.objects.filter(Q(pk=employer.pk) | Q(merged_into=employer))),
     )
-    for model, field_name in _employer_references():
+    for model, field_name in employer_references():
         if model in (Employer, DuplicateDismissal):
             continue
         about |= Q(
@@ -290,7 +296,8 @@ def relationship_in_force(partner_id, employer: Employer) -> PartnerRelationship
 
 
 def employers_partner_can_act_for(user) -> QuerySet[Employer]:
-    """Employers the user's partner may act for (partner staff only; see ``relationships_in_force``)."""
+    """Employers the user's partner may act for (partner staff only; see
+    ``relationships_in_force``)."""
     if (
         not getattr(user, "is_authenticated", False)
         or not user.partner_id
@@ -367,8 +374,11 @@ def partner_request_for_coordinator_or_404(user, pk) -> PartnerRelationship:
     if not user.has_role(Role.COORDINATOR) or not str(pk).isdigit():
         raise Http404("No such request")
     relationship = (
-        PartnerRelationship.objects.select_related("partner", "employer", "requested_by", "decided_by")
-        .filter(pk=pk, employer__in=employers_for_user(user)).first()
+        PartnerRelationship.objects.select_related(
+            "partner", "employer", "requested_by", "decided_by"
+        )
+        .filter(pk=pk, employer__in=employers_for_user(user))
+        .first()
     )
     if relationship is None:
         raise Http404("No such request")
@@ -409,7 +419,10 @@ def employer_duplicates(
     if employer is not None:
         scope = scope.filter(
             Q(pk=employer.pk)
-            | (Q(companies_house_number=employer.companies_house_number) & ~Q(companies_house_number=""))
+            | (
+                Q(companies_house_number=employer.companies_house_number)
+                & ~Q(companies_house_number="")
+            )
             | (Q(email_domain=employer.email_domain) & ~Q(email_domain=""))
             | (Q(normalised_name=employer.normalised_name) & ~Q(normalised_name=""))
         )
@@ -429,20 +442,27 @@ def employer_duplicates(
         .annotate(n=Count("id")).filter(n__gt=1).values("companies_house_number")
     )
     collect(
-        scope.filter(companies_house_number__in=dup_numbers).values_list("companies_house_number", "pk"),
+        scope.filter(companies_house_number__in=dup_numbers).values_list(
+            "companies_house_number", "pk"
+        ),
         REASON_COMPANIES_HOUSE,
     )
     dup_domains = (
         scope.exclude(email_domain="").values("email_domain")
         .annotate(n=Count("id")).filter(n__gt=1).values("email_domain")
     )
-    collect(scope.filter(email_domain__in=dup_domains).values_list("email_domain", "pk"), REASON_EMAIL_DOMAIN)
+    collect(
+        scope.filter(email_domain__in=dup_domains).values_list("email_domain", "pk"),
+        REASON_EMAIL_DOMAIN,
+    )
     dup_names = (
         scope.exclude(normalised_name="").values("normalised_name")
         .annotate(n=Count("id")).filter(n__gt=1).values("normalised_name")
     )
     named = scope.filter(normalised_name__in=dup_names)
-    name_postcodes = [((n, p), pk) for n, p, pk in named.values_list("normalised_name", "postcode", "pk") if p]
+    name_postcodes = [
+        ((n, p), pk) for n, p, pk in named.values_list("normalised_name", "postcode", "pk") if p
+    ]
     name_postcodes += [
         ((n, p), pk)
         for n, p, pk in EmployerSite.objects.filter(employer__in=named).values_list(
@@ -469,7 +489,9 @@ def employer_duplicates(
         DuplicatePair(records[a], records[b], sorted(groups[(a, b)], key=order.index))
         for a, b in keys
     ]
-    pairs.sort(key=lambda p: (-len(p.reasons), order.index(p.reasons[0]), p.first.name.lower(), p.key))
+    pairs.sort(
+        key=lambda p: (-len(p.reasons), order.index(p.reasons[0]), p.first.name.lower(), p.key)
+    )
     return pairs
 
 
@@ -504,14 +526,14 @@ class MergePreview:
 
 def employer_merge_preview(*, keep: Employer, merge: Employer) -> MergePreview:
     """What a merge would move from ``merge`` to ``keep``: every related record, by kind."""
-    from brokerage.employers.services import (
+    from brokerage.employers.merge import (
         MERGE_FILL_FIELDS,
-        _employer_references,
+        employer_references,
         refuses_bulk_update,
     )
 
     rows, staying = [], []
-    for model, field_name in _employer_references():
+    for model, field_name in employer_references():
         if model is DuplicateDismissal:
             continue
         if model is Employer and field_name == "merged_into":
@@ -531,16 +553,16 @@ def employer_merge_preview(*, keep: Employer, merge: Employer) -> MergePreview:
     ).select_related("user")
     for membership in shared_users:
         conflicts.append(
-            f"{membership.user.email} belongs to both; they keep one membership "
-            "(admin if they are an admin of either)"
+            f"{membership.user.email} belongs to both; they keep "
+            "one membership (admin if they are an admin of either)"
         )
     shared_partners = PartnerRelationship.objects.filter(employer=merge).filter(
         partner__in=PartnerRelationship.objects.filter(employer=keep).values("partner")
     ).select_related("partner")
     for relationship in shared_partners:
         conflicts.append(
-            f"{relationship.partner} works with both; they keep one relationship "
-            "(sign-off needed if either needed it)"
+            f"{relationship.partner} works with both; they keep one "
+            "relationship (sign-off needed if either needed it)"
         )
     filled = []
     for name in MERGE_FILL_FIELDS:

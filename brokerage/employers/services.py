@@ -1,4 +1,7 @@
-"""Changes to employer records: organisations, members, partners acting for employers, merges.
+"""Changes to employer records: organisations, members, partners acting for employers.
+
+Merging duplicate records is ``brokerage.employers.merge`` (its two services are re-exported
+here).
 
 Every function owns its transaction and writes an audit event. A partner acting on an
 employer's record is audited with ``acting_for`` set to the employer's name, and the employer
@@ -39,7 +42,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
@@ -48,8 +51,9 @@ from brokerage.employers.matching import (
     normalise_companies_house_number,
     normalise_employer_name,
 )
+from brokerage.employers.merge import employer_duplicate_dismiss as employer_duplicate_dismiss
+from brokerage.employers.merge import employer_merge as employer_merge
 from brokerage.employers.models import (
-    DuplicateDismissal,
     Employer,
     EmployerContact,
     EmployerInvitation,
@@ -70,18 +74,6 @@ from portal.accounts.roles import Role
 
 INVITATION_SALT = "employers.invitation"
 INVITATION_MAX_AGE = datetime.timedelta(days=14)
-
-# Profile fields a merge fills on the kept record when it has no value of its own.
-MERGE_FILL_FIELDS = (
-    "companies_house_number",
-    "sector",
-    "size_band",
-    "postcode",
-    "area",
-    "email_domain",
-    "website",
-    "disability_confident",
-)
 
 
 def _acting_for(actor, employer: Employer) -> str:
@@ -259,7 +251,11 @@ def employer_find_or_create(
                 updates["companies_house_number"] = number
             if email_domain(email) and not existing.email_domain:
                 updates["email_domain"] = email_domain(email)
-            for field, value in (("sector", sector), ("size_band", size_band), ("website", website)):
+            for field, value in (
+                ("sector", sector),
+                ("size_band", size_band),
+                ("website", website),
+            ):
                 if value and not getattr(existing, field):
                     updates[field] = value
             if updates:
@@ -387,7 +383,10 @@ def employer_site_add(*, actor, employer: Employer, name: str, postcode: str) ->
         raise ValidationError({"name": "Enter a name for the site, like 'Head office'"})
     with transaction.atomic():
         site = EmployerSite.objects.create(
-            employer=employer, name=name.strip(), postcode=postcode, area=Area.for_postcode(postcode)
+            employer=employer,
+            name=name.strip(),
+            postcode=postcode,
+            area=Area.for_postcode(postcode),
         )
         audit_event_record(
             actor=actor, action="employer.site_added", obj=employer,
@@ -470,7 +469,9 @@ def employer_join_request_decide(
     *, actor, join_request: EmployerJoinRequest, approve: bool
 ) -> EmployerJoinRequest:
     with transaction.atomic():
-        join_request = EmployerJoinRequest.objects.select_for_update(of=("self",)).get(pk=join_request.pk)
+        join_request = EmployerJoinRequest.objects.select_for_update(of=("self",)).get(
+            pk=join_request.pk
+        )
         if join_request.status != JoinRequestStatus.PENDING:
             raise ValidationError("This request has already been decided")
         join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
@@ -486,7 +487,10 @@ def employer_join_request_decide(
             actor=actor,
             action="employer.join_approved" if approve else "employer.join_declined",
             obj=join_request.employer,
-            summary=f"{'Approved' if approve else 'Declined'} {join_request.user.email}'s request to join",
+            summary=(
+                f"{'Approved' if approve else 'Declined'} "
+                f"{join_request.user.email}'s request to join"
+            ),
             data={"join_request_id": join_request.pk},
         )
     return join_request
@@ -505,7 +509,10 @@ def employer_invitation_create(
         raise ValidationError({"role": "Select a role"})
     with transaction.atomic():
         EmployerInvitation.objects.filter(
-            employer=employer, email__iexact=email, accepted_at__isnull=True, cancelled_at__isnull=True
+            employer=employer,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            cancelled_at__isnull=True,
         ).update(cancelled_at=timezone.now())
         invitation = EmployerInvitation.objects.create(
             employer=employer, email=email, role=role, invited_by=actor
@@ -533,11 +540,14 @@ def employer_invitation_from_token(token: str) -> EmployerInvitation:
             "This invitation has expired. Ask an admin of the organisation to invite you again"
         ) from exc
     except signing.BadSignature as exc:
-        raise ValidationError("This invitation link is not valid. Check you copied all of it") from exc
+        raise ValidationError(
+            "This invitation link is not valid. Check you copied all of it"
+        ) from exc
     invitation = EmployerInvitation.objects.select_related("employer").filter(pk=pk).first()
     if invitation is None or invitation.cancelled_at is not None:
         raise ValidationError(
-            "This invitation has been withdrawn. Ask an admin of the organisation to invite you again"
+            "This invitation has been withdrawn. Ask an "
+            "admin of the organisation to invite you again"
         )
     return invitation
 
@@ -545,10 +555,13 @@ def employer_invitation_from_token(token: str) -> EmployerInvitation:
 def employer_invitation_accept(*, user, invitation: EmployerInvitation) -> EmployerMembership:
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(
-            f"This invitation was sent to {invitation.email}. Sign in with that email address to accept it"
+            f"This invitation was sent to {invitation.email}. "
+            "Sign in with that email address to accept it"
         )
     with transaction.atomic():
-        invitation = EmployerInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+        invitation = EmployerInvitation.objects.select_for_update(of=("self",)).get(
+            pk=invitation.pk
+        )
         if invitation.cancelled_at is not None:
             raise ValidationError("This invitation has been withdrawn")
         membership, created = EmployerMembership.objects.get_or_create(
@@ -594,7 +607,9 @@ def employer_membership_change_role(
     if role not in MembershipRole.values:
         raise ValidationError({"role": "Select a role"})
     with transaction.atomic():
-        membership = EmployerMembership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
+        membership = EmployerMembership.objects.select_for_update(of=("self",)).get(
+            pk=membership.pk
+        )
         if membership.role == role:
             return membership
         if membership.role == MembershipRole.ADMIN and not _other_admins(membership):
@@ -614,7 +629,9 @@ def employer_membership_change_role(
 
 def employer_membership_remove(*, actor, membership: EmployerMembership) -> None:
     with transaction.atomic():
-        membership = EmployerMembership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
+        membership = EmployerMembership.objects.select_for_update(of=("self",)).get(
+            pk=membership.pk
+        )
         if membership.role == MembershipRole.ADMIN and not _other_admins(membership):
             raise ValidationError(
                 "You cannot remove the last admin. Make someone else an admin first"
@@ -642,9 +659,13 @@ def _relationship_email(relationship: PartnerRelationship, event: str) -> None:
 
 def _started_working(relationship: PartnerRelationship, *, actor, how: str) -> None:
     interaction_record(
-        employer=relationship.employer, kind=InteractionKind.NOTE, actor=actor,
+        employer=relationship.employer,
+        kind=InteractionKind.NOTE,
+        actor=actor,
         partner=relationship.partner,
-        summary=f"{relationship.partner} started working with {relationship.employer.name} ({how}).",
+        summary=(
+            f"{relationship.partner} started working with {relationship.employer.name} ({how})."
+        ),
     )
 
 
@@ -660,11 +681,16 @@ def partner_relationship_request(
     remove it without asking again.
     """
     if partner is None or getattr(actor, "partner_id", None) != partner.pk:
-        raise ValidationError("Only staff of a partner organisation can ask to work with an employer")
+        raise ValidationError(
+            "Only staff of a partner organisation can ask to work with an employer"
+        )
     now = timezone.now()
     with transaction.atomic():
-        relationship, created = PartnerRelationship.objects.select_for_update(of=("self",)).get_or_create(
-            partner=partner, employer=employer,
+        relationship, created = PartnerRelationship.objects.select_for_update(
+            of=("self",)
+        ).get_or_create(
+            partner=partner,
+            employer=employer,
             defaults={
                 "status": RelationshipStatus.REQUESTED,
                 "requires_employer_signoff": requires_employer_signoff,
@@ -678,12 +704,14 @@ def partner_relationship_request(
             if relationship.requires_employer_signoff == requires_employer_signoff:
                 return relationship
             if not requires_employer_signoff:
-                raise ValidationError({
-                    "requires_employer_signoff": (
-                        f"{employer.name} agreed to sign off what you post for them. To post without "
-                        "their sign-off, end this relationship and ask them again"
-                    )
-                })
+                raise ValidationError(
+                    {
+                        "requires_employer_signoff": (
+                            f"{employer.name} agreed to sign off what you post for them. To post "
+                            "without their sign-off, end this relationship and ask them again"
+                        )
+                    }
+                )
             relationship.requires_employer_signoff = True
             relationship.save(update_fields=["requires_employer_signoff"])
             audit_event_record(
@@ -716,10 +744,15 @@ def partner_relationship_request(
                 return relationship
         signoff = "with" if requires_employer_signoff else "without"
         audit_event_record(
-            actor=actor, action="employer.relationship_requested", obj=employer,
-            summary=f"{partner} asked to act for {employer.name} ({signoff} the employer's sign-off "
-            "on what it posts)",
-            data={"relationship_id": relationship.pk, "requires_employer_signoff": requires_employer_signoff},
+            actor=actor,
+            action="employer.relationship_requested",
+            obj=employer,
+            summary=f"{partner} asked to act for {employer.name} ({signoff} the employer's "
+            "sign-off on what it posts)",
+            data={
+                "relationship_id": relationship.pk,
+                "requires_employer_signoff": requires_employer_signoff,
+            },
         )
         _relationship_email(relationship, "requested")
     return relationship
@@ -753,7 +786,10 @@ def partner_relationship_decide(
             actor=actor,
             action="employer.relationship_accepted" if accept else "employer.relationship_declined",
             obj=employer,
-            summary=f"{'Accepted' if accept else 'Declined'} {partner}'s request to act for {employer.name}",
+            summary=(
+                f"{'Accepted' if accept else 'Declined'} "
+                f"{partner}'s request to act for {employer.name}"
+            ),
             data={"relationship_id": relationship.pk, "reason": relationship.decision_reason},
         )
         if accept:
@@ -774,7 +810,9 @@ def partner_relationship_approve(
         raise ValidationError({"reason": "Enter the reason for approving the request"})
     with transaction.atomic():
         relationship = _decidable(relationship)
-        relationship.status = RelationshipStatus.APPROVED if approve else RelationshipStatus.DECLINED
+        relationship.status = (
+            RelationshipStatus.APPROVED if approve else RelationshipStatus.DECLINED
+        )
         relationship.decided_by = actor
         relationship.decided_at = timezone.now()
         relationship.decision_reason = reason
@@ -783,7 +821,9 @@ def partner_relationship_approve(
         verb = "Approved" if approve else "Declined"
         audit_event_record(
             actor=actor,
-            action="employer.relationship_approved" if approve else "employer.relationship_declined",
+            action="employer.relationship_approved"
+            if approve
+            else "employer.relationship_declined",
             obj=employer,
             summary=f"{verb} {partner}'s request to act for {employer.name}"
             + (f": {reason}" if reason else ""),
@@ -866,16 +906,26 @@ def partner_employer_add(
                 actor=actor, partner=partner, employer=employer,
                 requires_employer_signoff=requires_employer_signoff,
             )
-            return PartnerEmployerResult(employer=employer, created=False, relationship=relationship)
+            return PartnerEmployerResult(
+                employer=employer, created=False, relationship=relationship
+            )
         EmployerSite.objects.create(
             employer=employer, name="Main site", postcode=employer.postcode, area=employer.area
         )
         now = timezone.now()
         relationship = PartnerRelationship.objects.create(
-            partner=partner, employer=employer, status=RelationshipStatus.ACCEPTED,
-            requires_employer_signoff=requires_employer_signoff, started_at=timezone.localdate(),
-            created_by=actor, requested_by=actor, requested_at=now, decided_at=now,
-            decision_reason=AUTOMATIC_ACCEPTANCE_REASON.format(partner=partner, employer=employer.name),
+            partner=partner,
+            employer=employer,
+            status=RelationshipStatus.ACCEPTED,
+            requires_employer_signoff=requires_employer_signoff,
+            started_at=timezone.localdate(),
+            created_by=actor,
+            requested_by=actor,
+            requested_at=now,
+            decided_at=now,
+            decision_reason=AUTOMATIC_ACCEPTANCE_REASON.format(
+                partner=partner, employer=employer.name
+            ),
         )
         audit_event_record(
             actor=actor, action="employer.relationship_accepted", obj=employer,
@@ -886,183 +936,3 @@ def partner_employer_add(
         )
         _started_working(relationship, actor=actor, how="it added the employer to the portal")
     return PartnerEmployerResult(employer=employer, created=True, relationship=relationship)
-
-
-def _reopen_automatic_acceptances(relationships) -> None:
-    """Acceptances the portal made while nobody represented the employer become requests."""
-    for relationship in relationships:
-        if (
-            relationship.status == RelationshipStatus.ACCEPTED
-            and relationship.decided_by_id is None
-            and relationship.ended_at is None
-        ):
-            relationship.status = RelationshipStatus.REQUESTED
-            relationship.decided_at = None
-            relationship.decision_reason = ""
-            relationship.save(update_fields=["status", "decided_at", "decision_reason"])
-
-
-# --- duplicates and merging ----------------------------------------------------------------
-
-
-def _ordered(a: Employer, b: Employer) -> tuple[Employer, Employer]:
-    return (a, b) if a.pk < b.pk else (b, a)
-
-
-def employer_duplicate_dismiss(*, actor, first: Employer, second: Employer) -> DuplicateDismissal:
-    if first.pk == second.pk:
-        raise ValidationError("Choose two different employers")
-    low, high = _ordered(first, second)
-    with transaction.atomic():
-        dismissal, _ = DuplicateDismissal.objects.get_or_create(
-            employer_low=low, employer_high=high, defaults={"dismissed_by": actor}
-        )
-        for employer, other in ((low, high), (high, low)):
-            audit_event_record(
-                actor=actor, action="employer.duplicate_dismissed", obj=employer,
-                summary=f"Marked as a different employer from {other.name} (#{other.pk})",
-                data={"other_id": other.pk},
-            )
-    return dismissal
-
-
-def employer_merge(*, actor, keep: Employer, merge: Employer) -> Employer:
-    """Move everything from ``merge`` onto ``keep`` and mark ``merge`` as merged into it.
-
-    Every model with a foreign key (or many-to-many) to Employer moves, including those other
-    apps add later, found through ``Employer._meta.related_objects``. Where both records hold
-    the same member or partner relationship, the kept record keeps one (the stronger role).
-    One transaction; audited on both records.
-    """
-    from brokerage.employers.selectors import employer_merge_preview
-
-    if keep.pk == merge.pk:
-        raise ValidationError("Choose two different employers to merge")
-    with transaction.atomic():
-        locked = {
-            e.pk: e
-            for e in Employer.objects.select_for_update(of=("self",)).filter(pk__in=[keep.pk, merge.pk])
-        }
-        keep, merge = locked[keep.pk], locked[merge.pk]
-        if keep.merged_into_id or merge.merged_into_id:
-            raise ValidationError("One of these records has already been merged. Start again")
-        preview = employer_merge_preview(keep=keep, merge=merge)
-
-        # Conflicts on unique (employer, x) constraints this app knows about.
-        for membership in EmployerMembership.objects.filter(employer=merge):
-            twin = EmployerMembership.objects.filter(employer=keep, user=membership.user_id).first()
-            if twin is not None:
-                if membership.role == MembershipRole.ADMIN and twin.role != MembershipRole.ADMIN:
-                    twin.role = MembershipRole.ADMIN
-                    twin.save(update_fields=["role"])
-                membership.delete()
-        # Consent: once the merged record has members, acceptances the portal made for a
-        # record nobody represented become requests for the employer's admins to answer.
-        keep_had_members = EmployerMembership.objects.filter(employer=keep).exists()
-        merge_had_members = EmployerMembership.objects.filter(employer=merge).exists()
-        if keep_had_members or merge_had_members:
-            if not keep_had_members:
-                _reopen_automatic_acceptances(PartnerRelationship.objects.filter(employer=keep))
-            if not merge_had_members:
-                _reopen_automatic_acceptances(PartnerRelationship.objects.filter(employer=merge))
-        for relationship in PartnerRelationship.objects.filter(employer=merge):
-            twin = PartnerRelationship.objects.filter(employer=keep, partner=relationship.partner_id).first()
-            if twin is not None:
-                twin.requires_employer_signoff = (
-                    twin.requires_employer_signoff or relationship.requires_employer_signoff
-                )
-                twin.started_at = min(twin.started_at, relationship.started_at)
-                fields = ["requires_employer_signoff", "started_at"]
-                if relationship.grants_rights and not twin.grants_rights:
-                    # The stronger consent survives (an admin's or a coordinator's decision).
-                    for name in ("status", "ended_at", "decided_by", "decided_at", "decision_reason"):
-                        setattr(twin, name, getattr(relationship, name))
-                    fields += ["status", "ended_at", "decided_by", "decided_at", "decision_reason"]
-                twin.save(update_fields=fields)
-                relationship.delete()
-        EmployerJoinRequest.objects.filter(
-            employer=merge, status=JoinRequestStatus.PENDING,
-            user__in=EmployerMembership.objects.filter(employer=keep).values("user"),
-        ).delete()
-        DuplicateDismissal.objects.filter(
-            models.Q(employer_low=merge) | models.Q(employer_high=merge)
-        ).delete()
-
-        moved, left = {}, {}
-        for model, field_name in _employer_references():
-            if model is DuplicateDismissal:
-                continue
-            rows = model._default_manager.filter(**{field_name: merge})
-            if not rows.exists():
-                continue
-            if model is Employer and field_name == "merged_into":
-                count = rows.update(merged_into=keep)
-            elif refuses_bulk_update(model):
-                # Immutable facts (e.g. outcome records) stay on the merged-away record, which
-                # points to the kept one through merged_into.
-                left[str(model._meta.verbose_name_plural)] = rows.count()
-                continue
-            else:
-                try:
-                    with transaction.atomic():
-                        count = rows.update(**{field_name: keep})
-                except IntegrityError as exc:
-                    raise ValidationError(
-                        f"These records cannot be merged automatically: both have "
-                        f"{model._meta.verbose_name_plural} that must be unique. "
-                        "Resolve them first, then merge"
-                    ) from exc
-            if count:
-                label = str(model._meta.verbose_name_plural)
-                moved[label] = moved.get(label, 0) + count
-
-        filled = {}
-        for field in MERGE_FILL_FIELDS:
-            if not getattr(keep, field) and getattr(merge, field):
-                setattr(keep, field, getattr(merge, field))
-                filled[field] = str(getattr(merge, field))
-        keep.verified = keep.verified or merge.verified
-        keep.save()
-        merge.merged_into = keep
-        merge.merged_at = timezone.now()
-        merge.save(update_fields=["merged_into", "merged_at", "updated_at"])
-
-        interaction_record(
-            employer=keep, kind=InteractionKind.NOTE, actor=actor,
-            summary=f"Merged the duplicate record '{merge.name}' (#{merge.pk}) into this one.",
-        )
-        data = {"kept_id": keep.pk, "merged_id": merge.pk, "moved": moved, "left": left, "filled": filled,
-                "preview": [row.label for row in preview.rows if row.count]}
-        audit_event_record(
-            actor=actor, action="employer.merged", obj=keep,
-            summary=f"Merged {merge.name} (#{merge.pk}) into this record", data=data,
-        )
-        audit_event_record(
-            actor=actor, action="employer.merged_away", obj=merge,
-            summary=f"Merged into {keep.name} (#{keep.pk})", data=data,
-        )
-    return keep
-
-
-def refuses_bulk_update(model: type[models.Model]) -> bool:
-    """True for models whose queryset overrides update() (records that must not change)."""
-    queryset_class = type(model._default_manager.get_queryset())
-    return queryset_class.update is not models.QuerySet.update
-
-
-def _employer_references() -> list[tuple[type[models.Model], str]]:
-    """(model, field name) for every foreign key that points at Employer, in any app."""
-    references = []
-    for rel in Employer._meta.related_objects:
-        if rel.many_to_many:
-            through = rel.through
-            for field in through._meta.fields:
-                if field.is_relation and field.related_model is Employer:
-                    references.append((through, field.name))
-        elif rel.one_to_many or rel.one_to_one:
-            references.append((rel.related_model, rel.field.name))
-    for field in Employer._meta.many_to_many:  # m2m declared on Employer itself
-        for through_field in field.remote_field.through._meta.fields:
-            if through_field.is_relation and through_field.related_model is Employer:
-                references.append((field.remote_field.through, through_field.name))
-    return references

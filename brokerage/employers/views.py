@@ -25,6 +25,7 @@ from brokerage.employers.forms import (
     RelationshipForm,
     SiteForm,
 )
+from brokerage.employers.merge import employer_duplicate_dismiss, employer_merge
 from brokerage.employers.models import EmployerContact, EmployerSite, MembershipRole
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
@@ -67,10 +68,14 @@ def _organisation_page(request, membership) -> HttpResponse:
             "membership": membership,
             "is_admin": is_admin,
             "join_requests": selectors.employer_pending_join_requests(employer) if is_admin else [],
-            "partner_requests": selectors.employer_pending_partner_requests(employer) if is_admin else [],
+            "partner_requests": selectors.employer_pending_partner_requests(employer)
+            if is_admin
+            else [],
             "partners": selectors.employer_partners_in_force(employer),
             "partner_actions": selectors.employer_partner_activity(employer)[:10],
-            "other_memberships": selectors.memberships_for_user(request.user).exclude(pk=membership.pk),
+            "other_memberships": selectors.memberships_for_user(request.user).exclude(
+                pk=membership.pk
+            ),
         },
     )
 
@@ -150,13 +155,17 @@ def _site_add(request, employer, *, done: str) -> HttpResponse:
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            site = services.employer_site_add(actor=request.user, employer=employer, **form.cleaned_data)
+            site = services.employer_site_add(
+                actor=request.user, employer=employer, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"{site.name} has been added.")
             return redirect(done)
-    return render(request, "employers/site_form.html", {"form": form, "employer": employer, "back": done})
+    return render(
+        request, "employers/site_form.html", {"form": form, "employer": employer, "back": done}
+    )
 
 
 @role_required(Role.EMPLOYER)
@@ -192,7 +201,9 @@ def _contact_add(request, employer, *, done: str) -> HttpResponse:
         else:
             messages.success(request, f"{contact.name} has been added as a contact.")
             return redirect(done)
-    return render(request, "employers/contact_form.html", {"form": form, "employer": employer, "back": done})
+    return render(
+        request, "employers/contact_form.html", {"form": form, "employer": employer, "back": done}
+    )
 
 
 @role_required(Role.EMPLOYER)
@@ -243,7 +254,8 @@ def member_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
     employer, _ = selectors.employer_for_member_or_404(request.user, pk, admin=True)
     target = get_object_or_404(employer.memberships.select_related("user"), pk=membership_pk)
     form = MemberRoleForm(
-        request.POST if request.POST.get("action") == "role" else None, initial={"role": target.role}
+        request.POST if request.POST.get("action") == "role" else None,
+        initial={"role": target.role},
     )
     problem = None
     if request.method == "POST" and request.POST.get("action") == "remove":
@@ -289,7 +301,9 @@ def join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpR
     join_request = get_object_or_404(employer.join_requests.select_related("user"), pk=request_pk)
     approve = request.POST.get("decision") == "approve"
     try:
-        services.employer_join_request_decide(actor=request.user, join_request=join_request, approve=approve)
+        services.employer_join_request_decide(
+            actor=request.user, join_request=join_request, approve=approve
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -307,7 +321,9 @@ def partner_request(request: HttpRequest, pk: int, relationship_pk: int) -> Http
     if relationship.grants_rights:
         if request.method == "POST":
             services.partner_relationship_end(actor=request.user, relationship=relationship)
-            messages.success(request, f"{relationship.partner} can no longer act for {employer.name}.")
+            messages.success(
+                request, f"{relationship.partner} can no longer act for {employer.name}."
+            )
             return redirect(done)
         return render(
             request, "employers/partner_stop.html",
@@ -325,7 +341,9 @@ def partner_request(request: HttpRequest, pk: int, relationship_pk: int) -> Http
             apply_service_errors(form, exc)
         else:
             if accept:
-                messages.success(request, f"{relationship.partner} can now act for {employer.name}.")
+                messages.success(
+                    request, f"{relationship.partner} can now act for {employer.name}."
+                )
             else:
                 messages.success(request, f"You have declined {relationship.partner}'s request.")
             return redirect(done)
@@ -353,7 +371,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.employer_invitation_from_token(token)
     except ValidationError as exc:
-        return render(request, "employers/invitation_problem.html", {"problem": exc.messages[0]}, status=400)
+        return render(
+            request, "employers/invitation_problem.html", {"problem": exc.messages[0]}, status=400
+        )
     context = {"invitation": invitation, "here": request.get_full_path()}
     if invitation.accepted_at is not None:
         context["problem"] = "This invitation has already been accepted."
@@ -362,7 +382,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "employers/invitation_signin.html", context)
     if request.method == "POST":
         try:
-            membership = services.employer_invitation_accept(user=request.user, invitation=invitation)
+            membership = services.employer_invitation_accept(
+                user=request.user, invitation=invitation
+            )
         except ValidationError as exc:
             context["problem"] = exc.messages[0]
             return render(request, "employers/invitation_problem.html", context, status=400)
@@ -370,8 +392,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("employers:organisation", pk=membership.employer_id)
     if request.user.email.lower() != invitation.email.lower():
         context["problem"] = (
-            f"This invitation was sent to {invitation.email}, but you are signed in as "
-            f"{request.user.email}. Sign out, then sign in or create an account with {invitation.email}."
+            f"This invitation was sent to {invitation.email}, but you "
+            f"are signed in as {request.user.email}. Sign out, then "
+            f"sign in or create an account with {invitation.email}."
         )
         return render(request, "employers/invitation_problem.html", context, status=400)
     return render(request, "employers/invitation_accept.html", context)
@@ -410,7 +433,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("employers:staff_detail", pk=merged_into.pk)
     employer = selectors.employer_for_user_or_404(request.user, pk)
     employer = selectors.employer_profile(employer)
-    timeline = Paginator(selectors.employer_timeline(employer), 20).get_page(request.GET.get("page"))
+    timeline = Paginator(selectors.employer_timeline(employer), 20).get_page(
+        request.GET.get("page")
+    )
     is_coordinator = request.user.has_role(Role.COORDINATOR)
     return render(
         request,
@@ -447,18 +472,21 @@ def staff_create(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             if result.created:
-                messages.success(request, f"{result.employer.name} has been added. Your organisation works with them.")
+                messages.success(
+                    request,
+                    f"{result.employer.name} has been added. Your organisation works with them.",
+                )
             elif result.relationship.grants_rights:
                 messages.success(
                     request,
-                    f"{result.employer.name} was already on the portal, so we have not made a second "
-                    "record. Your organisation already works with them.",
+                    f"{result.employer.name} was already on the portal, so we have not "
+                    "made a second record. Your organisation already works with them.",
                 )
             else:
                 messages.success(
                     request,
-                    f"{result.employer.name} was already on the portal, so we have not made a second "
-                    f"record. {_request_sent(result.employer)}",
+                    f"{result.employer.name} was already on the portal, so we have "
+                    f"not made a second record. {_request_sent(result.employer)}",
                 )
             return redirect("employers:staff_detail", pk=result.employer.pk)
     return render(request, "employers/staff_create.html", {"form": form})
@@ -516,12 +544,12 @@ def interaction_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _request_sent(employer) -> str:
     if selectors.employer_has_members(employer):
         return (
-            f"We have asked {employer.name}'s admins to accept your request. Until they do, you "
-            "cannot change their record or post for them."
+            f"We have asked {employer.name}'s admins to accept your request. "
+            "Until they do, you cannot change their record or post for them."
         )
     return (
-        f"Nobody from {employer.name} uses the portal yet, so a coordinator will review your "
-        "request. Until then, you cannot change their record or post for them."
+        f"Nobody from {employer.name} uses the portal yet, so a coordinator will review "
+        "your request. Until then, you cannot change their record or post for them."
     )
 
 
@@ -533,15 +561,23 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
     if partner is None:
         raise PermissionDenied
     current = selectors.relationship_for(partner, employer)
-    initial = {"requires_employer_signoff": "yes" if (current is None or current.requires_employer_signoff) else "no"}
+    initial = {
+        "requires_employer_signoff": "yes"
+        if (current is None or current.requires_employer_signoff)
+        else "no"
+    }
     form = RelationshipForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if request.POST.get("action") == "end" and current is not None:
             services.partner_relationship_end(actor=request.user, relationship=current)
             if current.is_pending:
-                messages.success(request, f"Your request to work with {employer.name} has been withdrawn.")
+                messages.success(
+                    request, f"Your request to work with {employer.name} has been withdrawn."
+                )
             else:
-                messages.success(request, f"{partner} is no longer recorded as working with {employer.name}.")
+                messages.success(
+                    request, f"{partner} is no longer recorded as working with {employer.name}."
+                )
             return redirect("employers:staff_detail", pk=pk)
         if form.is_valid():
             try:
@@ -553,7 +589,9 @@ def relationship(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_service_errors(form, exc)
             else:
                 if result.grants_rights:
-                    messages.success(request, f"How {partner} works with {employer.name} has been saved.")
+                    messages.success(
+                        request, f"How {partner} works with {employer.name} has been saved."
+                    )
                 else:
                     messages.success(request, _request_sent(employer))
                 return redirect("employers:staff_detail", pk=pk)
@@ -596,7 +634,8 @@ def partner_request_review(request: HttpRequest, pk: int) -> HttpResponse:
             verb = "approved" if approve else "declined"
             messages.success(
                 request,
-                f"You have {verb} {relationship.partner}'s request to act for {relationship.employer.name}.",
+                f"You have {verb} {relationship.partner}'s "
+                f"request to act for {relationship.employer.name}.",
             )
             return redirect("employers:partner_requests")
     return render(
@@ -626,11 +665,13 @@ def merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "merge":
-                services.employer_merge(actor=request.user, keep=keep, merge=away)
-                messages.success(request, f"{away.name} (#{away.pk}) has been merged into {keep.name}.")
+                employer_merge(actor=request.user, keep=keep, merge=away)
+                messages.success(
+                    request, f"{away.name} (#{away.pk}) has been merged into {keep.name}."
+                )
                 return redirect("employers:staff_detail", pk=keep.pk)
             if action == "dismiss":
-                services.employer_duplicate_dismiss(actor=request.user, first=keep, second=away)
+                employer_duplicate_dismiss(actor=request.user, first=keep, second=away)
                 messages.success(
                     request, f"{keep.name} and {away.name} are marked as different employers."
                 )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from brokerage.opportunities.forms import OpportunityForm
 from brokerage.opportunities.models import FieldComment, Opportunity, PayBasis, TargetGroup
 from brokerage.reference.choices import Adjustment, Licence
+from portal.core.money import pence_display
 
 
 @dataclass
@@ -26,14 +27,18 @@ def pay_display(opp: Opportunity) -> str:
         return "Unpaid"
     if opp.pay_pence is None:
         return "Paid (amount not given)"
-    pounds = f"£{Decimal(opp.pay_pence) / 100:,.2f}"
+    pounds = pence_display(opp.pay_pence)
     return f"{pounds} {PayBasis(opp.pay_basis).label}" if opp.pay_basis else pounds
 
 
 def _value(opp: Opportunity, name: str) -> str:
     value = getattr(opp, name, None)
     if name == "strand":
-        return f"{opp.strand.programme.name}: {opp.strand.name}" if opp.strand else "Not part of a programme"
+        return (
+            f"{opp.strand.programme.name}: {opp.strand.name}"
+            if opp.strand
+            else "Not part of a programme"
+        )
     if name == "pay_pence":
         return pay_display(opp)
     if name == "paid":
@@ -88,7 +93,12 @@ def answer_rows(opp: Opportunity, *, comments=None) -> list[AnswerRow]:
         rows.append(AnswerRow(name, label, _value(opp, name), by_field.get(name, [])))
     for name in ("paid", "pay_basis", "remote", "rolling"):
         if by_field.get(name):  # a comment on a merged answer still shows
-            target = {"paid": "pay_pence", "pay_basis": "pay_pence", "remote": "postcode", "rolling": "closing_date"}[name]
+            target = {
+                "paid": "pay_pence",
+                "pay_basis": "pay_pence",
+                "remote": "postcode",
+                "rolling": "closing_date",
+            }[name]
             for row in rows:
                 if row.name == target:
                     row.comments.extend(by_field[name])

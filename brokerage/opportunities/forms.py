@@ -15,6 +15,7 @@ from brokerage.reference.choices import Adjustment, DisabilityConfident, Licence
 from brokerage.reference.models import Strand
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
 from portal.core.forms import GovUKDateField, GovUKForm
+from portal.core.money import pence_as_pounds
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -82,10 +83,14 @@ class OpportunityForm(GovUKForm):
     )
     remote = forms.BooleanField(label="This opportunity is done remotely", required=False)
     postcode = forms.CharField(
-        label="Postcode of the site", required=False, max_length=12,
+        label="Postcode of the site",
+        required=False,
+        max_length=12,
         error_messages={"max_length": "Enter a real postcode, like TS1 3BX"},
         help_text="Where the person will work or attend, like SN1 1AA",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}
+        ),
     )
     places = forms.IntegerField(
         label="Number of places", min_value=1, max_value=500,
@@ -102,7 +107,9 @@ class OpportunityForm(GovUKForm):
         error_messages={"invalid": "Hours per week must be a number, like 37.5"},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
     )
-    paid = forms.ChoiceField(label="Is it paid?", choices=YES_NO, widget=forms.RadioSelect, required=False)
+    paid = forms.ChoiceField(
+        label="Is it paid?", choices=YES_NO, widget=forms.RadioSelect, required=False
+    )
     pay_pence = forms.CharField(
         label="Pay, in pounds", required=False, max_length=12,
         help_text="For example, 12.71",
@@ -111,7 +118,9 @@ class OpportunityForm(GovUKForm):
     pay_basis = forms.ChoiceField(
         label="Pay is", required=False, choices=PayBasis.choices, widget=forms.RadioSelect
     )
-    start_date = GovUKDateField(label="Start date", required=False, help_text="For example, 27 3 2026")
+    start_date = GovUKDateField(
+        label="Start date", required=False, help_text="For example, 27 3 2026"
+    )
     closing_date = GovUKDateField(
         label="Closing date", required=False,
         help_text="The last day candidates can be put forward. For example, 13 3 2026",
@@ -166,8 +175,10 @@ class OpportunityForm(GovUKForm):
         widget=forms.RadioSelect,
     )
     candidate_route = forms.ChoiceField(
-        label="How should candidates be put forward?", choices=CandidateRoute.choices,
-        widget=forms.RadioSelect, error_messages={"required": "Select how candidates are put forward"},
+        label="How should candidates be put forward?",
+        choices=CandidateRoute.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how candidates are put forward"},
     )
     candidate_instructions = forms.CharField(
         label="Anything else candidates or key workers need to know (optional)", required=False,
@@ -269,7 +280,7 @@ class OpportunityForm(GovUKForm):
             initial[name] = getattr(opportunity, name, None)
         initial["paid"] = "yes" if opportunity.paid else "no"
         if opportunity.pay_pence is not None:
-            initial["pay_pence"] = f"{Decimal(opportunity.pay_pence) / 100:.2f}"
+            initial["pay_pence"] = pence_as_pounds(opportunity.pay_pence)
         initial["essential_skills"] = ", ".join(opportunity.essential_skills or [])
         initial["desirable_skills"] = ", ".join(opportunity.desirable_skills or [])
         initial["strand"] = opportunity.strand_id
@@ -312,8 +323,10 @@ class ReferBackForm(GovUKForm):
 
 class RejectForm(GovUKForm):
     reason = forms.CharField(
-        label="Why is it rejected?", widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The employer will see this", error_messages={"required": "Enter the reason for rejecting the opportunity"},
+        label="Why is it rejected?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The employer will see this",
+        error_messages={"required": "Enter the reason for rejecting the opportunity"},
     )
 
 
@@ -328,18 +341,28 @@ class ReopenForm(GovUKForm):
         error_messages={"required": "Enter the new closing date"},
     )
     places = forms.IntegerField(
-        label="Number of places", min_value=1, max_value=500,
-        error_messages={"required": "Enter the number of places", "invalid": "Number of places must be a whole number",
-                        "min_value": "Number of places must be 1 or more", "max_value": "Number of places must be 500 or fewer"},
+        label="Number of places",
+        min_value=1,
+        max_value=500,
+        error_messages={
+            "required": "Enter the number of places",
+            "invalid": "Number of places must be a whole number",
+            "min_value": "Number of places must be 1 or more",
+            "max_value": "Number of places must be 500 or fewer",
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
     )
 
 
 class PlacesFilledForm(GovUKForm):
     places_filled = forms.IntegerField(
-        label="How many places are filled?", min_value=0,
-        error_messages={"required": "Enter how many places are filled", "invalid": "Enter a whole number, like 2",
-                        "min_value": "Places filled cannot be less than 0"},
+        label="How many places are filled?",
+        min_value=0,
+        error_messages={
+            "required": "Enter how many places are filled",
+            "invalid": "Enter a whole number, like 2",
+            "min_value": "Places filled cannot be less than 0",
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
     )
 
@@ -349,18 +372,37 @@ class ListingFilterForm(GovUKForm):
     opportunity_type = forms.ChoiceField(
         label="Type", required=False, choices=_blank_first(OpportunityType.choices, "Any type")
     )
-    strand = StrandChoiceField(label="Programme strand", required=False, queryset=Strand.objects.none(),
-                               empty_label="Any strand")
-    sector = forms.ChoiceField(label="Sector", required=False, choices=_blank_first(Sector.choices, "Any sector"))
-    area = forms.ModelChoiceField(label="Area", required=False, queryset=None, empty_label="Any area")
+    strand = StrandChoiceField(
+        label="Programme strand",
+        required=False,
+        queryset=Strand.objects.none(),
+        empty_label="Any strand",
+    )
+    sector = forms.ChoiceField(
+        label="Sector", required=False, choices=_blank_first(Sector.choices, "Any sector")
+    )
+    area = forms.ModelChoiceField(
+        label="Area", required=False, queryset=None, empty_label="Any area"
+    )
     postcode = forms.CharField(
-        label="Near postcode", required=False, max_length=12,
+        label="Near postcode",
+        required=False,
+        max_length=12,
         error_messages={"max_length": "Enter a real postcode, like TS1 3BX"},
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}
+        ),
     )
     within = forms.ChoiceField(
-        label="Within", required=False,
-        choices=[("", "Any distance"), ("3", "3 miles"), ("5", "5 miles"), ("10", "10 miles"), ("20", "20 miles")],
+        label="Within",
+        required=False,
+        choices=[
+            ("", "Any distance"),
+            ("3", "3 miles"),
+            ("5", "5 miles"),
+            ("10", "10 miles"),
+            ("20", "20 miles"),
+        ],
     )
     closing_soon = forms.BooleanField(label="Closing in the next 14 days", required=False)
 

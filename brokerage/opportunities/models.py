@@ -9,6 +9,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 
 from brokerage.reference.choices import DisabilityConfident, Sector
+from portal.core.money import pence_display
 
 
 class OpportunityType(models.TextChoices):
@@ -19,7 +20,10 @@ class OpportunityType(models.TextChoices):
     SWAP = "swap", "Sector-based work academy place"
     MENTORING = "mentoring", "Mentoring offer"
     GUARANTEED_INTERVIEW = "guaranteed_interview", "Guaranteed-interview pledge"
-    SCHOOL_ENGAGEMENT = "school_engagement", "School engagement (talks, careers and diploma support)"
+    SCHOOL_ENGAGEMENT = (
+        "school_engagement",
+        "School engagement (talks, careers and diploma support)",
+    )
     WORK_BASED_QUALIFICATION = "work_based_qualification", "Work-based qualification"
     VOLUNTEERING = "volunteering", "Volunteering"
 
@@ -280,7 +284,9 @@ class StrandRegistration(models.Model):
     class Meta:
         ordering = ["strand", "employer"]
         constraints = [
-            models.UniqueConstraint(fields=["employer", "strand"], name="unique_strand_registration")
+            models.UniqueConstraint(
+                fields=["employer", "strand"], name="unique_strand_registration"
+            )
         ]
 
     def __str__(self) -> str:
@@ -311,8 +317,8 @@ class MinimumWageRate(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.get_age_band_display()}: £{self.hourly_pence / 100:.2f} an hour "
-            f"from {self.effective_from:%-d %B %Y}"
+            f"{self.get_age_band_display()}: {pence_display(self.hourly_pence)} "
+            f"an hour from {self.effective_from:%-d %B %Y}"
         )
 
 
@@ -411,7 +417,8 @@ class InterviewPledge(models.Model):
 
 
 class PledgeInterview(models.Model):
-    """One interview counted against a pledge (recorded by the pipeline; idempotent by reference)."""
+    """One interview counted against a pledge (recorded by the pipeline; idempotent by
+    reference)."""
 
     pledge = models.ForeignKey(InterviewPledge, on_delete=models.CASCADE, related_name="interviews")
     reference = models.CharField(max_length=60)

@@ -22,6 +22,7 @@ from brokerage.opportunities.models import (
     PayBasis,
 )
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from portal.core.money import pence_display
 
 REQUIRED, OPTIONAL = "required", "optional"
 MIN_AGE, MAX_AGE = 14, 99
@@ -49,7 +50,10 @@ class TypeSpec:
 TYPE_SPECS: dict[str, TypeSpec] = {
     OpportunityType.VACANCY: TypeSpec(pay=REQUIRED, hours=REQUIRED, duration=OPTIONAL),
     OpportunityType.APPRENTICESHIP: TypeSpec(
-        pay=REQUIRED, hours=REQUIRED, duration=REQUIRED, qualification=REQUIRED,
+        pay=REQUIRED,
+        hours=REQUIRED,
+        duration=REQUIRED,
+        qualification=REQUIRED,
         min_hours=Decimal("16"),
     ),
     OpportunityType.WORK_EXPERIENCE: TypeSpec(
@@ -58,17 +62,25 @@ TYPE_SPECS: dict[str, TypeSpec] = {
     OpportunityType.WORK_TRIAL: TypeSpec(hours=REQUIRED, duration=REQUIRED, max_weeks=6),
     OpportunityType.SWAP: TypeSpec(hours=REQUIRED, duration=REQUIRED, max_weeks=6),
     OpportunityType.MENTORING: TypeSpec(
-        duration=REQUIRED, skills=False, max_weeks=26, places_label="Number of people you can mentor"
+        duration=REQUIRED,
+        skills=False,
+        max_weeks=26,
+        places_label="Number of people you can mentor",
     ),
     OpportunityType.GUARANTEED_INTERVIEW: TypeSpec(
-        pay=OPTIONAL, hours=OPTIONAL, places_label="Number of interviews you pledge",
-        needs_closing_date=True, needs_programme=True,
+        pay=OPTIONAL,
+        hours=OPTIONAL,
+        places_label="Number of interviews you pledge",
+        needs_closing_date=True,
+        needs_programme=True,
     ),
     OpportunityType.SCHOOL_ENGAGEMENT: TypeSpec(
         school_activity=REQUIRED, skills=False, places_label="Number of sessions you can offer"
     ),
     OpportunityType.WORK_BASED_QUALIFICATION: TypeSpec(
-        qualification=REQUIRED, duration=OPTIONAL, skills=False,
+        qualification=REQUIRED,
+        duration=OPTIONAL,
+        skills=False,
         places_label="Number of young employees taking the qualification",
     ),
     OpportunityType.VOLUNTEERING: TypeSpec(hours=REQUIRED, duration=OPTIONAL),
@@ -77,10 +89,6 @@ TYPE_SPECS: dict[str, TypeSpec] = {
 
 def type_spec(opportunity_type: str) -> TypeSpec:
     return TYPE_SPECS.get(opportunity_type, TypeSpec())
-
-
-def _pounds(pence: int | Decimal) -> str:
-    return f"£{Decimal(pence) / 100:,.2f}"
 
 
 def _age_band(opportunity_type: str, age: int) -> str:
@@ -93,7 +101,9 @@ def _age_band(opportunity_type: str, age: int) -> str:
     return AgeBand.UNDER_18
 
 
-def minimum_wage_for(*, opportunity_type: str, age: int, on: datetime.date) -> MinimumWageRate | None:
+def minimum_wage_for(
+    *, opportunity_type: str, age: int, on: datetime.date
+) -> MinimumWageRate | None:
     """The legal minimum hourly rate for someone of ``age`` on ``on`` (None if no rate held)."""
     return (
         MinimumWageRate.objects.filter(
@@ -104,7 +114,9 @@ def minimum_wage_for(*, opportunity_type: str, age: int, on: datetime.date) -> M
     )
 
 
-def hourly_pence(*, pay_pence: int, pay_basis: str, hours_per_week: Decimal | None) -> Decimal | None:
+def hourly_pence(
+    *, pay_pence: int, pay_basis: str, hours_per_week: Decimal | None
+) -> Decimal | None:
     if pay_basis == PayBasis.HOUR:
         return Decimal(pay_pence)
     if not hours_per_week:
@@ -136,10 +148,10 @@ def _wage_error(opp: Opportunity) -> str | None:
     basis = ""
     if opp.pay_basis != PayBasis.HOUR:
         per_hour = hourly.quantize(Decimal("1"), rounding=ROUND_CEILING)
-        basis = f" (this pay works out at {_pounds(per_hour)} an hour)"
+        basis = f" (this pay works out at {pence_display(int(per_hour))} an hour)"
     return (
-        f"Pay must be at least {_pounds(rate.hourly_pence)} an hour, the legal minimum for {who} "
-        f"from {rate.effective_from:%-d %B %Y}{basis}"
+        f"Pay must be at least {pence_display(rate.hourly_pence)} an hour, the "
+        f"legal minimum for {who} from {rate.effective_from:%-d %B %Y}{basis}"
     )
 
 
@@ -158,7 +170,9 @@ def _weeks(n: int) -> str:
     return f"{n} week" if n == 1 else f"{n} weeks"
 
 
-def opportunity_errors(opp: Opportunity, *, today: datetime.date | None = None) -> dict[str, list[str]]:
+def opportunity_errors(
+    opp: Opportunity, *, today: datetime.date | None = None
+) -> dict[str, list[str]]:
     """Every problem that stops ``opp`` being submitted, by field name."""
     today = today or timezone.localdate()
     spec = type_spec(opp.opportunity_type)
@@ -240,7 +254,8 @@ def opportunity_errors(opp: Opportunity, *, today: datetime.date | None = None) 
     if opp.duration_weeks and opp.duration_weeks > spec.max_weeks:
         add(
             "duration_weeks",
-            f"A {opp.get_opportunity_type_display().lower()} can last up to {_weeks(spec.max_weeks)}",
+            f"A {opp.get_opportunity_type_display().lower()} "
+            f"can last up to {_weeks(spec.max_weeks)}",
         )
     for rule in matching_rules(opp):
         if not opp.duration_weeks or "duration_weeks" in errors:

@@ -1,7 +1,6 @@
 """Reads: opportunities scoped to what each user may see, listings, and the strand table."""
 
 import datetime
-import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -16,8 +15,9 @@ from brokerage.opportunities.models import (
     OpportunityStatus,
     StrandRegistration,
 )
+from brokerage.reference.geometry import bounding_box, haversine_miles
 from brokerage.reference.models import Measure, Programme, Strand, Target
-from brokerage.reference.postcodes import EARTH_RADIUS_MILES, centroid, haversine_miles
+from brokerage.reference.postcodes import centroid
 from portal.accounts.roles import Role
 
 S = OpportunityStatus
@@ -40,7 +40,9 @@ def employers_for_user(user) -> QuerySet:
     member = Q(memberships__user=user)
     if getattr(user, "partner_id", None) and user.has_role(Role.PARTNER_STAFF, Role.COORDINATOR):
         # Only a relationship the employer accepted (or a coordinator approved) lets a partner act.
-        member |= Q(pk__in=relationships_in_force().filter(partner_id=user.partner_id).values("employer"))
+        member |= Q(
+            pk__in=relationships_in_force().filter(partner_id=user.partner_id).values("employer")
+        )
     return Employer.objects.filter(member).distinct().order_by("name")
 
 
@@ -65,7 +67,7 @@ def acting_partner_relationship(user, employer: Employer) -> PartnerRelationship
     return relationship_in_force(user.partner_id, employer)
 
 
-# --- staff -----------------------------------------------------------------------------------------
+# --- staff ----------------------------------------------------------------------------------------
 
 
 def coordinator_programmes(user) -> QuerySet:
@@ -126,13 +128,6 @@ class ListingFilters:
     within_miles: int | None = None
     closing_soon: bool = False
     query: str = ""
-
-
-def bounding_box(point: tuple[float, float], miles: float) -> tuple[float, float, float, float]:
-    lat, lon = point
-    dlat = math.degrees(miles / EARTH_RADIUS_MILES)
-    dlon = math.degrees(miles / (EARTH_RADIUS_MILES * max(math.cos(math.radians(lat)), 0.01)))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
 def filter_listing(

@@ -30,6 +30,7 @@ from brokerage.opportunities.rules import automatic_check_findings, opportunity_
 from brokerage.reference.models import Area
 from brokerage.reference.postcodes import PostcodeError, centroid, normalise_postcode
 from portal.accounts.roles import Role
+from portal.core.exceptions import IllegalTransition
 
 S = OpportunityStatus
 
@@ -42,7 +43,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reject": (frozenset({S.SUBMITTED, S.IN_REVIEW}), S.REJECTED),
     "fill": (frozenset({S.LIVE}), S.FILLED),
     "close": (frozenset({S.LIVE}), S.CLOSED),
-    "withdraw": (frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.REFERRED_BACK, S.LIVE}), S.WITHDRAWN),
+    "withdraw": (
+        frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.REFERRED_BACK, S.LIVE}),
+        S.WITHDRAWN,
+    ),
     "reopen": (frozenset({S.CLOSED, S.FILLED}), S.LIVE),
 }
 ACTION_VERBS = {
@@ -69,10 +73,6 @@ DRAFT_FIELDS = (
 REMINDER_DAYS_BEFORE_CLOSING = 3
 
 
-class IllegalTransition(ValidationError):
-    """A status change the lifecycle does not allow."""
-
-
 # --- who may do what ---------------------------------------------------------------------
 
 
@@ -89,7 +89,9 @@ def partner_relationship(user, employer: Employer) -> PartnerRelationship | None
 def _require_can_edit(actor, employer: Employer) -> None:
     if user_is_member(actor, employer):
         return
-    if actor.has_role(Role.PARTNER_STAFF, Role.COORDINATOR) and partner_relationship(actor, employer):
+    if actor.has_role(Role.PARTNER_STAFF, Role.COORDINATOR) and partner_relationship(
+        actor, employer
+    ):
         return
     raise ValidationError("You cannot change this employer's opportunities")
 
@@ -106,12 +108,14 @@ def _acting_for(actor, employer: Employer) -> str:
 # --- transitions and history ---------------------------------------------------------------
 
 
-def _transition(opportunity: Opportunity, action: str, *, actor, note: str = "") -> OpportunityEvent:
+def _transition(
+    opportunity: Opportunity, action: str, *, actor, note: str = ""
+) -> OpportunityEvent:
     allowed_from, to_status = TRANSITIONS[action]
     if opportunity.status not in allowed_from:
         raise IllegalTransition(
-            f"You cannot {ACTION_VERBS[action]} an opportunity that is "
-            f"{opportunity.get_status_display().lower()}"
+            f"You cannot {ACTION_VERBS[action]} an opportunity "
+            f"that is {opportunity.get_status_display().lower()}"
         )
     from_status = opportunity.status
     opportunity.status = to_status
@@ -125,8 +129,10 @@ def _transition(opportunity: Opportunity, action: str, *, actor, note: str = "")
 
 
 def _locked(opportunity: Opportunity) -> Opportunity:
-    return Opportunity.objects.select_for_update(of=("self",)).select_related("employer", "programme").get(
-        pk=opportunity.pk
+    return (
+        Opportunity.objects.select_for_update(of=("self",))
+        .select_related("employer", "programme")
+        .get(pk=opportunity.pk)
     )
 
 
@@ -184,7 +190,9 @@ def opportunity_save_draft(
     with transaction.atomic():
         if opportunity is None:
             opportunity = Opportunity(employer=employer, created_by=actor)
-            relationship = None if user_is_member(actor, employer) else partner_relationship(actor, employer)
+            relationship = (
+                None if user_is_member(actor, employer) else partner_relationship(actor, employer)
+            )
             if relationship:
                 opportunity.acting_partner_id = relationship.partner_id
             created = True
@@ -194,7 +202,8 @@ def opportunity_save_draft(
                 raise ValidationError("This opportunity belongs to another employer")
             if opportunity.status not in EDITABLE_STATUSES:
                 raise IllegalTransition(
-                    f"You cannot change an opportunity that is {opportunity.get_status_display().lower()}"
+                    "You cannot change an opportunity that is "
+                    f"{opportunity.get_status_display().lower()}"
                 )
             created = False
         for field, value in data.items():
@@ -210,7 +219,10 @@ def opportunity_save_draft(
             actor=actor,
             action="opportunity.created" if created else "opportunity.draft_saved",
             obj=opportunity,
-            summary=f"{'Created' if created else 'Saved'} draft ‘{opportunity.title}’ for {employer.name}",
+            summary=(
+                f"{'Created' if created else 'Saved'} draft "
+                f"‘{opportunity.title}’ for {employer.name}"
+            ),
             data={"employer_id": employer.pk},
             acting_for=_acting_for(actor, employer),
         )
@@ -429,7 +441,8 @@ def opportunity_places_fill(*, actor, opportunity: Opportunity, places_filled: i
         opportunity = _locked(opportunity)
         if opportunity.status != S.LIVE:
             raise IllegalTransition(
-                f"You cannot fill places on an opportunity that is {opportunity.get_status_display().lower()}"
+                "You cannot fill places on an opportunity that "
+                f"is {opportunity.get_status_display().lower()}"
             )
         if not 0 <= places_filled <= opportunity.places:
             raise ValidationError(
@@ -463,22 +476,33 @@ def opportunity_close(*, actor, opportunity: Opportunity, note: str = "") -> Opp
 def opportunity_reopen(
     *, actor, opportunity: Opportunity, closing_date: datetime.date, places: int | None = None
 ) -> Opportunity:
-    """Reopen a closed or filled opportunity with a new closing date (and, if filled, more places)."""
+    """Reopen a closed or filled opportunity with a new closing date (and, if filled, more
+    places)."""
     today = timezone.localdate()
     with transaction.atomic():
         opportunity = _locked(opportunity)
         _require_can_edit(actor, opportunity.employer)
         if closing_date is None or closing_date < today:
-            raise ValidationError({"closing_date": "The new closing date must be today or in the future"})
+            raise ValidationError(
+                {"closing_date": "The new closing date must be today or in the future"}
+            )
         if places is not None:
             if places < opportunity.places_filled or places < 1:
                 raise ValidationError(
-                    {"places": f"Places must be at least {max(opportunity.places_filled, 1)}, the number already filled"}
+                    {
+                        "places": f"Places must be at least {max(opportunity.places_filled, 1)}, "
+                        "the number already filled"
+                    }
                 )
             opportunity.places = places
-        if opportunity.places_filled >= opportunity.places and opportunity.status in TRANSITIONS["reopen"][0]:
+        if (
+            opportunity.places_filled >= opportunity.places
+            and opportunity.status in TRANSITIONS["reopen"][0]
+        ):
             raise ValidationError({"places": "Every place is filled: add more places to reopen it"})
-        _transition(opportunity, "reopen", actor=actor, note=f"New closing date {closing_date:%-d %B %Y}")
+        _transition(
+            opportunity, "reopen", actor=actor, note=f"New closing date {closing_date:%-d %B %Y}"
+        )
         opportunity.closing_date = closing_date
         if opportunity.start_date and opportunity.start_date < closing_date:
             opportunity.start_date = closing_date
@@ -532,8 +556,13 @@ def opportunity_reminder_mark_sent(*, opportunity: Opportunity) -> bool:
         )
         if updated:
             audit_event_record(
-                actor=None, action="opportunity.closing_reminder", obj=opportunity,
-                summary=f"Reminded the employer that ‘{opportunity.title}’ closes on {opportunity.closing_date:%-d %B %Y}",
+                actor=None,
+                action="opportunity.closing_reminder",
+                obj=opportunity,
+                summary=(
+                    f"Reminded the employer that ‘{opportunity.title}’ "
+                    f"closes on {opportunity.closing_date:%-d %B %Y}"
+                ),
             )
     return bool(updated)
 

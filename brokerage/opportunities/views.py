@@ -23,6 +23,7 @@ from brokerage.opportunities.models import Opportunity, OpportunityStatus, Oppor
 from brokerage.opportunities.rules import opportunity_errors
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
+from portal.core import public_cache
 from portal.core.forms import apply_service_errors
 from search.selectors import can_match
 
@@ -317,6 +318,10 @@ def staff_detail(request, pk):
 # --- public ----------------------------------------------------------------------------------------
 
 
+@public_cache.cache_public_page(
+    public_cache.OPPORTUNITIES, public_cache.SETTINGS,
+    params=lambda: [*ListingFilterForm.base_fields, "page"],
+)
 def public_list(request):
     form, results = _filtered(request, selectors.public_opportunities())
     return render(request, "opportunities/public_list.html", {
@@ -324,6 +329,7 @@ def public_list(request):
     })
 
 
+@public_cache.cache_public_page(public_cache.OPPORTUNITIES, public_cache.SETTINGS)
 def public_detail(request, pk):
     opportunity = selectors.public_opportunity_get(pk)
     return render(request, "opportunities/preview.html", {

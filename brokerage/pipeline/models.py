@@ -1,8 +1,8 @@
 """The brokerage pipeline: from a proposal to a sustained job.
 
 - ``Proposal``: a key worker puts a consenting participant forward for an opportunity. Its
-  status moves only through ``services.TRANSITIONS``; each move is a ``ProposalEvent`` (who,
-  when, why).
+  status moves only through ``services.transitions.TRANSITIONS``; each move is a
+  ``ProposalEvent`` (who, when, why).
 - ``Interview``: booked by the employer; the participant's name and contact details are shown
   to the employer only once one is booked and the participant agreed to it.
 - ``Placement``: the job (or placement) once the person starts. ``Checkpoint`` rows are
@@ -58,10 +58,15 @@ class Proposal(models.Model):
         "opportunities.Opportunity", on_delete=models.CASCADE, related_name="proposals"
     )
     status = models.CharField(
-        max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED, db_index=True
+        max_length=20,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PROPOSED,
+        db_index=True,
     )
     status_reason = models.TextField(blank=True)
-    note = models.TextField(help_text="Why this person suits the opportunity (the employer reads this).")
+    note = models.TextField(
+        help_text="Why this person suits the opportunity (the employer reads this)."
+    )
     share_details_at_interview = models.BooleanField(
         default=False,
         help_text="The participant agreed that their name and contact details go to the employer "
@@ -152,7 +157,9 @@ class Interview(models.Model):
     time = models.TimeField()
     format = models.CharField(max_length=12, choices=InterviewFormat.choices)
     location = models.CharField(
-        max_length=300, blank=True, help_text="Address for an in-person interview, or the video link."
+        max_length=300,
+        blank=True,
+        help_text="Address for an in-person interview, or the video link.",
     )
     adjustments = models.TextField(blank=True)
     booked_by = models.ForeignKey(
@@ -196,11 +203,15 @@ class Placement(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="placements"
     )
-    employer = models.ForeignKey("employers.Employer", on_delete=models.PROTECT, related_name="placements")
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.PROTECT, related_name="placements"
+    )
     opportunity = models.ForeignKey(
         "opportunities.Opportunity", on_delete=models.PROTECT, related_name="placements"
     )
-    programme = models.ForeignKey("reference.Programme", on_delete=models.PROTECT, related_name="placements")
+    programme = models.ForeignKey(
+        "reference.Programme", on_delete=models.PROTECT, related_name="placements"
+    )
     job_title = models.CharField(max_length=160)
     start_date = models.DateField(db_index=True)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
@@ -208,7 +219,10 @@ class Placement(models.Model):
     pay_pence = models.PositiveIntegerField(null=True, blank=True)
     pay_basis = models.CharField(max_length=10, choices=PayBasis.choices, blank=True)
     status = models.CharField(
-        max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.IN_WORK, db_index=True
+        max_length=10,
+        choices=PlacementStatus.choices,
+        default=PlacementStatus.IN_WORK,
+        db_index=True,
     )
     left_on = models.DateField(null=True, blank=True)
     leaving_reason = models.TextField(blank=True)
@@ -244,14 +258,20 @@ class CheckpointRule(models.Model):
     name = models.CharField(max_length=120, help_text="e.g. Job start sustained 4 weeks")
     kind = models.CharField(max_length=12, choices=CheckpointKind.choices)
     offset_days = models.PositiveIntegerField(default=0, help_text="e.g. 28 for 4 weeks")
-    offset_months = models.PositiveSmallIntegerField(default=0, help_text="e.g. 3 for a 3-month review")
+    offset_months = models.PositiveSmallIntegerField(
+        default=0, help_text="e.g. 3 for a 3-month review"
+    )
     min_hours = models.DecimalField(
         max_digits=4, decimal_places=1, null=True, blank=True,
         help_text="Hours a week the person must be working for this to count (e.g. 16).",
     )
     counts_as = models.CharField(
-        max_length=40, blank=True,
-        choices=[(m.value, m.label) for m in (Measure.JOB_STARTS_4W, Measure.SUSTAINED_13W, Measure.SUSTAINED_26W)],
+        max_length=40,
+        blank=True,
+        choices=[
+            (m.value, m.label)
+            for m in (Measure.JOB_STARTS_4W, Measure.SUSTAINED_13W, Measure.SUSTAINED_26W)
+        ],
         help_text="The reported measure this checkpoint counts toward, if any.",
     )
     reminder_days_before = models.PositiveSmallIntegerField(default=7)
@@ -313,7 +333,10 @@ class Checkpoint(models.Model):
     remind_on = models.DateField(db_index=True)
     missed_after = models.DateField(db_index=True)
     status = models.CharField(
-        max_length=10, choices=CheckpointStatus.choices, default=CheckpointStatus.SCHEDULED, db_index=True
+        max_length=10,
+        choices=CheckpointStatus.choices,
+        default=CheckpointStatus.SCHEDULED,
+        db_index=True,
     )
     still_employed = models.BooleanField(null=True, blank=True)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
@@ -370,7 +393,9 @@ class CheckpointNotice(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["checkpoint", "kind", "email"], name="unique_checkpoint_notice")
+            models.UniqueConstraint(
+                fields=["checkpoint", "kind", "email"], name="unique_checkpoint_notice"
+            )
         ]
 
     def __str__(self) -> str:
@@ -394,7 +419,9 @@ class Progression(models.Model):
     kind = models.CharField(max_length=20, choices=ProgressionKind.choices)
     occurred_on = models.DateField()
     details = models.TextField()
-    evidence = models.TextField(help_text="What shows it happened, e.g. a certificate or a new contract.")
+    evidence = models.TextField(
+        help_text="What shows it happened, e.g. a certificate or a new contract."
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -425,7 +452,9 @@ class SupportMethod(models.TextChoices):
 class SupportContact(models.Model):
     """In-work support: a contact with the participant or employer, the issues and actions."""
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="support_contacts")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="support_contacts"
+    )
     happened_on = models.DateField()
     with_whom = models.CharField(max_length=12, choices=SupportWith.choices)
     method = models.CharField(max_length=12, choices=SupportMethod.choices)
@@ -480,11 +509,15 @@ class OutcomeRecord(models.Model):
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="outcomes"
     )
-    programme = models.ForeignKey("reference.Programme", on_delete=models.PROTECT, related_name="outcomes")
+    programme = models.ForeignKey(
+        "reference.Programme", on_delete=models.PROTECT, related_name="outcomes"
+    )
     area = models.ForeignKey(
         "reference.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
     )
-    employer = models.ForeignKey("employers.Employer", on_delete=models.PROTECT, related_name="outcomes")
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.PROTECT, related_name="outcomes"
+    )
     opportunity = models.ForeignKey(
         "opportunities.Opportunity", on_delete=models.PROTECT, related_name="outcomes"
     )
@@ -536,10 +569,16 @@ class MentorProfile(models.Model):
 
     EXPECTED_MENTEES = 2
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
-    employer = models.ForeignKey("employers.Employer", on_delete=models.CASCADE, related_name="mentors")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile"
+    )
+    employer = models.ForeignKey(
+        "employers.Employer", on_delete=models.CASCADE, related_name="mentors"
+    )
     sectors = models.JSONField(default=list, help_text="Sectors (Sector values) the mentor knows.")
-    about = models.TextField(help_text="What the mentor does and can help with (mentees read this).")
+    about = models.TextField(
+        help_text="What the mentor does and can help with (mentees read this)."
+    )
     trained_on = models.DateField(null=True, blank=True, help_text="Date of the mentor training.")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -585,7 +624,10 @@ class MentoringAgreement(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(
-        max_length=10, choices=MentoringStatus.choices, default=MentoringStatus.ACTIVE, db_index=True
+        max_length=10,
+        choices=MentoringStatus.choices,
+        default=MentoringStatus.ACTIVE,
+        db_index=True,
     )
     closed_on = models.DateField(null=True, blank=True)
     outcomes = models.JSONField(default=list, blank=True)
@@ -617,7 +659,9 @@ class MentoringAgreement(models.Model):
 
 
 class MentoringContact(models.Model):
-    agreement = models.ForeignKey(MentoringAgreement, on_delete=models.CASCADE, related_name="contacts")
+    agreement = models.ForeignKey(
+        MentoringAgreement, on_delete=models.CASCADE, related_name="contacts"
+    )
     happened_on = models.DateField()
     method = models.CharField(max_length=12, choices=SupportMethod.choices)
     summary = models.TextField()
@@ -667,7 +711,11 @@ class RouteWayCompletion(models.Model):
     )
     completed_on = models.DateField()
     proposal = models.OneToOneField(
-        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="route_way_completion"
+        Proposal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="route_way_completion",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -677,7 +725,9 @@ class RouteWayCompletion(models.Model):
     class Meta:
         ordering = ["-completed_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["route_way", "participant"], name="unique_route_way_completion")
+            models.UniqueConstraint(
+                fields=["route_way", "participant"], name="unique_route_way_completion"
+            )
         ]
 
     def __str__(self) -> str:

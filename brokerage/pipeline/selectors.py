@@ -65,11 +65,18 @@ def proposals_for_participant(participant) -> QuerySet[Proposal]:
 def proposable_opportunities(participant) -> QuerySet[Opportunity]:
     """Live opportunities taking candidates from key workers, not already proposed for."""
     taken = Proposal.objects.filter(
-        participant=participant, status__in=[*EMPLOYER_FILTERS["new"], *EMPLOYER_FILTERS["interviews"],
-                                             *EMPLOYER_FILTERS["offers"], S.STARTED]
+        participant=participant,
+        status__in=[
+            *EMPLOYER_FILTERS["new"],
+            *EMPLOYER_FILTERS["interviews"],
+            *EMPLOYER_FILTERS["offers"],
+            S.STARTED,
+        ],
     ).values("opportunity_id")
     return (
-        Opportunity.objects.filter(status=OpportunityStatus.LIVE, candidate_route=CandidateRoute.KEY_WORKER)
+        Opportunity.objects.filter(
+            status=OpportunityStatus.LIVE, candidate_route=CandidateRoute.KEY_WORKER
+        )
         .exclude(pk__in=taken)
         .select_related("employer")
         .order_by("title", "id")
@@ -78,7 +85,7 @@ def proposable_opportunities(participant) -> QuerySet[Opportunity]:
 
 def _placements() -> QuerySet[Placement]:
     return Placement.objects.select_related(
-        "participant", "participant__key_worker", "employer", "opportunity", "programme", "proposal",
+        "participant", "participant__key_worker", "employer", "opportunity", "programme", "proposal"
     )
 
 
@@ -90,12 +97,17 @@ def placement_for_key_worker_or_404(user, pk: int) -> Placement:
     return get_object_or_404(placements_for_key_worker(user), pk=pk)
 
 
-def checkpoints_needing_attention(user, *, today: datetime.date | None = None) -> QuerySet[Checkpoint]:
+def checkpoints_needing_attention(
+    user, *, today: datetime.date | None = None
+) -> QuerySet[Checkpoint]:
     """Due (and unconfirmed) or missed checkpoints of the key worker's participants."""
     today = today or timezone.localdate()
     return (
         Checkpoint.objects.filter(placement__in=placements_for_key_worker(user).values("pk"))
-        .filter(Q(status=CheckpointStatus.SCHEDULED, remind_on__lte=today) | Q(status=CheckpointStatus.MISSED))
+        .filter(
+            Q(status=CheckpointStatus.SCHEDULED, remind_on__lte=today)
+            | Q(status=CheckpointStatus.MISSED)
+        )
         .exclude(status=CheckpointStatus.MISSED, due_on__lt=today - datetime.timedelta(days=90))
         .select_related("placement", "placement__participant", "placement__employer")
         .order_by("due_on", "id")
@@ -158,12 +170,14 @@ def key_worker_checkpoint_or_404(user, pk: int) -> Checkpoint:
     )
 
 
-# --- mentoring and route-ways ----------------------------------------------------------------------
+# --- mentoring and route-ways ---------------------------------------------------------------------
 
 
 def _mentors() -> QuerySet[MentorProfile]:
     return MentorProfile.objects.select_related("user", "employer").annotate(
-        active_mentees=Count("agreements", filter=Q(agreements__status=MentoringStatus.ACTIVE), distinct=True),
+        active_mentees=Count(
+            "agreements", filter=Q(agreements__status=MentoringStatus.ACTIVE), distinct=True
+        ),
         total_mentees=Count("agreements", distinct=True),
     )
 
@@ -204,11 +218,15 @@ def mentoring_agreement_or_404(user, pk: int) -> MentoringAgreement:
     return get_object_or_404(mentoring_agreements_for_user(user), pk=pk)
 
 
-def months_without_contact(agreement: MentoringAgreement, *, today: datetime.date | None = None) -> list[str]:
+def months_without_contact(
+    agreement: MentoringAgreement, *, today: datetime.date | None = None
+) -> list[str]:
     """Calendar months of the agreement so far with no contact logged (monthly contact expected)."""
     today = today or timezone.localdate()
     end = min(agreement.closed_on or agreement.ends_on, today)
-    contacted = {(c.year, c.month) for c in agreement.contacts.values_list("happened_on", flat=True)}
+    contacted = {
+        (c.year, c.month) for c in agreement.contacts.values_list("happened_on", flat=True)
+    }
     months, year, month = [], agreement.starts_on.year, agreement.starts_on.month
     while (year, month) < (end.year, end.month):  # the current month is not over yet
         if (year, month) not in contacted:
@@ -218,9 +236,9 @@ def months_without_contact(agreement: MentoringAgreement, *, today: datetime.dat
 
 
 def route_ways_available() -> QuerySet[RouteWay]:
-    return RouteWay.objects.filter(active=True, opportunity__status=OpportunityStatus.LIVE).select_related(
-        "opportunity", "opportunity__employer"
-    )
+    return RouteWay.objects.filter(
+        active=True, opportunity__status=OpportunityStatus.LIVE
+    ).select_related("opportunity", "opportunity__employer")
 
 
 def placement_is_open(placement: Placement) -> bool:

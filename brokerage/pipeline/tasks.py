@@ -2,11 +2,15 @@
 
 from celery import shared_task
 
-from brokerage.pipeline import services
+from brokerage.pipeline.services.notices import checkpoint_notices_send
 
 
 @shared_task
 def checkpoint_notices_send_task() -> dict:
     """Reminders before checkpoints, confirmation links on the due date, and missed flags."""
-    run = services.checkpoint_notices_send()
-    return {"reminders": run.reminders, "confirm_requests": run.confirm_requests, "missed": run.missed}
+    run = checkpoint_notices_send()
+    return {
+        "reminders": run.reminders,
+        "confirm_requests": run.confirm_requests,
+        "missed": run.missed,
+    }

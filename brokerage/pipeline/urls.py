@@ -15,23 +15,39 @@ urlpatterns = [
     path("pipeline/placements/<int:pk>/progression/", views.progression, name="progression"),
     path("pipeline/placements/<int:pk>/support/", views.support, name="support"),
     path("pipeline/placements/<int:pk>/leaver/", views.leaver, name="leaver"),
-    path("pipeline/checkpoints/<int:pk>/evidence/", views.checkpoint_evidence, name="checkpoint_evidence"),
-    path("pipeline/checkpoints/<int:pk>/resend/", views.checkpoint_resend, name="checkpoint_resend"),
+    path(
+        "pipeline/checkpoints/<int:pk>/evidence/",
+        views.checkpoint_evidence,
+        name="checkpoint_evidence",
+    ),
+    path(
+        "pipeline/checkpoints/<int:pk>/resend/", views.checkpoint_resend, name="checkpoint_resend"
+    ),
     path("pipeline/mentors/", views.mentors, name="mentors"),
     path("participants/<str:reference>/pipeline/", views.participant_pipeline, name="participant"),
     path("participants/<str:reference>/propose/", views.propose, name="propose"),
     path("participants/<str:reference>/route-way/", views.route_way, name="route_way"),
     path("participants/<str:reference>/mentoring/", views.mentor_choose, name="mentor_choose"),
-    path("participants/<str:reference>/mentoring/<int:mentor_pk>/", views.mentoring_agree, name="mentoring_agree"),
+    path(
+        "participants/<str:reference>/mentoring/<int:mentor_pk>/",
+        views.mentoring_agree,
+        name="mentoring_agree",
+    ),
     # Mentors (employer volunteers) and key workers
     path("mentoring/<int:pk>/", views.mentoring_agreement, name="mentoring_agreement"),
     path("mentoring/<int:pk>/close/", views.mentoring_close, name="mentoring_close"),
     # Employers
     path("employer/candidates/", views.employer_candidates, name="employer_candidates"),
     path("employer/candidates/<int:pk>/", views.employer_candidate, name="employer_candidate"),
-    path("employer/candidates/<int:pk>/question/", views.employer_question, name="employer_question"),
+    path(
+        "employer/candidates/<int:pk>/question/", views.employer_question, name="employer_question"
+    ),
     path("employer/candidates/<int:pk>/decide/", views.employer_decide, name="employer_decide"),
-    path("employer/candidates/<int:pk>/interview/", views.employer_interview, name="employer_interview"),
+    path(
+        "employer/candidates/<int:pk>/interview/",
+        views.employer_interview,
+        name="employer_interview",
+    ),
     path("employer/candidates/<int:pk>/decline/", views.employer_decline, name="employer_decline"),
     path("employer/checkpoints/<int:pk>/", views.employer_checkpoint, name="employer_checkpoint"),
     path("employer/mentoring/", views.employer_mentoring, name="employer_mentoring"),

@@ -23,7 +23,7 @@ from brokerage.participants.selectors import (
     profile_is_shareable,
 )
 from brokerage.participants.services import access_log_record
-from brokerage.pipeline import forms, selectors, services
+from brokerage.pipeline import forms, selectors
 from brokerage.pipeline.models import (
     CheckpointStatus,
     ConfirmedVia,
@@ -32,9 +32,19 @@ from brokerage.pipeline.models import (
     ProposalQuestion,
     ProposalStatus,
 )
+from brokerage.pipeline.services import (
+    in_work,
+    links,
+    mentoring,
+    placements,
+    proposals,
+    route_ways,
+    transitions,
+)
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 from portal.core.forms import apply_service_errors
+from portal.core.http import AuthenticatedHttpRequest
 
 S = ProposalStatus
 
@@ -67,28 +77,54 @@ def _pence(pounds: Decimal | None) -> int | None:
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    proposals = selectors.proposals_for_key_worker(request.user).filter(
-        status__in=[S.PROPOSED, S.WITH_EMPLOYER, S.INTERVIEW_BOOKED, S.INTERVIEWED, S.OFFERED, S.ACCEPTED]
-    ).prefetch_related("questions")
-    page_obj = Paginator(proposals.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
-    return render(request, "pipeline/home.html", {
-        "page_obj": page_obj,
-        "checkpoints": selectors.checkpoints_needing_attention(request.user)[:50],
-        "placements": selectors.placements_for_key_worker(request.user).filter(status="in_work")[:50],
-        "today": timezone.localdate(),
-    })
+    open_proposals = (
+        selectors.proposals_for_key_worker(request.user)
+        .filter(
+            status__in=[
+                S.PROPOSED,
+                S.WITH_EMPLOYER,
+                S.INTERVIEW_BOOKED,
+                S.INTERVIEWED,
+                S.OFFERED,
+                S.ACCEPTED,
+            ]
+        )
+        .prefetch_related("questions")
+    )
+    page_obj = Paginator(open_proposals.order_by("-updated_at", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pipeline/home.html",
+        {
+            "page_obj": page_obj,
+            "checkpoints": selectors.checkpoints_needing_attention(request.user)[:50],
+            "placements": selectors.placements_for_key_worker(request.user).filter(
+                status="in_work"
+            )[:50],
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_required
 def participant_pipeline(request: HttpRequest, reference: str) -> HttpResponse:
     participant = participant_for_user_or_404(request.user, reference)
-    return render(request, "pipeline/participant.html", _record_context(
-        request, participant,
-        proposals=selectors.proposals_for_participant(participant),
-        placements=participant.placements.select_related("employer").order_by("-start_date"),
-        agreements=participant.mentoring_agreements.select_related("mentor__user", "mentor__employer"),
-        shareable=profile_is_shareable(participant),
-    ))
+    return render(
+        request,
+        "pipeline/participant.html",
+        _record_context(
+            request,
+            participant,
+            proposals=selectors.proposals_for_participant(participant),
+            placements=participant.placements.select_related("employer").order_by("-start_date"),
+            agreements=participant.mentoring_agreements.select_related(
+                "mentor__user", "mentor__employer"
+            ),
+            shareable=profile_is_shareable(participant),
+        ),
+    )
 
 
 @staff_required
@@ -101,15 +137,20 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.ProposeForm(request.POST or None, initial=initial, opportunities=opportunities)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.proposal_create(
-                actor=request.user, participant=participant, opportunity=form.cleaned_data["opportunity"],
+            proposal = proposals.proposal_create(
+                actor=request.user,
+                participant=participant,
+                opportunity=form.cleaned_data["opportunity"],
                 note=form.cleaned_data["note"],
                 share_details_at_interview=form.cleaned_data["share_details_at_interview"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"{participant.full_name} has been proposed for {proposal.opportunity.title}")
+            messages.success(
+                request,
+                f"{participant.full_name} has been proposed for {proposal.opportunity.title}",
+            )
             return redirect("pipeline:proposal", pk=proposal.pk)
     return render(request, "pipeline/propose.html", _record_context(
         request, participant, form=form, shareable=profile_is_shareable(participant),
@@ -125,20 +166,35 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _key_worker_actions(proposal) -> list[str]:
     return [a for a in ("interviewed", "no_show", "accept", "refuse_offer", "withdraw")
-            if proposal.status in services.TRANSITIONS[a][0]]
+            if proposal.status in transitions.TRANSITIONS[a][0]]
 
 
-def _proposal_page(request, proposal, *, decision_form=None, answer_form=None, answer_pk=None, status=200):
+def _proposal_page(
+    request, proposal, *, decision_form=None, answer_form=None, answer_pk=None, status=200
+):
     allowed = _key_worker_actions(proposal)
     decision_form = decision_form or forms.KeyWorkerDecisionForm(allowed=allowed)
-    return render(request, "pipeline/proposal.html", _record_context(
-        request, proposal.participant, proposal=proposal, events=proposal.events.select_related("actor"),
-        questions=proposal.questions.select_related("asked_by", "answered_by"),
-        interview=proposal.interviews.first(), decision_form=decision_form if allowed else None,
-        answer_form=answer_form, answer_pk=answer_pk, can_start=proposal.status == S.ACCEPTED,
-        placement=getattr(proposal, "placement", None) if proposal.status == S.STARTED else None,
-        revealed=services.identity_revealed(proposal),
-    ), status=status)
+    return render(
+        request,
+        "pipeline/proposal.html",
+        _record_context(
+            request,
+            proposal.participant,
+            proposal=proposal,
+            events=proposal.events.select_related("actor"),
+            questions=proposal.questions.select_related("asked_by", "answered_by"),
+            interview=proposal.interviews.first(),
+            decision_form=decision_form if allowed else None,
+            answer_form=answer_form,
+            answer_pk=answer_pk,
+            can_start=proposal.status == S.ACCEPTED,
+            placement=getattr(proposal, "placement", None)
+            if proposal.status == S.STARTED
+            else None,
+            revealed=proposals.identity_revealed(proposal),
+        ),
+        status=status,
+    )
 
 
 @staff_required
@@ -148,8 +204,12 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.KeyWorkerDecisionForm(request.POST, allowed=_key_worker_actions(proposal))
     if form.is_valid():
         try:
-            services.proposal_transition(actor=request.user, proposal=proposal,
-                                         action=form.cleaned_data["action"], reason=form.cleaned_data["reason"])
+            proposals.proposal_transition(
+                actor=request.user,
+                proposal=proposal,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -163,18 +223,25 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(
-        ProposalQuestion.objects.filter(proposal__in=selectors.proposals_for_key_worker(request.user)), pk=pk
+        ProposalQuestion.objects.filter(
+            proposal__in=selectors.proposals_for_key_worker(request.user)
+        ),
+        pk=pk,
     )
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.question_answer(actor=request.user, question=question, answer=form.cleaned_data["answer"])
+            proposals.question_answer(
+                actor=request.user, question=question, answer=form.cleaned_data["answer"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Your answer has been sent to the employer")
             return redirect("pipeline:proposal", pk=question.proposal_id)
-    return _proposal_page(request, question.proposal, answer_form=form, answer_pk=question.pk, status=400)
+    return _proposal_page(
+        request, question.proposal, answer_form=form, answer_pk=question.pk, status=400
+    )
 
 
 @staff_required
@@ -184,21 +251,32 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "You can record a start once the offer has been accepted")
         return redirect("pipeline:proposal", pk=proposal.pk)
     opp = proposal.opportunity
-    initial = {"job_title": opp.title, "hours_per_week": opp.hours_per_week,
-               "pay": Decimal(opp.pay_pence) / 100 if opp.pay_pence else None, "pay_basis": opp.pay_basis}
+    initial = {
+        "job_title": opp.title,
+        "hours_per_week": opp.hours_per_week,
+        "pay": Decimal(opp.pay_pence) / 100 if opp.pay_pence else None,
+        "pay_basis": opp.pay_basis,
+    }
     form = forms.StartForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            placement = services.placement_start(
-                actor=request.user, proposal=proposal, job_title=data["job_title"], start_date=data["start_date"],
-                hours_per_week=data["hours_per_week"], contract_type=data["contract_type"],
-                pay_pence=_pence(data["pay"]), pay_basis=data["pay_basis"] if data["pay"] is not None else "",
+            placement = placements.placement_start(
+                actor=request.user,
+                proposal=proposal,
+                job_title=data["job_title"],
+                start_date=data["start_date"],
+                hours_per_week=data["hours_per_week"],
+                contract_type=data["contract_type"],
+                pay_pence=_pence(data["pay"]),
+                pay_basis=data["pay_basis"] if data["pay"] is not None else "",
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Start recorded: {placement.checkpoints.count()} checkpoints scheduled")
+            messages.success(
+                request, f"Start recorded: {placement.checkpoints.count()} checkpoints scheduled"
+            )
             return redirect("pipeline:placement", pk=placement.pk)
     return render(request, "pipeline/start.html", _record_context(
         request, proposal.participant, proposal=proposal, form=form))
@@ -228,14 +306,18 @@ def _placement_form_view(request, pk, form_class, template, call, success):
         else:
             messages.success(request, success)
             return redirect("pipeline:placement", pk=placement.pk)
-    return render(request, template, _record_context(request, placement.participant, placement=placement, form=form))
+    return render(
+        request,
+        template,
+        _record_context(request, placement.participant, placement=placement, form=form),
+    )
 
 
 @staff_required
 def progression(request: HttpRequest, pk: int) -> HttpResponse:
     return _placement_form_view(
         request, pk, forms.ProgressionForm, "pipeline/progression.html",
-        lambda p, d: services.progression_record(actor=request.user, placement=p, **d),
+        lambda p, d: in_work.progression_record(actor=request.user, placement=p, **d),
         "Progression recorded",
     )
 
@@ -244,7 +326,7 @@ def progression(request: HttpRequest, pk: int) -> HttpResponse:
 def support(request: HttpRequest, pk: int) -> HttpResponse:
     return _placement_form_view(
         request, pk, forms.SupportForm, "pipeline/support.html",
-        lambda p, d: services.support_contact_record(actor=request.user, placement=p, **d),
+        lambda p, d: in_work.support_contact_record(actor=request.user, placement=p, **d),
         "In-work support contact recorded",
     )
 
@@ -253,7 +335,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 def leaver(request: HttpRequest, pk: int) -> HttpResponse:
     return _placement_form_view(
         request, pk, forms.LeaverForm, "pipeline/leaver.html",
-        lambda p, d: services.placement_leave(actor=request.user, placement=p, **d),
+        lambda p, d: placements.placement_leave(actor=request.user, placement=p, **d),
         "Leaving date recorded; later checkpoints are cancelled",
     )
 
@@ -274,17 +356,31 @@ def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CheckpointEvidenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            checkpoint = services.checkpoint_confirm(
-                actor=request.user, checkpoint=checkpoint, via=ConfirmedVia.KEY_WORKER_EVIDENCE,
-                evidence=form.cleaned_data["evidence"], **_confirm_kwargs(form.cleaned_data),
+            checkpoint = placements.checkpoint_confirm(
+                actor=request.user,
+                checkpoint=checkpoint,
+                via=ConfirmedVia.KEY_WORKER_EVIDENCE,
+                evidence=form.cleaned_data["evidence"],
+                **_confirm_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"{checkpoint.name}: {checkpoint.get_status_display().lower()}")
+            messages.success(
+                request, f"{checkpoint.name}: {checkpoint.get_status_display().lower()}"
+            )
             return redirect("pipeline:placement", pk=checkpoint.placement_id)
-    return render(request, "pipeline/checkpoint_evidence.html", _record_context(
-        request, checkpoint.placement.participant, checkpoint=checkpoint, placement=checkpoint.placement, form=form))
+    return render(
+        request,
+        "pipeline/checkpoint_evidence.html",
+        _record_context(
+            request,
+            checkpoint.placement.participant,
+            checkpoint=checkpoint,
+            placement=checkpoint.placement,
+            form=form,
+        ),
+    )
 
 
 @staff_required
@@ -292,34 +388,42 @@ def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def checkpoint_resend(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.key_worker_checkpoint_or_404(request.user, pk)
     try:
-        sent = services.checkpoint_link_resend(actor=request.user, checkpoint=checkpoint)
+        sent = links.checkpoint_link_resend(actor=request.user, checkpoint=checkpoint)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"A new link has been sent to {checkpoint.placement.employer.name} ({sent} "
-                                  f"{'person' if sent == 1 else 'people'})")
+        messages.success(
+            request,
+            f"A new link has been sent to {checkpoint.placement.employer.name} ({sent} "
+            f"{'person' if sent == 1 else 'people'})",
+        )
     return redirect("pipeline:placement", pk=checkpoint.placement_id)
 
 
 @staff_required
 def route_way(request: HttpRequest, reference: str) -> HttpResponse:
     participant = participant_for_user_or_404(request.user, reference)
-    route_ways = selectors.route_ways_available()
-    form = forms.RouteWayForm(request.POST or None, route_ways=route_ways)
+    available = selectors.route_ways_available()
+    form = forms.RouteWayForm(request.POST or None, route_ways=available)
     if request.method == "POST" and form.is_valid():
         try:
-            completion = services.route_way_completion_record(
-                actor=request.user, participant=participant, route_way=form.cleaned_data["route_way"],
+            completion = route_ways.route_way_completion_record(
+                actor=request.user,
+                participant=participant,
+                route_way=form.cleaned_data["route_way"],
                 completed_on=form.cleaned_data["completed_on"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Completion recorded: {participant.full_name} is guaranteed an interview "
-                                      f"with {completion.route_way.opportunity.employer.name}")
+            messages.success(
+                request,
+                f"Completion recorded: {participant.full_name} is guaranteed an interview "
+                f"with {completion.route_way.opportunity.employer.name}",
+            )
             return redirect("pipeline:proposal", pk=completion.proposal_id)
     return render(request, "pipeline/route_way.html", _record_context(
-        request, participant, form=form, has_route_ways=route_ways.exists()))
+        request, participant, form=form, has_route_ways=available.exists()))
 
 
 @staff_required
@@ -340,12 +444,15 @@ def mentoring_agree(request: HttpRequest, reference: str, mentor_pk: int) -> Htt
     form = forms.AgreementForm(request.POST or None, sectors=wanted)
     if request.method == "POST" and form.is_valid():
         try:
-            agreement = services.mentoring_agreement_create(
-                actor=request.user, mentee=participant, mentor=mentor, **form.cleaned_data)
+            agreement = mentoring.mentoring_agreement_create(
+                actor=request.user, mentee=participant, mentor=mentor, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Mentoring agreement recorded with {mentor.user.display_name}")
+            messages.success(
+                request, f"Mentoring agreement recorded with {mentor.user.display_name}"
+            )
             return redirect("pipeline:mentoring_agreement", pk=agreement.pk)
     return render(request, "pipeline/mentoring_agree.html", _record_context(
         request, participant, mentor=mentor, form=form))
@@ -358,7 +465,7 @@ def mentors(request: HttpRequest) -> HttpResponse:
                                                       "expected": MentorProfile.EXPECTED_MENTEES})
 
 
-# --- mentoring agreements (mentor or key worker) ---------------------------------------------------
+# --- mentoring agreements (mentor or key worker) --------------------------------------------------
 
 
 @login_required
@@ -367,19 +474,29 @@ def mentoring_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MentoringContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mentoring_contact_record(actor=request.user, agreement=agreement, **form.cleaned_data)
+            mentoring.mentoring_contact_record(
+                actor=request.user, agreement=agreement, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Contact recorded")
             return redirect("pipeline:mentoring_agreement", pk=agreement.pk)
     is_mentor = agreement.mentor.user_id == request.user.pk
-    return render(request, "pipeline/mentoring_agreement.html", {
-        "agreement": agreement, "form": form, "contacts": agreement.contacts.select_related("recorded_by"),
-        "gaps": selectors.months_without_contact(agreement), "is_mentor": is_mentor,
-        "active": agreement.status == MentoringStatus.ACTIVE,
-        "past_end": agreement.ends_on < timezone.localdate(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "pipeline/mentoring_agreement.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "contacts": agreement.contacts.select_related("recorded_by"),
+            "gaps": selectors.months_without_contact(agreement),
+            "is_mentor": is_mentor,
+            "active": agreement.status == MentoringStatus.ACTIVE,
+            "past_end": agreement.ends_on < timezone.localdate(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -390,7 +507,9 @@ def mentoring_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MentoringCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mentoring_agreement_close(actor=request.user, agreement=agreement, **form.cleaned_data)
+            mentoring.mentoring_agreement_close(
+                actor=request.user, agreement=agreement, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -418,7 +537,7 @@ def employer_candidates(request: HttpRequest) -> HttpResponse:
 
 def _employer_actions(proposal) -> list[str]:
     allowed = [a for a in ("interviewed", "no_show", "offer", "decline")
-               if proposal.status in services.TRANSITIONS[a][0]]
+               if proposal.status in transitions.TRANSITIONS[a][0]]
     if proposal.status in (S.PROPOSED, S.WITH_EMPLOYER):
         return []  # before an interview: book one or decline (its own page)
     return allowed
@@ -430,21 +549,32 @@ def _candidate_page(request, proposal, *, question_form=None, decision_form=None
     except ProfileNotShareable:
         profile = None
     allowed = _employer_actions(proposal)
-    return render(request, "pipeline/employer_candidate.html", {
-        "proposal": proposal, "profile": profile, "revealed": services.identity_revealed(proposal),
-        "interview": proposal.interviews.first(),
-        "questions": proposal.questions.all(),
-        "question_form": question_form or forms.QuestionForm(),
-        "decision_form": (decision_form or forms.EmployerDecisionForm(allowed=allowed)) if allowed else None,
-        "can_book": proposal.status in (S.PROPOSED, S.WITH_EMPLOYER, S.INTERVIEW_BOOKED) and profile is not None,
-        "can_decline": proposal.status in (S.PROPOSED, S.WITH_EMPLOYER) and not proposal.guaranteed_interview,
-    }, status=status)
+    return render(
+        request,
+        "pipeline/employer_candidate.html",
+        {
+            "proposal": proposal,
+            "profile": profile,
+            "revealed": proposals.identity_revealed(proposal),
+            "interview": proposal.interviews.first(),
+            "questions": proposal.questions.all(),
+            "question_form": question_form or forms.QuestionForm(),
+            "decision_form": (decision_form or forms.EmployerDecisionForm(allowed=allowed))
+            if allowed
+            else None,
+            "can_book": proposal.status in (S.PROPOSED, S.WITH_EMPLOYER, S.INTERVIEW_BOOKED)
+            and profile is not None,
+            "can_decline": proposal.status in (S.PROPOSED, S.WITH_EMPLOYER)
+            and not proposal.guaranteed_interview,
+        },
+        status=status,
+    )
 
 
 @employer_required
 def employer_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_employer_or_404(request.user, pk)
-    proposal = services.proposal_open(actor=request.user, proposal=proposal)
+    proposal = proposals.proposal_open(actor=request.user, proposal=proposal)
     return _candidate_page(request, proposal)
 
 
@@ -455,7 +585,9 @@ def employer_question(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.QuestionForm(request.POST)
     if form.is_valid():
         try:
-            services.question_ask(actor=request.user, proposal=proposal, question=form.cleaned_data["question"])
+            proposals.question_ask(
+                actor=request.user, proposal=proposal, question=form.cleaned_data["question"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -471,8 +603,12 @@ def employer_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EmployerDecisionForm(request.POST, allowed=_employer_actions(proposal))
     if form.is_valid():
         try:
-            services.proposal_transition(actor=request.user, proposal=proposal,
-                                         action=form.cleaned_data["action"], reason=form.cleaned_data["reason"])
+            proposals.proposal_transition(
+                actor=request.user,
+                proposal=proposal,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -494,7 +630,7 @@ def employer_interview(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.InterviewForm(request.POST or None, initial={"adjustments": adjustments})
     if request.method == "POST" and form.is_valid():
         try:
-            services.interview_book(actor=request.user, proposal=proposal, **form.cleaned_data)
+            proposals.interview_book(actor=request.user, proposal=proposal, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -509,8 +645,12 @@ def employer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.proposal_transition(actor=request.user, proposal=proposal, action="decline",
-                                         reason=form.cleaned_data["reason"])
+            proposals.proposal_transition(
+                actor=request.user,
+                proposal=proposal,
+                action="decline",
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -525,22 +665,31 @@ def employer_checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CheckpointConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            checkpoint = services.checkpoint_confirm(
-                actor=request.user, checkpoint=checkpoint, via=ConfirmedVia.EMPLOYER_DASHBOARD,
+            checkpoint = placements.checkpoint_confirm(
+                actor=request.user,
+                checkpoint=checkpoint,
+                via=ConfirmedVia.EMPLOYER_DASHBOARD,
                 **_confirm_kwargs(form.cleaned_data),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             return render(request, "pipeline/checkpoint_done.html", {"checkpoint": checkpoint})
-    return render(request, "pipeline/checkpoint_confirm.html", {
-        "checkpoint": checkpoint, "placement": checkpoint.placement, "form": form,
-        "can_confirm": checkpoint.status == CheckpointStatus.SCHEDULED and checkpoint.due_on <= timezone.localdate(),
-    })
+    return render(
+        request,
+        "pipeline/checkpoint_confirm.html",
+        {
+            "checkpoint": checkpoint,
+            "placement": checkpoint.placement,
+            "form": form,
+            "can_confirm": checkpoint.status == CheckpointStatus.SCHEDULED
+            and checkpoint.due_on <= timezone.localdate(),
+        },
+    )
 
 
 @employer_required
-def employer_mentoring(request: HttpRequest) -> HttpResponse:
+def employer_mentoring(request: AuthenticatedHttpRequest) -> HttpResponse:
     employers = Employer.objects.filter(memberships__user=request.user).order_by("name")
     profile = MentorProfile.objects.filter(user=request.user).first()
     initial = {"employer": profile.employer_id, "sectors": profile.sectors, "about": profile.about,
@@ -548,41 +697,66 @@ def employer_mentoring(request: HttpRequest) -> HttpResponse:
     form = forms.MentorProfileForm(request.POST or None, initial=initial, employers=employers)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mentor_profile_save(actor=request.user, **form.cleaned_data)
+            mentoring.mentor_profile_save(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Your mentor profile has been saved")
             return redirect("pipeline:employer_mentoring")
-    return render(request, "pipeline/employer_mentoring.html", {
-        "form": form, "profile": profile, "has_employer": employers.exists(),
-        "agreements": selectors.mentoring_agreements_for_user(request.user).filter(mentor__user=request.user),
-        "expected": MentorProfile.EXPECTED_MENTEES,
-    })
+    return render(
+        request,
+        "pipeline/employer_mentoring.html",
+        {
+            "form": form,
+            "profile": profile,
+            "has_employer": employers.exists(),
+            "agreements": selectors.mentoring_agreements_for_user(request.user).filter(
+                mentor__user=request.user
+            ),
+            "expected": MentorProfile.EXPECTED_MENTEES,
+        },
+    )
 
 
-# --- the emailed link (no login) -------------------------------------------------------------------
+# --- the emailed link (no login) ------------------------------------------------------------------
 
 
 def checkpoint_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = services.checkpoint_link_resolve(token)
-    except services.LinkProblem as problem:
-        return render(request, "pipeline/link_problem.html", {"reason": problem.reason,
-                                                              "checkpoint": problem.checkpoint}, status=400)
+        link = links.checkpoint_link_resolve(token)
+    except links.LinkProblem as problem:
+        return render(
+            request,
+            "pipeline/link_problem.html",
+            {"reason": problem.reason, "checkpoint": problem.checkpoint},
+            status=400,
+        )
     checkpoint = link.checkpoint
     form = forms.CheckpointConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            checkpoint = services.checkpoint_confirm_from_link(token=token, **_confirm_kwargs(form.cleaned_data))
-        except services.LinkProblem as problem:
-            return render(request, "pipeline/link_problem.html", {"reason": problem.reason,
-                                                                  "checkpoint": problem.checkpoint}, status=400)
+            checkpoint = links.checkpoint_confirm_from_link(
+                token=token, **_confirm_kwargs(form.cleaned_data)
+            )
+        except links.LinkProblem as problem:
+            return render(
+                request,
+                "pipeline/link_problem.html",
+                {"reason": problem.reason, "checkpoint": problem.checkpoint},
+                status=400,
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             return render(request, "pipeline/checkpoint_done.html", {"checkpoint": checkpoint})
-    return render(request, "pipeline/checkpoint_confirm.html", {
-        "checkpoint": checkpoint, "placement": checkpoint.placement, "form": form, "from_link": True,
-        "can_confirm": checkpoint.due_on <= timezone.localdate(),
-    })
+    return render(
+        request,
+        "pipeline/checkpoint_confirm.html",
+        {
+            "checkpoint": checkpoint,
+            "placement": checkpoint.placement,
+            "form": form,
+            "from_link": True,
+            "can_confirm": checkpoint.due_on <= timezone.localdate(),
+        },
+    )

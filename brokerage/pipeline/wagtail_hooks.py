@@ -11,7 +11,16 @@ class CheckpointRuleViewSet(ProgrammeScopedViewSet):
     model = CheckpointRule
     icon = "date"
     menu_label = "Checkpoint rules"
-    list_display = ["programme", "name", "kind", "offset_days", "offset_months", "min_hours", "counts_as", "active"]
+    list_display = [
+        "programme",
+        "name",
+        "kind",
+        "offset_days",
+        "offset_months",
+        "min_hours",
+        "counts_as",
+        "active",
+    ]
     list_filter = ["programme", "kind", "active"]
     ordering = ["programme__name", "order"]
 

@@ -23,6 +23,7 @@ What comes from where:
 import csv
 import datetime
 from pathlib import Path
+from typing import Any
 
 from django.utils.text import slugify
 
@@ -61,7 +62,7 @@ PLAN_500 = "Plan 500"
 AMBITION = "Ambition SCR"
 SUSTAINING = "Sustaining People into Work"
 
-PROGRAMMES = [
+PROGRAMMES: list[dict[str, Any]] = [
     {
         "name": ROUTES_TO_WORK,
         "areas": TEES_VALLEY,
@@ -75,12 +76,11 @@ PROGRAMMES = [
             "dedicated key worker who assesses them within two weeks, agrees an individual "
             "action plan, removes barriers directly or through warm handovers to other "
             "services, brokers them into work with local employers and gives in-work support "
-            "for up to 12 months, with sustainment checks at 3, 6, 9 and 12 months. Key "
-            "workers can use a flexible fund for costs such as childcare, interview clothes "
-            "and travel, and employer incentives where someone needs extra support to start.\n\n"
-            "Indicative shares of delivery: Middlesbrough 26% (650 people), Stockton-on-Tees "
-            "25% (625), Redcar and Cleveland 20% (500), Hartlepool 16% (400) and Darlington "
-            "13% (325)."
+            "for up to 12 months, with sustainment checks at 3, 6, 9 and 12 months. Key workers "
+            "can use a flexible fund for costs such as childcare, interview clothes and travel, "
+            "and employer incentives where someone needs extra support to start.\n\nIndicative "
+            "shares of delivery: Middlesbrough 26% (650 people), Stockton-on-Tees 25% (625), "
+            "Redcar and Cleveland 20% (500), Hartlepool 16% (400) and Darlington 13% (325)."
         ),
         "eligibility_summary": (
             "Adults living in Stockton-on-Tees, Middlesbrough, Redcar and Cleveland, "
@@ -104,54 +104,54 @@ PROGRAMMES = [
         "cycle_start_month": 8,
         "fallback_partner": "Forward Swindon",
         "description": (
-            "Plan 500 is the single point of entry for Swindon employers who want to offer "
-            "opportunities to young people aged 16 to 24. Designed by the Backing Young "
-            "Swindon board, a partnership of local businesses and public services, it asks "
-            "employers for 500 new work-related opportunities in 12 months across five "
-            "strands: mentoring, apprenticeships, work experience, work-based qualifications "
-            "and Diploma support to schools. Employers register once, online, and each "
-            "enquiry or commitment is referred to the partner best placed to deal with it, "
-            "so no employer is approached by several agencies for the same thing. Every "
-            "opportunity must be additional to normal recruitment."
+            "Plan 500 is the single point of entry for Swindon employers who want to "
+            "offer opportunities to young people aged 16 to 24. Designed by the Backing "
+            "Young Swindon board, a partnership of local businesses and public services, "
+            "it asks employers for 500 new work-related opportunities in 12 months across "
+            "five strands: mentoring, apprenticeships, work experience, work-based "
+            "qualifications and Diploma support to schools. Employers register once, "
+            "online, and each enquiry or commitment is referred to the partner best "
+            "placed to deal with it, so no employer is approached by several agencies for "
+            "the same thing. Every opportunity must be additional to normal recruitment."
         ),
         "eligibility_summary": (
-            "Young people aged 16 to 24 who live in Swindon: school pupils in years 10 and 11 "
-            "(work experience of up to 2 weeks, Diploma activity), 18 to 24 year olds claiming "
-            "Jobseeker's Allowance (work experience of 2 to 8 weeks), other unemployed young "
-            "people, graduates in the Swindon Talent Pool and young employees working towards "
-            "a qualification."
+            "Young people aged 16 to 24 who live in Swindon: school pupils in years "
+            "10 and 11 (work experience of up to 2 weeks, Diploma activity), 18 to "
+            "24 year olds claiming Jobseeker's Allowance (work experience of 2 to 8 "
+            "weeks), other unemployed young people, graduates in the Swindon Talent "
+            "Pool and young employees working towards a qualification."
         ),
         "strands": [
             {
                 "name": "Mentoring",
                 "description": (
-                    "100 young people mentored by members of the Swindon business community. "
-                    "Mentors complete bespoke training and agree to mentor at least two "
-                    "young people for up to 6 months, meeting face to face about once a "
-                    "month under a signed mentoring agreement."
+                    "100 young people mentored by members of the Swindon business "
+                    "community. Mentors complete bespoke training and agree to mentor "
+                    "at least two young people for up to 6 months, meeting face to "
+                    "face about once a month under a signed mentoring agreement."
                 ),
             },
             {
                 "name": "Apprenticeships",
                 "description": (
-                    "150 new apprenticeship opportunities, working with the National "
-                    "Apprenticeship Service."
+                    "150 new apprenticeship opportunities, working "
+                    "with the National Apprenticeship Service."
                 ),
             },
             {
                 "name": "Work experience",
                 "description": (
-                    "150 new work experience opportunities in Swindon businesses: up to 2 "
-                    "weeks for year 10 or 11 students, 2 to 8 weeks for 18 to 24 year old "
-                    "jobseekers, any suitable length for other unemployed young people, "
-                    "mentees and the Swindon Talent Pool."
+                    "150 new work experience opportunities in Swindon businesses: "
+                    "up to 2 weeks for year 10 or 11 students, 2 to 8 weeks for "
+                    "18 to 24 year old jobseekers, any suitable length for other "
+                    "unemployed young people, mentees and the Swindon Talent Pool."
                 ),
             },
             {
                 "name": "Work-based qualifications",
                 "description": (
-                    "50 young employees achieving a work-based qualification, so employers "
-                    "keep developing the young people they already employ."
+                    "50 young employees achieving a work-based qualification, so "
+                    "employers keep developing the young people they already employ."
                 ),
             },
             {
@@ -173,12 +173,12 @@ PROGRAMMES = [
         "description": (
             "Ambition Sheffield City Region was a pilot employment support programme for "
             "young jobseekers, funded through the Sheffield City Region Local Enterprise "
-            "Partnership from the Youth Contract underspend. North East Derbyshire District "
-            "Council was the accountable body for five authorities (Bassetlaw, Bolsover, "
-            "Chesterfield, Derbyshire Dales and North East Derbyshire) and delivered "
-            "directly; the other authorities commissioned delivery. Outcomes were counted as "
-            "starts, placements, job starts sustained for 4 weeks, jobs sustained for 26 "
-            "weeks and progressions. The programme closed in 2017."
+            "Partnership from the Youth Contract underspend. North East Derbyshire "
+            "District Council was the accountable body for five authorities (Bassetlaw, "
+            "Bolsover, Chesterfield, Derbyshire Dales and North East Derbyshire) and "
+            "delivered directly; the other authorities commissioned delivery. Outcomes "
+            "were counted as starts, placements, job starts sustained for 4 weeks, jobs "
+            "sustained for 26 weeks and progressions. The programme closed in 2017."
         ),
         "eligibility_summary": (
             "Young people aged 18 to 24 claiming Jobseeker's Allowance who had been "
@@ -193,20 +193,19 @@ PROGRAMMES = [
         "end_date": datetime.date(2029, 3, 31),
         "fallback_partner": "Liverpool City Region Employment Strategy Partnership",
         "description": (
-            "Sustaining People into Work is the compact between housing associations across "
-            "the Liverpool City Region, the six local authorities and Jobcentre Plus to "
-            "tackle worklessness together. Housing providers own or manage over 140,000 "
-            "social homes and employ some 6,400 people: they advertise their own vacancies "
-            "to local residents, offer work placements, trials, training, mentoring, "
-            "volunteering and apprenticeships directly or through contractors and suppliers, "
-            "write local labour clauses into procurement, and give front-line employment "
-            "advice and referral to tenants. In 2009/10 they supported 464 apprenticeships "
-            "and an estimated 500 permanent jobs."
+            "Sustaining People into Work is the compact between housing associations across the "
+            "Liverpool City Region, the six local authorities and Jobcentre Plus to tackle "
+            "worklessness together. Housing providers own or manage over 140,000 social homes and "
+            "employ some 6,400 people: they advertise their own vacancies to local residents, "
+            "offer work placements, trials, training, mentoring, volunteering and apprenticeships "
+            "directly or through contractors and suppliers, write local labour clauses into "
+            "procurement, and give front-line employment advice and referral to tenants. In "
+            "2009/10 they supported 464 apprenticeships and an estimated 500 permanent jobs."
         ),
         "eligibility_summary": (
-            "Tenants and other residents of Halton, Knowsley, Liverpool, Sefton, St Helens and "
-            "Wirral who are out of work or at risk of losing their job, including young "
-            "people aged 16 to 25."
+            "Tenants and other residents of Halton, Knowsley, Liverpool, "
+            "Sefton, St Helens and Wirral who are out of work or at risk "
+            "of losing their job, including young people aged 16 to 25."
         ),
     },
 ]
@@ -214,7 +213,7 @@ PROGRAMMES = [
 # Each partner: name, type, areas, programmes, services, description, contact (a job title),
 # email, capacity (open enquiries it can hold) and standing. Phone numbers are generated from
 # Ofcom's drama range so none of them rings a real office.
-PARTNERS = [
+PARTNERS: list[dict[str, Any]] = [
     # --- Tees Valley: Routes to Work (seed 000) -------------------------------------------
     {
         "name": "Tees Valley Combined Authority Routes to Work team",
@@ -222,9 +221,9 @@ PARTNERS = [
         "areas": TEES_VALLEY,
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Coordinates Routes to Work across the five authorities and picks up any "
-            "employer enquiry that no local team can take, passing it to the right key "
-            "worker team within two working days."
+            "Coordinates Routes to Work across the five authorities and "
+            "picks up any employer enquiry that no local team can take, "
+            "passing it to the right key worker team within two working days."
         ),
         "contact_name": "Routes to Work programme manager",
         "contact_email": "routestowork@example.org",
@@ -236,9 +235,9 @@ PARTNERS = [
         "areas": ["Stockton-on-Tees"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Vacancy advertising and recruitment help for employers, work trials, sector-based "
-            "work academies and pre-employment training, referrals to Routes to Work, and "
-            "drop-in surgeries with the Routes to Work key workers."
+            "Vacancy advertising and recruitment help for employers, work trials, "
+            "sector-based work academies and pre-employment training, referrals to "
+            "Routes to Work, and drop-in surgeries with the Routes to Work key workers."
         ),
         "description": "Works alongside the Routes to Work central hub in Stockton town centre.",
         "contact_name": "Employer adviser",
@@ -271,8 +270,8 @@ PARTNERS = [
         "areas": ["Middlesbrough"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Vacancy advertising, sector-based work academies and referrals to the "
-            "Middlesbrough Routes to Work team."
+            "Vacancy advertising, sector-based work academies and "
+            "referrals to the Middlesbrough Routes to Work team."
         ),
         "contact_name": "Employer adviser",
         "contact_email": "middlesbrough.jcp@example.org",
@@ -284,8 +283,8 @@ PARTNERS = [
         "areas": ["Redcar and Cleveland"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Vacancy advertising and recruitment help; shares the Grangetown Training and "
-            "Employment Hub with training providers and the council."
+            "Vacancy advertising and recruitment help; shares the Grangetown "
+            "Training and Employment Hub with training providers and the council."
         ),
         "contact_name": "Employer adviser",
         "contact_email": "redcar.jcp@example.org",
@@ -317,10 +316,10 @@ PARTNERS = [
         "areas": ["Stockton-on-Tees"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Key workers from a central hub and community spokes in Billingham, Roseworth "
-            "and Thornaby; employer brokerage with the council's Business and Enterprise "
-            "team; paid work placements of 16 hours a week for four months; in-work support "
-            "for at least 12 months."
+            "Key workers from a central hub and community spokes in Billingham, "
+            "Roseworth and Thornaby; employer brokerage with the council's "
+            "Business and Enterprise team; paid work placements of 16 hours a "
+            "week for four months; in-work support for at least 12 months."
         ),
         "contact_name": "Principal Employability Officer",
         "contact_email": "rtw.stockton@example.org",
@@ -333,9 +332,9 @@ PARTNERS = [
         "programmes": [ROUTES_TO_WORK],
         "services": (
             "Key workers using the 'Exploring your Potential' model; 'Steps Towards' "
-            "courses designed with employers in care, security, cleaning, hospitality and "
-            "construction, each ending in a guaranteed interview; training needs analysis "
-            "for employers; up to 12 months of in-work support."
+            "courses designed with employers in care, security, cleaning, hospitality "
+            "and construction, each ending in a guaranteed interview; training needs "
+            "analysis for employers; up to 12 months of in-work support."
         ),
         "contact_name": "Head of Service",
         "contact_email": "rtw.middlesbrough@example.org",
@@ -361,10 +360,10 @@ PARTNERS = [
         "areas": ["Hartlepool"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Employment advisers and employer engagement specialists based in Community Hubs, "
-            "Hartlepool Enterprise Centre and a mobile hub; job clubs; flexible funding for "
-            "training, childcare, travel, tools and interview clothing; in-work support for "
-            "a year with Adult Education's pastoral support service."
+            "Employment advisers and employer engagement specialists based in Community "
+            "Hubs, Hartlepool Enterprise Centre and a mobile hub; job clubs; flexible "
+            "funding for training, childcare, travel, tools and interview clothing; "
+            "in-work support for a year with Adult Education's pastoral support service."
         ),
         "contact_name": "Learning and Skills Manager",
         "contact_email": "rtw.hartlepool@example.org",
@@ -390,8 +389,8 @@ PARTNERS = [
         "areas": TEES_VALLEY,
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Support into employment for people with complex needs, including mental and "
-            "physical health barriers, through a network of community partners."
+            "Support into employment for people with complex needs, including mental "
+            "and physical health barriers, through a network of community partners."
         ),
         "contact_name": "Partnership manager",
         "contact_email": "stepforward@example.org",
@@ -403,8 +402,8 @@ PARTNERS = [
         "areas": ["Stockton-on-Tees", "Middlesbrough", "Hartlepool"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Support for unemployed or disengaged tenants; the Discovery Programme sources "
-            "and recruits temporary staff for Thirteen and its supply chain."
+            "Support for unemployed or disengaged tenants; the Discovery Programme "
+            "sources and recruits temporary staff for Thirteen and its supply chain."
         ),
         "contact_name": "Employment and skills lead",
         "contact_email": "thirteen@example.org",
@@ -426,8 +425,8 @@ PARTNERS = [
         "areas": ["Redcar and Cleveland"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Sits on the Redcar and Cleveland Routes to Work steering group; employment "
-            "support for tenants at the Grangetown Hub."
+            "Sits on the Redcar and Cleveland Routes to Work steering "
+            "group; employment support for tenants at the Grangetown Hub."
         ),
         "contact_name": "Community investment officer",
         "contact_email": "coastandcountry@example.org",
@@ -459,8 +458,8 @@ PARTNERS = [
         "areas": ["Middlesbrough"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "'Steps Towards' provision linked to employers who offer participants a "
-            "guaranteed interview."
+            "'Steps Towards' provision linked to employers "
+            "who offer participants a guaranteed interview."
         ),
         "contact_name": "Centre manager",
         "contact_email": "breckonhill@example.org",
@@ -483,8 +482,8 @@ PARTNERS = [
         "areas": ["Redcar and Cleveland", "Middlesbrough"],
         "programmes": [ROUTES_TO_WORK],
         "services": (
-            "Vocational courses, English, maths and ICT, and short courses delivered in "
-            "community venues and at the Grangetown Hub."
+            "Vocational courses, English, maths and ICT, and short courses "
+            "delivered in community venues and at the Grangetown Hub."
         ),
         "contact_name": "Employer partnerships manager",
         "contact_email": "rcc.employers@example.org",
@@ -550,10 +549,10 @@ PARTNERS = [
         "areas": ["Swindon"],
         "programmes": [PLAN_500],
         "services": (
-            "Hosts the Plan 500 manager and the Backing Young Swindon board: the single point "
-            "of contact for employers, who refers each enquiry or commitment to the partner "
-            "best placed to deal with it, and manages mentoring agreements and Talent Pool "
-            "introductions."
+            "Hosts the Plan 500 manager and the Backing Young Swindon board: "
+            "the single point of contact for employers, who refers each "
+            "enquiry or commitment to the partner best placed to deal with it, "
+            "and manages mentoring agreements and Talent Pool introductions."
         ),
         "contact_name": "Plan 500 manager",
         "contact_email": "plan500@example.org",
@@ -578,8 +577,8 @@ PARTNERS = [
         "areas": ["Swindon"],
         "programmes": [PLAN_500],
         "services": (
-            "Helps employers take on apprentices: frameworks, funding and finding a "
-            "training provider. Tracks apprenticeship starts with the council."
+            "Helps employers take on apprentices: frameworks, funding and finding "
+            "a training provider. Tracks apprenticeship starts with the council."
         ),
         "contact_name": "Apprenticeship relationship manager",
         "contact_email": "nas.swindon@example.org",
@@ -591,8 +590,8 @@ PARTNERS = [
         "areas": ["Swindon"],
         "programmes": [PLAN_500],
         "services": (
-            "Links employers with schools and colleges for work experience and Diploma "
-            "activity (Q&A sessions, vocational presentations, workshops)."
+            "Links employers with schools and colleges for work experience and "
+            "Diploma activity (Q&A sessions, vocational presentations, workshops)."
         ),
         "contact_name": "14-19 partnership manager",
         "contact_email": "swindon.1319@example.org",
@@ -628,9 +627,9 @@ PARTNERS = [
         "areas": AMBITION_SCR,
         "programmes": [AMBITION],
         "services": (
-            "Accountable body for Ambition SCR across Bassetlaw, Bolsover, Chesterfield, "
-            "Derbyshire Dales and North East Derbyshire; delivered the programme directly "
-            "with up to six staff."
+            "Accountable body for Ambition SCR across Bassetlaw, Bolsover, "
+            "Chesterfield, Derbyshire Dales and North East Derbyshire; "
+            "delivered the programme directly with up to six staff."
         ),
         "description": "Ambition SCR closed in 2017, so the team takes no new enquiries.",
         "contact_name": "Ambition project manager",
@@ -644,8 +643,8 @@ PARTNERS = [
         "areas": ["Sheffield"],
         "programmes": [AMBITION],
         "services": (
-            "Set the Ambition SCR targets; employment support and employer engagement for "
-            "Sheffield residents."
+            "Set the Ambition SCR targets; employment support "
+            "and employer engagement for Sheffield residents."
         ),
         "contact_name": "Employment and skills manager",
         "contact_email": "sheffield.employment@example.org",
@@ -677,8 +676,8 @@ PARTNERS = [
         "areas": ["Sheffield", "Chesterfield", "North East Derbyshire", "Bolsover"],
         "programmes": [AMBITION],
         "services": (
-            "Support for young people furthest from work; worked with Ambition and the Help "
-            "for Single Homeless project on housing pathways for young people."
+            "Support for young people furthest from work; worked with Ambition and the "
+            "Help for Single Homeless project on housing pathways for young people."
         ),
         "contact_name": "Youth worker",
         "contact_email": "talentmatch@example.org",
@@ -691,8 +690,8 @@ PARTNERS = [
         "areas": LIVERPOOL_CITY_REGION,
         "programmes": [SUSTAINING],
         "services": (
-            "Hosts the compact's steering group and action plan; passes employer enquiries "
-            "to the housing provider or employment service best placed to help."
+            "Hosts the compact's steering group and action plan; passes employer "
+            "enquiries to the housing provider or employment service best placed to help."
         ),
         "contact_name": "Compact coordinator",
         "contact_email": "lcr.compact@example.org",
@@ -717,8 +716,8 @@ PARTNERS = [
         "areas": ["Liverpool"],
         "programmes": [SUSTAINING],
         "services": (
-            "Local labour requirement on its investment programme: jobs and apprenticeships "
-            "with framework contractors, sub-contractors and suppliers."
+            "Local labour requirement on its investment programme: jobs and "
+            "apprenticeships with framework contractors, sub-contractors and suppliers."
         ),
         "contact_name": "Employment and skills manager",
         "contact_email": "lmh@example.org",
@@ -730,9 +729,9 @@ PARTNERS = [
         "areas": ["Liverpool", "Knowsley", "Halton"],
         "programmes": [SUSTAINING],
         "services": (
-            "The CoNet front-line support and referral project for workless tenants; 40 to 90 "
-            "apprentice and trainee operatives a year at its social enterprise, IN "
-            "Environmental Services."
+            "The CoNet front-line support and referral project for "
+            "workless tenants; 40 to 90 apprentice and trainee operatives "
+            "a year at its social enterprise, IN Environmental Services."
         ),
         "contact_name": "Neighbourhood investment manager",
         "contact_email": "plusdane@example.org",
@@ -744,8 +743,8 @@ PARTNERS = [
         "areas": ["Liverpool", "Wirral", "Halton"],
         "programmes": [SUSTAINING],
         "services": (
-            "The Springboard team's needs-based support for workless residents; a Streets "
-            "Ahead guidance officer at its Berrybridge office five days a week."
+            "The Springboard team's needs-based support for workless residents; a "
+            "Streets Ahead guidance officer at its Berrybridge office five days a week."
         ),
         "contact_name": "Springboard team leader",
         "contact_email": "riverside@example.org",
@@ -757,8 +756,8 @@ PARTNERS = [
         "areas": ["Liverpool"],
         "programmes": [SUSTAINING],
         "services": (
-            "Hosts an adviser for jobs, education and training, with drop-in surgeries on "
-            "Tuesdays and Thursdays, particularly for lone parents."
+            "Hosts an adviser for jobs, education and training, with drop-in "
+            "surgeries on Tuesdays and Thursdays, particularly for lone parents."
         ),
         "contact_name": "Employment adviser",
         "contact_email": "slh@example.org",
@@ -770,8 +769,8 @@ PARTNERS = [
         "areas": ["Knowsley"],
         "programmes": [SUSTAINING],
         "services": (
-            "Supports social enterprises that create jobs and apprenticeships, such as Oasis "
-            "Gardening Services."
+            "Supports social enterprises that create jobs and "
+            "apprenticeships, such as Oasis Gardening Services."
         ),
         "contact_name": "Social enterprise manager",
         "contact_email": "kht@example.org",
@@ -783,8 +782,8 @@ PARTNERS = [
         "areas": ["Halton"],
         "programmes": [SUSTAINING],
         "services": (
-            "Neighbourhood Employment Engagement Officers who refer unemployed customers on "
-            "to advice, work experience, training and enterprise support."
+            "Neighbourhood Employment Engagement Officers who refer unemployed "
+            "customers on to advice, work experience, training and enterprise support."
         ),
         "contact_name": "Neighbourhood Employment Engagement Officer",
         "contact_email": "hht@example.org",
@@ -796,8 +795,8 @@ PARTNERS = [
         "areas": ["Halton"],
         "programmes": [SUSTAINING],
         "services": (
-            "Advice and guidance, job matching, waged and unwaged work experience, work "
-            "tasters and business start-up support."
+            "Advice and guidance, job matching, waged and unwaged work "
+            "experience, work tasters and business start-up support."
         ),
         "contact_name": "Employment adviser",
         "contact_email": "hpij@example.org",
@@ -822,8 +821,8 @@ PARTNERS = [
         "areas": ["Sefton"],
         "programmes": [SUSTAINING],
         "services": (
-            "Joint action plan with Sefton@Work: outreach to residents, joint referral and "
-            "welfare benefits advice."
+            "Joint action plan with Sefton@Work: outreach to "
+            "residents, joint referral and welfare benefits advice."
         ),
         "contact_name": "Financial inclusion officer",
         "contact_email": "ovh@example.org",
@@ -845,8 +844,8 @@ PARTNERS = [
         "areas": ["Wirral"],
         "programmes": [SUSTAINING],
         "services": (
-            "A partner in ReachOut Wirral: jobs, CV and employment advice, training, debt and "
-            "welfare benefits advice for residents."
+            "A partner in ReachOut Wirral: jobs, CV and employment advice, "
+            "training, debt and welfare benefits advice for residents."
         ),
         "contact_name": "ReachOut coordinator",
         "contact_email": "wph@example.org",
@@ -858,8 +857,8 @@ PARTNERS = [
         "areas": ["Wirral"],
         "programmes": [SUSTAINING],
         "services": (
-            "Futures, its social enterprise, offers green apprenticeships, training and "
-            "volunteering, and work in health and social care and retail."
+            "Futures, its social enterprise, offers green apprenticeships, training "
+            "and volunteering, and work in health and social care and retail."
         ),
         "contact_name": "Futures manager",
         "contact_email": "arena@example.org",
@@ -894,9 +893,8 @@ def load(stdout, *, today: datetime.date | None = None) -> None:
         programme.fallback_partner = partners[spec["fallback_partner"]]
         programme.save(update_fields=["fallback_partner"])
     stdout.write(
-        f"Reference data: {len(areas)} areas, {outcodes} outward codes, "
-        f"{len(programmes)} programmes, {len(strands)} strands, {targets} targets, "
-        f"{len(partners)} partners."
+        f"Reference data: {len(areas)} areas, {outcodes} outward codes, {len(programmes)} "
+        f"programmes, {len(strands)} strands, {targets} targets, {len(partners)} partners."
     )
 
 

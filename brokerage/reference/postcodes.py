@@ -1,13 +1,16 @@
-"""UK postcodes without a network service: outward codes, centroids and distances."""
+"""UK postcodes without a network service: outward codes, centroids and distances.
+
+Distances are measured between outward-code centroids with ``geometry.haversine_miles``.
+"""
 
 import csv
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
 
+from brokerage.reference.geometry import haversine_miles
+
 CENTROIDS_CSV = Path(__file__).parent / "data" / "uk-outcode-centroids.csv"
-EARTH_RADIUS_MILES = 3958.8
 
 _POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
 _OUTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
@@ -56,16 +59,6 @@ def validate_known_postcode(value: str) -> str:
             f"We do not recognise the postcode {postcode}. Check it and try again"
         )
     return postcode
-
-
-def haversine_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1 = map(math.radians, a)
-    lat2, lon2 = map(math.radians, b)
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(h))
 
 
 def distance_miles(postcode_a: str, postcode_b: str) -> float | None:

@@ -12,7 +12,8 @@ actions (through a permission policy) and the programme choices of the form; and
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
@@ -72,6 +73,11 @@ class ProgrammePermissionPolicy(ModelPermissionPolicy):
 
 
 class _OnlyTheirProgrammes:
+    # Set by the Wagtail view this is mixed into.
+    model: type[Model]
+    request: HttpRequest
+    permission_required: str
+
     def get_queryset(self):
         return policy_registry.get_by_type(self.model).instances_user_has_permission_for(
             self.request.user, self.permission_required)
@@ -85,31 +91,38 @@ class _DeleteView(_OnlyTheirProgrammes, snippet_views.DeleteView):
     pass
 
 
-class _OnlyObjectsOfTheirProgrammes:
+def _their_object(view, queryset: QuerySet) -> QuerySet:
     """For the views that show one row's history or usage: a row of another programme is not
     found, as on the edit page. Their ``get_queryset`` is what they list (log entries,
-    references), so the row itself is scoped here."""
+    references), so the row itself is scoped in ``get_base_object_queryset``."""
+    return for_programmes_of(
+        view.request.user, queryset, policy_registry.get_by_type(view.model).lookup
+    )
 
+
+class _HistoryView(snippet_views.HistoryView):
     def get_base_object_queryset(self):
-        lookup = policy_registry.get_by_type(self.model).lookup
-        return for_programmes_of(self.request.user, super().get_base_object_queryset(), lookup)
+        return _their_object(self, super().get_base_object_queryset())
 
 
-class _HistoryView(_OnlyObjectsOfTheirProgrammes, snippet_views.HistoryView):
-    pass
-
-
-class _UsageView(_OnlyObjectsOfTheirProgrammes, snippet_views.UsageView):
-    pass
+class _UsageView(snippet_views.UsageView):
+    def get_base_object_queryset(self):
+        return _their_object(self, super().get_base_object_queryset())
 
 
 def _their_rows(user, model) -> QuerySet:
-    return for_programmes_of(user, model._default_manager.all(), policy_registry.get_by_type(model).lookup)
+    return for_programmes_of(
+        user, model._default_manager.all(), policy_registry.get_by_type(model).lookup
+    )
 
 
 class _OnlyTheirProgrammesToChoose:
     """The chooser modal (e.g. the programme field's "Choose a programme") lists, and returns,
     only rows of the user's programmes."""
+
+    # Set by the Wagtail view this is mixed into.
+    model_class: type[Model]
+    request: HttpRequest
 
     def get_object_list(self):
         return _their_rows(self.request.user, self.model_class)
@@ -152,14 +165,20 @@ class ProgrammeScopedViewSet(snippet_views.SnippetViewSet):
     chooser_viewset_class = _ChooserViewSet
 
     def get_queryset(self, request):
-        return for_programmes_of(request.user, self.model._default_manager.all(), self.programme_lookup)
+        return for_programmes_of(
+            request.user, self.model._default_manager.all(), self.programme_lookup
+        )
 
     def get_edit_handler(self):
-        panels = super().get_edit_handler().children  # the model's panels, or ones made from its fields
+        panels = (
+            super().get_edit_handler().children
+        )  # the model's panels, or ones made from its fields
         return ObjectList(panels, base_form_class=ProgrammeScopedForm).bind_to_model(self.model)
 
     def register_permissions(self):
-        register_permission_policy(self.model, ProgrammePermissionPolicy(self.model, self.programme_lookup))
+        register_permission_policy(
+            self.model, ProgrammePermissionPolicy(self.model, self.programme_lookup)
+        )
         super().register_permissions()
 
 

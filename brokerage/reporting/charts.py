@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from brokerage.reporting.tables import Table, display
+from brokerage.reporting.tables import Chart, Table, display
 
 COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c"]
 WIDTH, HEIGHT = 640, 320
@@ -55,32 +55,50 @@ def chart_svg(table: Table, chart_id: str) -> SafeString:
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
         f'preserveAspectRatio="xMidYMid meet" width="100%">',
         f'<title id="{chart_id}-title">{escape(chart.title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_describe(table, series, categories))}</desc>',
+        f'<desc id="{chart_id}-desc">{escape(_describe(table, chart, series, categories))}</desc>',
     ]
     # grid and axis labels
     for i in range(5):
         value = peak * i / 4
         gy = y(value)
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{gy:.1f}" y2="{gy:.1f}" stroke="#b1b4b6" stroke-width="1"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">{value:g}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{gy:.1f}" y2="{gy:.1f}" '
+            f'stroke="#b1b4b6" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" font-size="12" '
+            f'fill="#0b0c0c">{value:g}</text>'
+        )
     if chart.unit:
-        parts.append(f'<text x="{LEFT}" y="{TOP - 24}" font-size="12" fill="#0b0c0c">{escape(chart.unit.capitalize())}</text>')
+        parts.append(
+            f'<text x="{LEFT}" y="{TOP - 24}" font-size="12" fill="#0b0c0c">'
+            f"{escape(chart.unit.capitalize())}</text>"
+        )
     # legend
     x = LEFT
     for index, (label, _) in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
         parts.append(f'<rect x="{x}" y="{TOP - 16}" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="{TOP - 6}" font-size="12" fill="#0b0c0c">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{x + 16}" y="{TOP - 6}" font-size="12" fill="#0b0c0c">{escape(label)}</text>'
+        )
         x += 24 + 7 * len(label)
 
     slot = plot_w / max(len(categories), 1)
     if chart.kind == "line":
         for index, (_, values) in enumerate(series):
             colour = COLOURS[index % len(COLOURS)]
-            points = " ".join(f"{LEFT + slot * (i + 0.5):.1f},{y(v):.1f}" for i, v in enumerate(values))
-            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3"/>')
+            points = " ".join(
+                f"{LEFT + slot * (i + 0.5):.1f},{y(v):.1f}" for i, v in enumerate(values)
+            )
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3"/>'
+            )
             for i, v in enumerate(values):
-                parts.append(f'<circle cx="{LEFT + slot * (i + 0.5):.1f}" cy="{y(v):.1f}" r="4" fill="{colour}"/>')
+                parts.append(
+                    f'<circle cx="{LEFT + slot * (i + 0.5):.1f}" cy="{y(v):.1f}" r="4" '
+                    f'fill="{colour}"/>'
+                )
     else:
         group = slot * 0.8
         bar = group / max(len(series), 1)
@@ -110,19 +128,27 @@ def chart_svg(table: Table, chart_id: str) -> SafeString:
                 f'transform="rotate(-30 {cx:.1f} {cy:.1f})">{escape(label)}</text>'
             )
         else:
-            parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="12" fill="#0b0c0c" text-anchor="middle">{escape(label)}</text>')
-    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#0b0c0c"/>')
+            parts.append(
+                f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="12" fill="#0b0c0c" '
+                f'text-anchor="middle">{escape(label)}</text>'
+            )
+    parts.append(
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
+        f'stroke="#0b0c0c"/>'
+    )
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
 
-def _describe(table: Table, series, categories) -> str:
-    kind = "Line chart" if table.chart.kind == "line" else "Bar chart"
+def _describe(table: Table, chart: Chart, series, categories) -> str:
+    kind = "Line chart" if chart.kind == "line" else "Bar chart"
     names = " and ".join(label for label, _ in series)
     pairs = []
     for i, category in enumerate(categories[:12]):
         values = ", ".join(f"{label} {values[i]:,.0f}" for label, values in series)
         pairs.append(f"{category}: {values}")
     more = " and more" if len(categories) > 12 else ""
-    return (f"{kind} of {names} for each {table.column(table.chart.category_key).label.lower()}. "
-            f"{'; '.join(pairs)}{more}. The same figures are in the table '{table.caption}'.")
+    return (
+        f"{kind} of {names} for each {table.column(chart.category_key).label.lower()}. "
+        f"{'; '.join(pairs)}{more}. The same figures are in the table '{table.caption}'."
+    )

@@ -11,6 +11,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from brokerage.reporting.tables import PENCE, PERCENT, TEXT, Table, raw
 
@@ -56,7 +57,7 @@ def table_csv(table: Table, *, context: list[str]) -> str:
 
 def table_xlsx(table: Table, *, context: list[str]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the one a new workbook opens on
     sheet.title = table.slug[:31]
     for line in _preamble(table, context):
         sheet.append(line)
@@ -72,7 +73,7 @@ def table_xlsx(table: Table, *, context: list[str]) -> bytes:
             for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 cell.number_format = "£#,##0.00"
         width = max(len(column.label), 12) + 2 if column.kind != TEXT else 40
-        sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     if table.total is not None:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)

@@ -42,8 +42,12 @@ from brokerage.reference.models import Area, Measure, Programme
 DATA_DIR = Path(__file__).parent / "data"
 AMBITION = "Ambition SCR"
 AMBITION_FIRST_START = datetime.date(2015, 1, 5)
-AMBITION_SPREAD_DAYS = 750  # the last start is in January 2017, so 26 weeks end before 30 August 2017
+AMBITION_SPREAD_DAYS = (
+    750  # the last start is in January 2017, so 26 weeks end before 30 August 2017
+)
 BATCH = 5000
+#: How long after their start the leavers in bulk-created outcomes leave.
+LEAVES_AFTER = datetime.timedelta(days=60)
 SEED_MEASURES = {
     "Starts": Measure.STARTS,
     "Placements": Measure.PLACEMENTS,
@@ -55,19 +59,27 @@ SEED_MEASURES = {
 
 @dataclass
 class OutcomeCounts:
-    """How many people reach each outcome; 4-week, 26-week and progressions are among the starters."""
+    """How many people reach each outcome; 4-week, 26-week and progressions are among the
+    starters."""
 
     starts: int = 0
     placements: int = 0
     four_weeks: int = 0
     sustained_26w: int = 0
     progressions: int = 0
-    leavers: int = 0  # starters who left after 4 weeks and before 26 (their 26-week check is missed)
+    leavers: int = (
+        0  # starters who left after 4 weeks and before 26 (their 26-week check is missed)
+    )
     repeat_starts: int = 0  # starters who start a second job too (still one start each)
 
     def __post_init__(self):
-        if max(self.four_weeks, self.sustained_26w, self.progressions, self.repeat_starts) > self.starts:
-            raise ValueError("4-week, 26-week, progression and repeat counts are among the starters")
+        if (
+            max(self.four_weeks, self.sustained_26w, self.progressions, self.repeat_starts)
+            > self.starts
+        ):
+            raise ValueError(
+                "4-week, 26-week, progression and repeat counts are among the starters"
+            )
         if self.sustained_26w + self.leavers > self.four_weeks:
             raise ValueError("Sustained and early leavers are among those sustained 4 weeks")
 
@@ -89,7 +101,9 @@ def _seed_objects(programme: Programme) -> tuple[Employer, Opportunity, Opportun
     common = {"employer": employer, "programme": programme, "status": OpportunityStatus.CLOSED,
               "places": 1, "hours_per_week": Decimal("30")}
     job, _ = Opportunity.objects.get_or_create(
-        title=f"{programme.name}: jobs reported", opportunity_type=OpportunityType.VACANCY, defaults=common,
+        title=f"{programme.name}: jobs reported",
+        opportunity_type=OpportunityType.VACANCY,
+        defaults=common,
     )
     second_job, _ = Opportunity.objects.get_or_create(
         title=f"{programme.name}: second jobs reported", opportunity_type=OpportunityType.VACANCY,
@@ -134,7 +148,9 @@ def outcomes_bulk_create(
             referred_on=start_on(i) - datetime.timedelta(days=60),
             assessment_due_on=start_on(i) - datetime.timedelta(days=46),
             assessed_on=start_on(i) - datetime.timedelta(days=50),
-            readiness=Readiness.JOB_READY if i < counts.starts + counts.placements else Readiness.GETTING_READY,
+            readiness=Readiness.JOB_READY
+            if i < counts.starts + counts.placements
+            else Readiness.GETTING_READY,
             readiness_changed_on=start_on(i) - datetime.timedelta(days=30),
         )
         for i in range(people)
@@ -143,8 +159,14 @@ def outcomes_bulk_create(
 
     # (participant index, opportunity, start date) for every placement.
     starts = [(i, job, start_on(i)) for i in range(counts.starts)]
-    starts += [(counts.starts + i, work_placement, start_on(counts.starts + i)) for i in range(counts.placements)]
-    starts += [(i, second_job, start_on(i) + datetime.timedelta(days=200)) for i in range(counts.repeat_starts)]
+    starts += [
+        (counts.starts + i, work_placement, start_on(counts.starts + i))
+        for i in range(counts.placements)
+    ]
+    starts += [
+        (i, second_job, start_on(i) + datetime.timedelta(days=200))
+        for i in range(counts.repeat_starts)
+    ]
     proposals = [
         Proposal(participant=participants[i], opportunity=opp, status=ProposalStatus.STARTED,
                  note="Recorded from the programme's reported outcomes.")
@@ -153,21 +175,31 @@ def outcomes_bulk_create(
     Proposal.objects.bulk_create(proposals, batch_size=batch_size)
     placements = [
         Placement(
-            proposal=proposal, participant=proposal.participant, employer=employer, opportunity=opp,
-            programme=programme, job_title=opp.title[:160], start_date=on, hours_per_week=Decimal("30"),
-            contract_type=ContractType.PLACEMENT if opp is work_placement else ContractType.PERMANENT,
+            proposal=proposal,
+            participant=proposal.participant,
+            employer=employer,
+            opportunity=opp,
+            programme=programme,
+            job_title=opp.title[:160],
+            start_date=on,
+            hours_per_week=Decimal("30"),
+            contract_type=ContractType.PLACEMENT
+            if opp is work_placement
+            else ContractType.PERMANENT,
         )
         for proposal, (_, opp, on) in zip(proposals, starts, strict=True)
     ]
     leavers = set(range(counts.sustained_26w, counts.sustained_26w + counts.leavers))
     for i in leavers:
         placements[i].status = PlacementStatus.LEFT
-        placements[i].left_on = placements[i].start_date + datetime.timedelta(days=60)
+        placements[i].left_on = placements[i].start_date + LEAVES_AFTER
     Placement.objects.bulk_create(placements, batch_size=batch_size)
 
     records: list[OutcomeRecord] = []
 
-    def record(kind: str, placement: Placement, on: datetime.date, measure: str = "", tag: str = "") -> None:
+    def record(
+        kind: str, placement: Placement, on: datetime.date, measure: str = "", tag: str = ""
+    ) -> None:
         records.append(OutcomeRecord(
             key=f"seed:{prefix}:{tag or kind}:{placement.pk}", kind=kind, measure=measure,
             participant=placement.participant, programme=programme, area=area, employer=employer,
@@ -177,8 +209,12 @@ def outcomes_bulk_create(
 
     for n, placement in enumerate(placements):
         is_job = placement.opportunity_id != work_placement.pk
-        record(OutcomeKind.START if is_job else OutcomeKind.PLACEMENT, placement, placement.start_date,
-               Measure.STARTS if is_job else Measure.PLACEMENTS)
+        record(
+            OutcomeKind.START if is_job else OutcomeKind.PLACEMENT,
+            placement,
+            placement.start_date,
+            Measure.STARTS if is_job else Measure.PLACEMENTS,
+        )
         if n >= counts.starts:
             continue  # work placements and second jobs: the start is all that is reported
         day = placement.start_date
@@ -189,7 +225,7 @@ def outcomes_bulk_create(
             record(OutcomeKind.CHECKPOINT_MET, placement, day + datetime.timedelta(days=182),
                    Measure.SUSTAINED_26W, "26w")
         elif n in leavers:
-            record(OutcomeKind.LEAVER, placement, placement.left_on)
+            record(OutcomeKind.LEAVER, placement, day + LEAVES_AFTER)
             record(OutcomeKind.CHECKPOINT_MISSED, placement, day + datetime.timedelta(days=182),
                    Measure.SUSTAINED_26W, "26w")
         if n < counts.progressions:
@@ -203,12 +239,26 @@ def _ambition_rules(programme: Programme) -> None:
     """Seed 003's two sustainment measures, as the programme's checkpoint rules (if it has none)."""
     if CheckpointRule.objects.filter(programme=programme).exists():
         return
-    CheckpointRule.objects.bulk_create([
-        CheckpointRule(programme=programme, name="Job start sustained 4 weeks", kind=CheckpointKind.SUSTAINMENT,
-                       offset_days=28, counts_as=Measure.JOB_STARTS_4W, order=1),
-        CheckpointRule(programme=programme, name="Sustained 26 weeks", kind=CheckpointKind.SUSTAINMENT,
-                       offset_days=182, counts_as=Measure.SUSTAINED_26W, order=2),
-    ])
+    CheckpointRule.objects.bulk_create(
+        [
+            CheckpointRule(
+                programme=programme,
+                name="Job start sustained 4 weeks",
+                kind=CheckpointKind.SUSTAINMENT,
+                offset_days=28,
+                counts_as=Measure.JOB_STARTS_4W,
+                order=1,
+            ),
+            CheckpointRule(
+                programme=programme,
+                name="Sustained 26 weeks",
+                kind=CheckpointKind.SUSTAINMENT,
+                offset_days=182,
+                counts_as=Measure.SUSTAINED_26W,
+                order=2,
+            ),
+        ]
+    )
 
 
 def ambition_actuals_load(*, actor=None, stdout=None) -> dict[str, int]:
@@ -220,11 +270,15 @@ def ambition_actuals_load(*, actor=None, stdout=None) -> dict[str, int]:
         for index, (name, actual) in enumerate(sorted(ambition_actuals().items())):
             area = Area.objects.get(name=name)
             prefix = f"AS{index}"
-            if OutcomeRecord.objects.filter(programme=programme, key__startswith=f"seed:{prefix}:").exists():
+            if OutcomeRecord.objects.filter(
+                programme=programme, key__startswith=f"seed:{prefix}:"
+            ).exists():
                 continue
             counts = OutcomeCounts(
-                starts=actual[Measure.STARTS], placements=actual[Measure.PLACEMENTS],
-                four_weeks=actual[Measure.JOB_STARTS_4W], sustained_26w=actual[Measure.SUSTAINED_26W],
+                starts=actual[Measure.STARTS],
+                placements=actual[Measure.PLACEMENTS],
+                four_weeks=actual[Measure.JOB_STARTS_4W],
+                sustained_26w=actual[Measure.SUSTAINED_26W],
                 progressions=actual[Measure.PROGRESSIONS],
                 leavers=min(3, actual[Measure.JOB_STARTS_4W] - actual[Measure.SUSTAINED_26W]),
             )
@@ -239,5 +293,7 @@ def ambition_actuals_load(*, actor=None, stdout=None) -> dict[str, int]:
                 data={"placements": made},
             )
     if stdout is not None:
-        stdout.write(f"Ambition SCR outcomes: {sum(made.values())} placements for {len(made)} authorities.")
+        stdout.write(
+            f"Ambition SCR outcomes: {sum(made.values())} placements for {len(made)} authorities."
+        )
     return made

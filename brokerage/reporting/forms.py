@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 from django import forms
 
@@ -11,19 +12,24 @@ class ReportFilterForm(GovUKForm):
     """The date range and area of a report. Empty dates mean the whole programme to today."""
 
     date_from = GovUKDateField(
-        label="From", required=False, help_text="For example, 1 4 2025. Leave empty for the programme start."
+        label="From",
+        required=False,
+        help_text="For example, 1 4 2025. Leave empty for the programme start.",
     )
     date_to = GovUKDateField(
         label="To", required=False, help_text="For example, 31 3 2026. Leave empty for today."
     )
-    area = forms.ModelChoiceField(label="Area", queryset=None, required=False, empty_label="All areas")
+    area: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Area", queryset=None, required=False, empty_label="All areas"
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.core.money import pence_display
+
 INT = "int"
 PENCE = "pence"
 PERCENT = "percent"
@@ -54,7 +56,10 @@ class Table:
         return next(c for c in self.columns if c.key == key)
 
     def display_rows(self) -> list[list[tuple[str, bool]]]:
-        return [[(display(row.get(c.key), c.kind), c.numeric) for c in self.columns] for row in self.rows]
+        return [
+            [(display(row.get(c.key), c.kind), c.numeric) for c in self.columns]
+            for row in self.rows
+        ]
 
     def display_total(self) -> list[tuple[str, bool]] | None:
         if self.total is None:
@@ -69,13 +74,16 @@ def share(actual: int | None, target: int | None) -> float | None:
     return round(actual * 100 / target, 1)
 
 
+def column_sum(rows: list[dict], key: str) -> int:
+    """The total of one column of a table's rows (an empty cell counts as 0)."""
+    return sum(row.get(key) or 0 for row in rows)
+
+
 def display(value: Any, kind: str) -> str:
     if value is None or value == "":
         return "–" if kind != TEXT else ""
     if kind == PENCE:
-        sign = "-" if value < 0 else ""
-        pounds, pennies = divmod(abs(int(value)), 100)
-        return f"{sign}£{pounds:,}.{pennies:02d}"
+        return pence_display(int(value))
     if kind == PERCENT:
         return f"{value:g}%"
     if kind == HOURS:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from brokerage.reporting import selectors
+from brokerage.reporting import reports, selectors
 from brokerage.reporting.charts import chart_svg
 from brokerage.reporting.exports import XLSX_TYPE, table_csv, table_xlsx
 from brokerage.reporting.forms import ReportFilterForm
@@ -29,7 +29,7 @@ def reports_required(view):
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     programmes = [
-        (programme, selectors.available_reports(programme))
+        (programme, reports.available_reports(programme))
         for programme in selectors.report_programmes(request.user).prefetch_related("strands")
     ]
     return render(request, "reporting/index.html", {"programmes": programmes})
@@ -38,8 +38,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def _scoped(request: HttpRequest, slug: str, kind: str):
     """The programme, the report kind, the filter form and (when it is valid) the scope."""
     programme = selectors.report_programme_get(request.user, slug)
-    report = selectors.REPORTS_BY_SLUG.get(kind)
-    if report is None or report not in selectors.available_reports(programme):
+    report = reports.REPORTS_BY_SLUG.get(kind)
+    if report is None or report not in reports.available_reports(programme):
         raise Http404("No such report")
     areas = selectors.report_areas(request.user, programme)
     form = ReportFilterForm(request.GET or None, areas=areas)
@@ -58,22 +58,29 @@ def _scoped(request: HttpRequest, slug: str, kind: str):
 @require_GET
 def report(request: HttpRequest, slug: str, kind: str, printable: bool = False) -> HttpResponse:
     programme, report, form, scope = _scoped(request, slug, kind)
-    tables = selectors.report_tables(kind, scope) if scope else []
+    tables = reports.report_tables(kind, scope) if scope else []
     blocks = [
         {"table": table, "chart": chart_svg(table, f"chart-{table.slug}")} for table in tables
     ]
-    return render(request, "reporting/report.html", {
-        "programme": programme,
-        "report": report,
-        "reports": selectors.available_reports(programme),
-        "form": form,
-        "scope": scope,
-        "blocks": blocks,
-        "printable": printable,
-        "crumbs": [("Reports", reverse("reporting:index")), (f"{programme.name}: {report.title}", None)],
-        "query": request.GET.urlencode(),
-        "seed_note": kind == "outcomes" and programme.slug == "ambition-scr",
-    })
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "programme": programme,
+            "report": report,
+            "reports": reports.available_reports(programme),
+            "form": form,
+            "scope": scope,
+            "blocks": blocks,
+            "printable": printable,
+            "crumbs": [
+                ("Reports", reverse("reporting:index")),
+                (f"{programme.name}: {report.title}", None),
+            ],
+            "query": request.GET.urlencode(),
+            "seed_note": kind == "outcomes" and programme.slug == "ambition-scr",
+        },
+    )
 
 
 @reports_required
@@ -82,7 +89,7 @@ def export(request: HttpRequest, slug: str, kind: str, table: str, fmt: str) -> 
     programme, report, form, scope = _scoped(request, slug, kind)
     if scope is None:
         raise Http404("Fix the filters on the report page first")
-    found = next((t for t in selectors.report_tables(kind, scope) if t.slug == table), None)
+    found = next((t for t in reports.report_tables(kind, scope) if t.slug == table), None)
     if found is None:
         raise Http404("No such table")
     area = ", ".join(a.name for a in scope.areas) if scope.restricted else "All areas"
@@ -94,7 +101,9 @@ def export(request: HttpRequest, slug: str, kind: str, table: str, fmt: str) -> 
     ]
     filename = f"{programme.slug}-{found.slug}-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}"
     if fmt == "csv":
-        response = HttpResponse(table_csv(found, context=context), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            table_csv(found, context=context), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(table_xlsx(found, context=context), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

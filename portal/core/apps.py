@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         from portal.core.lookups import HasItem
 
         JSONField.register_lookup(HasItem)
+
+        from portal.core import public_cache
+
+        public_cache.connect()  # forget cached public pages when what they show changes

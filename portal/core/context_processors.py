@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
@@ -33,7 +35,8 @@ _NAVIGATION = [
 
 def _navigation(request) -> list[dict]:
     user = getattr(request, "user", None)
-    items, seen = [], set()
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for label, url_name, roles in _NAVIGATION:
         if roles is not None and not (user and user.is_authenticated and user.has_role(*roles)):
             continue

@@ -31,6 +31,7 @@ import uuid
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -59,11 +60,12 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def __init__(self, location=None, **kwargs):
         kwargs.pop("base_url", None)  # a private file has no public address
+        self._private_location = location
         super().__init__(location=location, **kwargs)
 
     @cached_property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+        return self._value_or_setting(self._private_location, settings.PRIVATE_MEDIA_ROOT)
 
     def _clear_cached_properties(self, setting, **kwargs):
         super()._clear_cached_properties(setting, **kwargs)
@@ -73,7 +75,8 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError(
-            "Private files have no public address: link to the view that checks who may see the record."
+            "Private files have no public address: link to "
+            "the view that checks who may see the record."
         )
 
 
@@ -84,7 +87,8 @@ def private_storage():
 
 @deconstructible
 class UnguessableName:
-    """``upload_to``: ``<folder>/<uuid4 hex><.ext>``, keeping only a short alphanumeric extension."""
+    """``upload_to``: ``<folder>/<uuid4 hex><.ext>``, keeping only a short alphanumeric
+    extension."""
 
     def __init__(self, folder: str):
         self.folder = folder.strip("/")
@@ -118,8 +122,10 @@ class PrivateFileField(models.FileField):
         kwargs.pop("storage", None)  # always the private storage
         return name, path, args, kwargs
 
-    def contribute_to_class(self, cls, name, **kwargs):
-        super().contribute_to_class(cls, name, **kwargs)
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False, **kwargs: Any
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only, **kwargs)
         if not cls._meta.abstract:
             post_delete.connect(self._delete_file_after_commit, sender=cls)
 
@@ -148,7 +154,8 @@ JPEG_OR_PNG = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89
 
 @dataclass(frozen=True)
 class FileRule:
-    """What a kind of evidence may be: ``types`` maps an extension to the bytes the file starts with."""
+    """What a kind of evidence may be: ``types`` maps an extension to the bytes the file starts
+    with."""
 
     noun: str  # "receipt": "Select the receipt to upload", "The receipt must be …"
     types: dict[str, bytes] = field(default_factory=lambda: {**PDF, **JPEG_OR_PNG})
@@ -161,7 +168,8 @@ class FileRule:
 
 
 def private_file_validate(upload, *, rule: FileRule) -> None:
-    """Type (the extension and the first bytes agree) and size, with messages a person can act on."""
+    """Type (the extension and the first bytes agree) and size, with messages a person can act
+    on."""
     if upload is None:
         raise ValidationError(f"Select the {rule.noun} to upload")
     suffix = PurePosixPath((getattr(upload, "name", "") or "").lower()).suffix
@@ -179,7 +187,8 @@ def private_file_validate(upload, *, rule: FileRule) -> None:
 
 
 def virus_scan(upload, *, label: str) -> None:
-    """Call the scanner named by ``PRIVATE_FILES_VIRUS_SCANNER``; it raises ValidationError to refuse."""
+    """Call the scanner named by ``PRIVATE_FILES_VIRUS_SCANNER``; it raises ValidationError to
+    refuse."""
     scanner = import_string(settings.PRIVATE_FILES_VIRUS_SCANNER)
     upload.seek(0)
     try:
@@ -190,8 +199,11 @@ def virus_scan(upload, *, label: str) -> None:
 
 def virus_scan_log_only(upload, *, label: str) -> None:
     """The default scanner: scans nothing. Point ``PRIVATE_FILES_VIRUS_SCANNER`` at a real one
-    (e.g. a function sending the bytes to clamd's INSTREAM) before accepting files from the public."""
-    logger.info("Not scanned for viruses (PRIVATE_FILES_VIRUS_SCANNER is the log-only default): %s", label)
+    (e.g. a function sending the bytes to clamd's INSTREAM) before accepting files from the
+    public."""
+    logger.info(
+        "Not scanned for viruses (PRIVATE_FILES_VIRUS_SCANNER is the log-only default): %s", label
+    )
 
 
 # --- saving -----------------------------------------------------------------------------------
@@ -210,20 +222,23 @@ def private_file_replace(*, instance: models.Model, field_name: str, upload, rul
     old_name = field_file.name
     field_file.save(upload.name, upload, save=False)
     if old_name and old_name != field_file.name:
-        transaction.on_commit(partial(private_file_delete, storage=field_file.storage, name=old_name))
+        transaction.on_commit(
+            partial(private_file_delete, storage=field_file.storage, name=old_name)
+        )
     return field_file.name
 
 
 # --- serving ----------------------------------------------------------------------------------
 
 
-def private_file_response(field_file, *, download_name: str) -> HttpResponse:
+def private_file_response(field_file, *, download_name: str) -> HttpResponse | FileResponse:
     """The file as a download. Call it only after loading the record through the selector that
     decides who may see it. With ``PRIVATE_FILES_ACCEL_REDIRECT`` set, nginx sends the bytes."""
     if not field_file:
         raise Http404("No file")
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     prefix = settings.PRIVATE_FILES_ACCEL_REDIRECT
+    response: HttpResponse | FileResponse
     if prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(field_file.name)}"
@@ -234,7 +249,9 @@ def private_file_response(field_file, *, download_name: str) -> HttpResponse:
             logger.warning("Private file missing from storage: %s", field_file.name)
             raise Http404("No file") from None
         response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=download_name)
+    disposition = content_disposition_header(as_attachment=True, filename=download_name)
+    if disposition:  # always, for an attachment
+        response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -250,10 +267,15 @@ def private_media_root_check(app_configs=None, **kwargs):
     problems = []
     for setting in ("MEDIA_ROOT", "STATIC_ROOT"):
         public = getattr(settings, setting, None)
-        if public and (private == Path(public).resolve() or Path(public).resolve() in private.parents):
-            problems.append(checks.Error(
-                f"PRIVATE_MEDIA_ROOT ({private}) is inside {setting} ({public}), which is served publicly.",
-                hint="Keep uploaded evidence in a folder no web server serves.",
-                id="core.E010",
-            ))
+        if public and (
+            private == Path(public).resolve() or Path(public).resolve() in private.parents
+        ):
+            problems.append(
+                checks.Error(
+                    f"PRIVATE_MEDIA_ROOT ({private}) is inside "
+                    f"{setting} ({public}), which is served publicly.",
+                    hint="Keep uploaded evidence in a folder no web server serves.",
+                    id="core.E010",
+                )
+            )
     return problems

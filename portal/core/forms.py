@@ -9,7 +9,7 @@ import datetime
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import BaseRenderer, TemplatesSetting
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -44,7 +44,9 @@ class GovUKBoundField(BoundField):
 
     @property
     def is_grouped(self) -> bool:
-        return isinstance(self.field.widget, _GROUPED) or isinstance(self.field.widget, GovUKDateInput)
+        return isinstance(self.field.widget, _GROUPED) or isinstance(
+            self.field.widget, GovUKDateInput
+        )
 
     @property
     def is_single_checkbox(self) -> bool:
@@ -81,8 +83,8 @@ class GovUKBoundField(BoundField):
 
 
 class GovUKFormMixin:
-    default_renderer = GovUKRenderer()
-    bound_field_class = GovUKBoundField
+    default_renderer: BaseRenderer | type[BaseRenderer] | None = GovUKRenderer()
+    bound_field_class: type[BoundField] | None = GovUKBoundField
 
 
 class GovUKForm(GovUKFormMixin, forms.Form):
@@ -100,10 +102,16 @@ class GovUKDateInput(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         number = {"inputmode": "numeric", "class": "govuk-input govuk-date-input__input"}
-        widgets = {
-            "day": forms.TextInput(attrs={**number, "class": number["class"] + " govuk-input--width-2"}),
-            "month": forms.TextInput(attrs={**number, "class": number["class"] + " govuk-input--width-2"}),
-            "year": forms.TextInput(attrs={**number, "class": number["class"] + " govuk-input--width-4"}),
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            "day": forms.TextInput(
+                attrs={**number, "class": number["class"] + " govuk-input--width-2"}
+            ),
+            "month": forms.TextInput(
+                attrs={**number, "class": number["class"] + " govuk-input--width-2"}
+            ),
+            "year": forms.TextInput(
+                attrs={**number, "class": number["class"] + " govuk-input--width-4"}
+            ),
         }
         super().__init__(widgets, attrs)
 

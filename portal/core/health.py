@@ -20,7 +20,8 @@ def check_database() -> tuple[bool, str]:
 def check_cache() -> tuple[bool, str]:
     try:
         cache.set("healthz", "ok", 10)
-        return cache.get("healthz") == "ok", settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        return cache.get("healthz") == "ok", backend
     except Exception as exc:
         return False, type(exc).__name__
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from portal.accounts.roles import Role
 from portal.core import health
+from portal.core.http import AuthenticatedHttpRequest
 
 # Where each role lands after signing in, first match wins.
 _ROLE_HOMES = [
@@ -34,12 +35,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(ok for ok, _ in checks.values())
     body: dict = {"status": "ok" if healthy else "unavailable"}
     if health.details_allowed(request):
-        body["checks"] = {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()}
+        body["checks"] = {
+            name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()
+        }
     return JsonResponse(body, status=200 if healthy else 503)
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     for role, url_name in _ROLE_HOMES:
         if request.user.has_role(role):
             try:

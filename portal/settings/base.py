@@ -198,6 +198,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Argon2id first (portal/accounts/hashers.py: OWASP's minimum, m=19 MiB t=2 p=1); the others
+# still check older hashes, which are re-hashed with Argon2id at the next sign-in.
+PASSWORD_HASHERS = [
+    "portal.accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Anonymous public pages from the cache (portal/core/public_cache.py): how long a copy is kept
+# here (seconds; changes clear it sooner) and how long a browser or CDN may reuse it.
+PUBLIC_PAGE_CACHE_TIMEOUT = env.int("PUBLIC_PAGE_CACHE_TIMEOUT", default=300)
+PUBLIC_PAGE_CACHE_MAX_AGE = env.int("PUBLIC_PAGE_CACHE_MAX_AGE", default=60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -312,6 +324,10 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_development")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # a local stub in tests
+# Every request names this Stripe API version (pinned, not the account's default): the one the
+# installed stripe library (16.1) was generated for. Change it only together with the library,
+# after reading Stripe's upgrade notes (docs/money.md).
+STRIPE_API_VERSION = env.str("STRIPE_API_VERSION", default="2026-10-28.endive")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -24,7 +24,6 @@ import functools
 import gc
 import heapq
 import json
-import math
 from collections.abc import Sequence
 from itertools import chain
 from operator import itemgetter
@@ -36,13 +35,19 @@ from django.db.models.sql.constants import MULTI
 from brokerage.opportunities.models import Opportunity, OpportunityStatus
 from brokerage.participants.models import Participant
 from brokerage.participants.selectors import json_list_has, participants_for_user
+from brokerage.reference.ages import age_on, years_before
+from brokerage.reference.geometry import (
+    MILES_PER_DEGREE_LATITUDE,
+    bounding_box,
+    haversine_miles,
+    miles_per_degree_longitude,
+)
 from search import scoring
 from search.backends.base import MatchFilters
 from search.models import ArchivedMatch
 from search.scoring import (
     DEFAULT_TRAVEL_MILES,
     MAX_TRAVEL_MILES,
-    MILES_PER_DEGREE_LATITUDE,
     NOT_FUNDABLE_LICENCES,
     OFFER_FIELDS,
     OFFER_SET_FIELDS,
@@ -51,13 +56,6 @@ from search.scoring import (
     STRONG_MATCH_SCORE,
     Match,
 )
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 @contextlib.contextmanager
@@ -108,9 +106,15 @@ class _Columns:
 
     def __init__(self, qs, fields: tuple[str, ...], sets: dict):
         opts = qs.model._meta
-        kinds = {name: "" if name == "pk" else opts.get_field(name).get_internal_type() for name in fields}
+        kinds = {
+            name: "" if name == "pk" else opts.get_field(name).get_internal_type()
+            for name in fields
+        }
         read_as = {"DateField": CharField, "DecimalField": FloatField}
-        columns = [Cast(name, read_as[kinds[name]]()) if kinds[name] in read_as else name for name in fields]
+        columns = [
+            Cast(name, read_as[kinds[name]]()) if kinds[name] in read_as else name
+            for name in fields
+        ]
         # No ORDER BY: the rows are ranked in Python, and sorting them in SQL costs a temp B-tree.
         compiler = qs.order_by().values_list(*columns).query.get_compiler(using=qs.db)
         chunks = compiler.execute_sql(MULTI)  # an empty iterator when the filters match nothing
@@ -122,7 +126,9 @@ class _Columns:
                 return lambda raw: None if raw is None else datetime.date.fromisoformat(raw)
             if name in sets and kinds[name] == "JSONField" and opts.get_field(name).decoder is None:
                 prepare = sets[name]
-                return lambda raw: _stored_set(prepare, raw) if isinstance(raw, str) else prepare(raw)
+                return lambda raw: (
+                    _stored_set(prepare, raw) if isinstance(raw, str) else prepare(raw)
+                )
             convs, expression = converters.get(pos, ((), None))
             prepare = sets.get(name)
 
@@ -136,7 +142,11 @@ class _Columns:
 
         self.convert = {name: converter(pos, name) for pos, name in enumerate(fields)}
         rows = list(chain.from_iterable(chunks))
-        self.raw = dict(zip(fields, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(fields, ())
+        self.raw = (
+            dict(zip(fields, zip(*rows, strict=True), strict=True))
+            if rows
+            else dict.fromkeys(fields, ())
+        )
 
 
 class RankedMatches(Sequence):
@@ -159,7 +169,9 @@ class RankedMatches(Sequence):
         return len(self._ranked)
 
     def _read(self, entries) -> list[Match]:
-        return self._build([(pk, -negative) for negative, _distance, pk in entries]) if entries else []
+        return (
+            self._build([(pk, -negative) for negative, _distance, pk in entries]) if entries else []
+        )
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -180,7 +192,9 @@ def _each(memo: _Memo, *columns) -> map:
 _OUT_OF_REACH = (None, 0.0)
 
 
-def _ranked(entries: list[tuple[int, float, int]], limit: int | None) -> list[tuple[int, float, int]]:
+def _ranked(
+    entries: list[tuple[int, float, int]], limit: int | None
+) -> list[tuple[int, float, int]]:
     return heapq.nsmallest(limit, entries) if limit is not None else sorted(entries)
 
 
@@ -192,17 +206,41 @@ def _matches(triples, *, filters: MatchFilters, today: datetime.date) -> list[Ma
     for seeker, offer, points in triples:
         if seeker is None or offer is None:
             continue
-        fit = scoring.eligible(seeker, offer, today=today, include_getting_ready=filters.include_getting_ready)
+        fit = scoring.eligible(
+            seeker, offer, today=today, include_getting_ready=filters.include_getting_ready
+        )
         if fit is not None:
             found.append(Match(seeker, offer, fit, points, today))
     return found
 
 
 #: The columns the score needs (``RankedMatches`` reads the whole record for matches it builds).
-_OFFER_SCORE_FIELDS = ("pk", "remote", "latitude", "longitude", "essential_skills", "desirable_skills",
-                       "required_licences", "sector", "hours_per_week", "start_date", "adjustments")
-_SEEKER_SCORE_FIELDS = ("pk", "latitude", "longitude", "max_travel_miles", "skills", "licences",
-                        "sector_interests", "hours_min", "hours_max", "available_from", "adjustments_needed")
+_OFFER_SCORE_FIELDS = (
+    "pk",
+    "remote",
+    "latitude",
+    "longitude",
+    "essential_skills",
+    "desirable_skills",
+    "required_licences",
+    "sector",
+    "hours_per_week",
+    "start_date",
+    "adjustments",
+)
+_SEEKER_SCORE_FIELDS = (
+    "pk",
+    "latitude",
+    "longitude",
+    "max_travel_miles",
+    "skills",
+    "licences",
+    "sector_interests",
+    "hours_min",
+    "hours_max",
+    "available_from",
+    "adjustments_needed",
+)
 
 
 def _words(text: str) -> list[str]:
@@ -237,9 +275,13 @@ class DatabaseBackend:
     # --- opportunities for a participant ---------------------------------------------------
     def opportunity_candidates(self, seeker: scoring.Seeker, *, filters: MatchFilters, today):
         """The SQL part: opportunities passing the hard filters that SQL can check."""
-        qs = Opportunity.objects.filter(status=OpportunityStatus.LIVE, places_filled__lt=F("places"))
-        qs = qs.filter(Q(ring_fenced=False) | Q(programme__isnull=True) | Q(programme_id=seeker.programme_id))
-        age = scoring.age_on(seeker.date_of_birth, today)
+        qs = Opportunity.objects.filter(
+            status=OpportunityStatus.LIVE, places_filled__lt=F("places")
+        )
+        qs = qs.filter(
+            Q(ring_fenced=False) | Q(programme__isnull=True) | Q(programme_id=seeker.programme_id)
+        )
+        age = age_on(seeker.date_of_birth, today)
         if age is None:
             qs = qs.filter(min_age__isnull=True, max_age__isnull=True)
         else:
@@ -251,10 +293,17 @@ class DatabaseBackend:
         if seeker.latitude is None or seeker.longitude is None:
             qs = qs.filter(remote=True)
         else:
-            low_lat, high_lat, low_lon, high_lon = scoring.bounding_box(seeker.latitude, seeker.longitude, miles)
+            low_lat, high_lat, low_lon, high_lon = bounding_box(
+                (seeker.latitude, seeker.longitude), miles
+            )
             qs = qs.filter(
                 Q(remote=True)
-                | Q(latitude__gte=low_lat, latitude__lte=high_lat, longitude__gte=low_lon, longitude__lte=high_lon)
+                | Q(
+                    latitude__gte=low_lat,
+                    latitude__lte=high_lat,
+                    longitude__gte=low_lon,
+                    longitude__lte=high_lon,
+                )
             )
         # After the box, so that the database tests the lists only of opportunities near enough.
         for licence in sorted(NOT_FUNDABLE_LICENCES - seeker.licences):
@@ -272,10 +321,15 @@ class DatabaseBackend:
         self, participant, *, filters: MatchFilters, today: datetime.date, limit: int | None = None
     ) -> Sequence[Match]:
         seeker = scoring.seeker_from(participant)
-        if not scoring.seeker_matchable(seeker, include_getting_ready=filters.include_getting_ready):
+        if not scoring.seeker_matchable(
+            seeker, include_getting_ready=filters.include_getting_ready
+        ):
             return []
-        rows = _Columns(self.opportunity_candidates(seeker, filters=filters, today=today), _OFFER_SCORE_FIELDS,
-                        OFFER_SET_FIELDS)
+        rows = _Columns(
+            self.opportunity_candidates(seeker, filters=filters, today=today),
+            _OFFER_SCORE_FIELDS,
+            OFFER_SET_FIELDS,
+        )
         convert, column = rows.convert, rows.raw
         travel_limit = seeker.travel_limit
         reach = min(travel_limit, filters.within_miles) if filters.within_miles else travel_limit
@@ -288,30 +342,70 @@ class DatabaseBackend:
                 return None, scoring.distance_value(None, travel_limit)
             if lat is None or lon is None:
                 return _OUT_OF_REACH
-            distance = scoring.haversine_miles(seeker.latitude, seeker.longitude, lat, lon)
-            return (distance, scoring.distance_value(distance, travel_limit)) if distance <= reach else _OUT_OF_REACH
+            distance = haversine_miles((seeker.latitude, seeker.longitude), (lat, lon))
+            return (
+                (distance, scoring.distance_value(distance, travel_limit))
+                if distance <= reach
+                else _OUT_OF_REACH
+            )
 
         # Column by column, each component once per distinct stored value (the person's side is
         # fixed): candidates share a few places, sectors, hours, dates and lists.
-        places = list(_each(_Memo(place), column["remote"], column["latitude"], column["longitude"]))
+        places = list(
+            _each(_Memo(place), column["remote"], column["latitude"], column["longitude"])
+        )
         skills = _each(
             _Memo(lambda shares: scoring.skills_from_shares(*shares)),
-            _each(_Memo(lambda raw: scoring.share_of(convert["essential_skills"](raw), seeker.skills)),
-                  column["essential_skills"]),
-            _each(_Memo(lambda raw: scoring.share_of(convert["desirable_skills"](raw), seeker.skills)),
-                  column["desirable_skills"]),
-            _each(_Memo(lambda raw: scoring.share_of(convert["required_licences"](raw), seeker.licences)),
-                  column["required_licences"]),
+            _each(
+                _Memo(
+                    lambda raw: scoring.share_of(convert["essential_skills"](raw), seeker.skills)
+                ),
+                column["essential_skills"],
+            ),
+            _each(
+                _Memo(
+                    lambda raw: scoring.share_of(convert["desirable_skills"](raw), seeker.skills)
+                ),
+                column["desirable_skills"],
+            ),
+            _each(
+                _Memo(
+                    lambda raw: scoring.share_of(convert["required_licences"](raw), seeker.licences)
+                ),
+                column["required_licences"],
+            ),
         )
-        sector = _each(_Memo(lambda raw: scoring.sector_value(convert["sector"](raw) or "", seeker.sectors)),
-                       column["sector"])
-        hours = _each(_Memo(lambda raw: scoring.hours_value(
-            convert["hours_per_week"](raw), seeker.hours_min, seeker.hours_max)), column["hours_per_week"])
-        start = _each(_Memo(lambda raw: scoring.start_value(convert["start_date"](raw), seeker.available_from, today)),
-                      column["start_date"])
-        adjustments = _each(_Memo(lambda raw: scoring.adjustments_value(seeker.adjustments, convert["adjustments"](raw))),
-                            column["adjustments"])
-        scores = map(scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments)
+        sector = _each(
+            _Memo(lambda raw: scoring.sector_value(convert["sector"](raw) or "", seeker.sectors)),
+            column["sector"],
+        )
+        hours = _each(
+            _Memo(
+                lambda raw: scoring.hours_value(
+                    convert["hours_per_week"](raw), seeker.hours_min, seeker.hours_max
+                )
+            ),
+            column["hours_per_week"],
+        )
+        start = _each(
+            _Memo(
+                lambda raw: scoring.start_value(
+                    convert["start_date"](raw), seeker.available_from, today
+                )
+            ),
+            column["start_date"],
+        )
+        adjustments = _each(
+            _Memo(
+                lambda raw: scoring.adjustments_value(
+                    seeker.adjustments, convert["adjustments"](raw)
+                )
+            ),
+            column["adjustments"],
+        )
+        scores = map(
+            scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments
+        )
         entries = [
             (-points, where[0] or 0.0, pk)
             for pk, where, points in zip(column["pk"], places, scores, strict=True)
@@ -327,7 +421,9 @@ class DatabaseBackend:
         return RankedMatches(_ranked(entries, limit), build)
 
     # --- participants for an opportunity ---------------------------------------------------
-    def participant_candidates(self, offer: scoring.Offer, *, filters: MatchFilters, today, user=None):
+    def participant_candidates(
+        self, offer: scoring.Offer, *, filters: MatchFilters, today, user=None
+    ):
         """The SQL part: participants passing the hard filters that SQL can check."""
         qs = Participant.objects.filter(
             consent_employer_profile=True,
@@ -339,9 +435,9 @@ class DatabaseBackend:
         if offer.ring_fenced and offer.programme_id:
             qs = qs.filter(programme_id=offer.programme_id)
         if offer.min_age is not None:
-            qs = qs.filter(date_of_birth__lte=_years_before(today, offer.min_age))
+            qs = qs.filter(date_of_birth__lte=years_before(today, offer.min_age))
         if offer.max_age is not None:
-            qs = qs.filter(date_of_birth__gt=_years_before(today, offer.max_age + 1))
+            qs = qs.filter(date_of_birth__gt=years_before(today, offer.max_age + 1))
         if not offer.remote:
             if offer.latitude is None or offer.longitude is None:
                 return qs.none()
@@ -349,11 +445,11 @@ class DatabaseBackend:
             # point (exact numeric arithmetic on every row is slow on PostgreSQL).
             limit = Cast(Least(Coalesce(F("max_travel_miles"), Value(DEFAULT_TRAVEL_MILES)),
                                Value(filters.within_miles or MAX_TRAVEL_MILES)), FloatField())
-            widest = MAX_TRAVEL_MILES / MILES_PER_DEGREE_LATITUDE
-            lon_scale = MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(abs(offer.latitude) + widest)), 0.01)
+            lon_scale = miles_per_degree_longitude(offer.latitude, MAX_TRAVEL_MILES)
             qs = qs.alias(
                 _limit=limit,
-                _north_south=Abs(F("latitude") - Value(offer.latitude)) * Value(MILES_PER_DEGREE_LATITUDE),
+                _north_south=Abs(F("latitude") - Value(offer.latitude))
+                * Value(MILES_PER_DEGREE_LATITUDE),
                 _east_west=Abs(F("longitude") - Value(offer.longitude)) * Value(lon_scale),
             ).filter(_north_south__lte=F("_limit"), _east_west__lte=F("_limit"))
         # After the box, so that the database tests the lists only of people near enough.
@@ -387,35 +483,58 @@ class DatabaseBackend:
                 return None, scoring.distance_value(None, travel_limit)
             if lat is None or lon is None:
                 return _OUT_OF_REACH
-            distance = scoring.haversine_miles(lat, lon, offer.latitude, offer.longitude)
+            distance = haversine_miles((lat, lon), (offer.latitude, offer.longitude))
             if distance > travel_limit or (within and distance > within):
                 return _OUT_OF_REACH
             return distance, scoring.distance_value(distance, travel_limit)
 
         def skill_shares(raw) -> tuple[float | None, float | None]:
             held = convert["skills"](raw)
-            return scoring.share_of(offer.essential_skills, held), scoring.share_of(offer.desirable_skills, held)
+            return scoring.share_of(offer.essential_skills, held), scoring.share_of(
+                offer.desirable_skills, held
+            )
 
         # Column by column, each component once per distinct stored value (the opportunity's
         # side is fixed): candidates share a few places, sectors, hours, dates and lists.
-        places = list(_each(_Memo(place), column["latitude"], column["longitude"], column["max_travel_miles"]))
+        places = list(
+            _each(_Memo(place), column["latitude"], column["longitude"], column["max_travel_miles"])
+        )
         skills = _each(
             _Memo(lambda key: scoring.skills_from_shares(*key[0], key[1])),
             _each(_Memo(skill_shares), column["skills"]),
-            _each(_Memo(lambda raw: scoring.share_of(offer.required_licences, convert["licences"](raw))),
-                  column["licences"]),
+            _each(
+                _Memo(
+                    lambda raw: scoring.share_of(offer.required_licences, convert["licences"](raw))
+                ),
+                column["licences"],
+            ),
         )
-        sector = _each(_Memo(lambda raw: scoring.sector_value(offer.sector, convert["sector_interests"](raw))),
-                       column["sector_interests"])
+        sector = _each(
+            _Memo(lambda raw: scoring.sector_value(offer.sector, convert["sector_interests"](raw))),
+            column["sector_interests"],
+        )
         hours = _each(_Memo(lambda wanted: scoring.hours_value(
             offer.hours, convert["hours_min"](wanted[0]), convert["hours_max"](wanted[1]))),
             column["hours_min"], column["hours_max"])
-        start = _each(_Memo(lambda raw: scoring.start_value(offer.start_date, convert["available_from"](raw), today)),
-                      column["available_from"])
+        start = _each(
+            _Memo(
+                lambda raw: scoring.start_value(
+                    offer.start_date, convert["available_from"](raw), today
+                )
+            ),
+            column["available_from"],
+        )
         adjustments = _each(
-            _Memo(lambda raw: scoring.adjustments_value(convert["adjustments_needed"](raw), offer.adjustments)),
-            column["adjustments_needed"])
-        scores = map(scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments)
+            _Memo(
+                lambda raw: scoring.adjustments_value(
+                    convert["adjustments_needed"](raw), offer.adjustments
+                )
+            ),
+            column["adjustments_needed"],
+        )
+        scores = map(
+            scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments
+        )
         entries = [
             (-points, where[0] or 0.0, pk)
             for pk, where, points in zip(column["pk"], places, scores, strict=True)
@@ -455,4 +574,6 @@ class DatabaseBackend:
                 Q(first_name__icontains=word) | Q(last_name__icontains=word)
                 | Q(reference__iexact=word) | Q(postcode__istartswith=word)
             )
-        return list(qs.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)[:limit])
+        return list(
+            qs.order_by("last_name", "first_name", "pk").values_list("pk", flat=True)[:limit]
+        )

@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from brokerage.pipeline import services
 from brokerage.pipeline.models import CheckpointStatus, OutcomeRecord, Proposal
+from brokerage.pipeline.services.notices import checkpoint_notices_send
 from brokerage.reference.choices import Sector
 from portal.accounts.roles import Role
 from tests.browser.helpers import assert_accessible, link_from_email
@@ -29,7 +29,9 @@ def _fill_date(page, prefix: str, day: datetime.date) -> None:
     page.locator(f"#id_{prefix}_2").fill(str(day.year))
 
 
-def test_propose_interview_offer_start_and_confirm_from_the_emailed_link(page, context, browser_login, live_server):
+def test_propose_interview_offer_start_and_confirm_from_the_emailed_link(
+    page, context, browser_login, live_server
+):
     programme = tees_programme()
     standard_rules(programme)
     key_worker = UserFactory(role=Role.KEY_WORKER, first_name="Sam", last_name="Okafor")
@@ -42,7 +44,9 @@ def test_propose_interview_offer_start_and_confirm_from_the_emailed_link(page, c
     employer = EmployerFactory(name="Tees Components Ltd")
     boss = EmployerMembershipFactory(employer=employer, user=UserFactory(
         role=Role.EMPLOYER, email="priya@teescomponents.co.uk")).user
-    opportunity = OpportunityFactory(employer=employer, programme=programme, status="live", title="CNC machine operator")
+    opportunity = OpportunityFactory(
+        employer=employer, programme=programme, status="live", title="CNC machine operator"
+    )
 
     # The key worker proposes Jordan, from the link a match page gives.
     browser_login(key_worker)
@@ -99,8 +103,12 @@ def test_propose_interview_offer_start_and_confirm_from_the_emailed_link(page, c
 
     # The beat task sends the employer a signed link on the due date.
     mail.outbox.clear()
-    services.checkpoint_notices_send(today=timezone.localdate())
-    message = next(m for m in mail.outbox if m.to == ["priya@teescomponents.co.uk"] and "/checkpoints/confirm/" in m.body)
+    checkpoint_notices_send(today=timezone.localdate())
+    message = next(
+        m
+        for m in mail.outbox
+        if m.to == ["priya@teescomponents.co.uk"] and "/checkpoints/confirm/" in m.body
+    )
     link = live_server.url + urlparse(link_from_email(message, "/checkpoints/confirm/")).path
 
     context.clear_cookies()  # no sign-in needed

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from brokerage.audit.models import AuditEvent
-from brokerage.employers import selectors, services
+from brokerage.employers import merge, selectors, services
 from brokerage.employers.models import (
     Employer,
     EmployerMembership,
@@ -33,7 +33,9 @@ class TestFindOrCreate:
     def test_same_companies_house_number_finds_the_existing_record(self, stockton):
         existing = EmployerFactory(name="Tees Components Ltd", companies_house_number="08412736")
         employer, created = services.employer_find_or_create(
-            name="Tees Components (Stockton)", postcode="TS18 2NT", companies_house_number="08412736"
+            name="Tees Components (Stockton)",
+            postcode="TS18 2NT",
+            companies_house_number="08412736",
         )
         assert (employer, created) == (existing, False)
 
@@ -47,7 +49,9 @@ class TestFindOrCreate:
     def test_a_site_postcode_also_matches(self, stockton):
         existing = EmployerFactory(name="Tees Components Ltd", postcode="TS18 2NT")
         EmployerSiteFactory(employer=existing, name="Assembly", postcode="TS17 7BW")
-        employer, created = services.employer_find_or_create(name="Tees Components", postcode="TS17 7BW")
+        employer, created = services.employer_find_or_create(
+            name="Tees Components", postcode="TS17 7BW"
+        )
         assert (employer, created) == (existing, False)
 
     def test_same_name_and_email_domain_finds_the_existing_record(self, stockton):
@@ -66,9 +70,13 @@ class TestFindOrCreate:
         assert employer.postcode == "TS20 1AB"
         assert employer.area == stockton
         assert employer.email_domain == "nortonbakery.co.uk"
-        assert AuditEvent.objects.filter(action="employer.created", object_id=str(employer.pk)).exists()
+        assert AuditEvent.objects.filter(
+            action="employer.created", object_id=str(employer.pk)
+        ).exists()
 
-    def test_only_a_shared_email_domain_makes_a_new_record_that_is_a_suspected_duplicate(self, stockton):
+    def test_only_a_shared_email_domain_makes_a_new_record_that_is_a_suspected_duplicate(
+        self, stockton
+    ):
         existing = EmployerFactory(name="Thirteen Group", email_domain="thirteengroup.co.uk")
         employer, created = services.employer_find_or_create(
             name="Thirteen Care and Support", postcode="TS18 1AA", email="a@thirteengroup.co.uk"
@@ -87,7 +95,9 @@ class TestFindOrCreate:
 
     def test_malformed_companies_house_number_is_refused(self, stockton):
         with pytest.raises(ValidationError) as exc:
-            services.employer_find_or_create(name="X", postcode="TS18 1AA", companies_house_number="123")
+            services.employer_find_or_create(
+                name="X", postcode="TS18 1AA", companies_house_number="123"
+            )
         assert "like 01234567 or SC123456" in exc.value.message_dict["companies_house_number"][0]
         assert not Employer.objects.exists()
 
@@ -102,7 +112,11 @@ class TestDuplicates:
         pairs = selectors.employer_duplicates()
         assert len(pairs) == 1
         assert pairs[0].key == (a.pk, b.pk)
-        assert pairs[0].reasons == [REASON_COMPANIES_HOUSE, REASON_NAME_POSTCODE, REASON_EMAIL_DOMAIN]
+        assert pairs[0].reasons == [
+            REASON_COMPANIES_HOUSE,
+            REASON_NAME_POSTCODE,
+            REASON_EMAIL_DOMAIN,
+        ]
 
     def test_same_name_in_different_places_is_not_suspected(self):
         EmployerFactory(name="Greggs", postcode="TS18 1AA", email_domain="")
@@ -113,9 +127,9 @@ class TestDuplicates:
         a = EmployerFactory(companies_house_number="01234567")
         b = EmployerFactory(companies_house_number="01234567")
         c = EmployerFactory(companies_house_number="01234567")
-        services.employer_duplicate_dismiss(actor=coordinator, first=b, second=a)
+        merge.employer_duplicate_dismiss(actor=coordinator, first=b, second=a)
         assert {p.key for p in selectors.employer_duplicates()} == {(a.pk, c.pk), (b.pk, c.pk)}
-        services.employer_merge(actor=coordinator, keep=a, merge=c)
+        merge.employer_merge(actor=coordinator, keep=a, merge=c)
         assert selectors.employer_duplicates() == []
 
 
@@ -138,7 +152,7 @@ class TestMerge:
         assert ("Companies house number", "08412736") in preview.filled
         assert Employer.objects.get(pk=away.pk).merged_into is None  # a preview changes nothing
 
-        services.employer_merge(actor=coordinator, keep=keep, merge=away)
+        merge.employer_merge(actor=coordinator, keep=keep, merge=away)
 
         away.refresh_from_db()
         keep.refresh_from_db()
@@ -165,21 +179,21 @@ class TestMerge:
         PartnerRelationshipFactory(employer=away, partner=partner, requires_employer_signoff=True)
         assert len(selectors.employer_merge_preview(keep=keep, merge=away).conflicts) == 2
 
-        services.employer_merge(actor=coordinator, keep=keep, merge=away)
+        merge.employer_merge(actor=coordinator, keep=keep, merge=away)
 
         assert EmployerMembership.objects.get(user=user).role == MembershipRole.ADMIN
         assert PartnerRelationship.objects.get(partner=partner).requires_employer_signoff is True
 
     def test_models_from_other_apps_that_point_at_employer_are_found(self):
-        from brokerage.employers.services import _employer_references
+        from brokerage.employers.merge import employer_references
 
-        for model, field_name in _employer_references():
+        for model, field_name in employer_references():
             assert model._meta.get_field(field_name).related_model is Employer
 
     def test_cannot_merge_a_record_into_itself_or_twice(self, coordinator):
         a, b, c = EmployerFactory(), EmployerFactory(), EmployerFactory()
         with pytest.raises(ValidationError):
-            services.employer_merge(actor=coordinator, keep=a, merge=a)
-        services.employer_merge(actor=coordinator, keep=a, merge=b)
+            merge.employer_merge(actor=coordinator, keep=a, merge=a)
+        merge.employer_merge(actor=coordinator, keep=a, merge=b)
         with pytest.raises(ValidationError, match="already been merged"):
-            services.employer_merge(actor=coordinator, keep=c, merge=b)
+            merge.employer_merge(actor=coordinator, keep=c, merge=b)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from brokerage.audit.models import AuditEvent
-from brokerage.employers import services
+from brokerage.employers import merge, services
 from brokerage.employers.models import Employer, PartnerRelationship, RelationshipStatus
 from brokerage.opportunities.models import OpportunityStatus
 from tests.factories.employers import (
@@ -26,8 +26,13 @@ from tests.factories.opportunities import OpportunityFactory
 pytestmark = pytest.mark.django_db
 
 DETAILS = {
-    "name": "Tees Components Ltd", "companies_house_number": "", "postcode": "TS18 1AA",
-    "sector": "manufacturing", "size_band": "large", "disability_confident": "leader", "website": "",
+    "name": "Tees Components Ltd",
+    "companies_house_number": "",
+    "postcode": "TS18 1AA",
+    "sector": "manufacturing",
+    "size_band": "large",
+    "disability_confident": "leader",
+    "website": "",
 }
 
 
@@ -45,7 +50,9 @@ def admin(employer):
 
 @pytest.fixture
 def live_opportunity(employer):
-    return OpportunityFactory(employer=employer, title="CNC machine operator", status=OpportunityStatus.LIVE)
+    return OpportunityFactory(
+        employer=employer, title="CNC machine operator", status=OpportunityStatus.LIVE
+    )
 
 
 def _ask(client, employer, django_capture_on_commit_callbacks, signoff="yes"):
@@ -62,14 +69,17 @@ def _tries_to_edit(client, employer):
 
 def _tries_to_withdraw(client, opportunity):
     return client.post(
-        reverse("opportunities:employer_withdraw", args=[opportunity.pk]), {"reason": "No longer needed"}
+        reverse("opportunities:employer_withdraw", args=[opportunity.pk]),
+        {"reason": "No longer needed"},
     )
 
 
 def _answer(client, employer, relationship, django_capture_on_commit_callbacks, **data):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(
-            reverse("employers:partner_request", args=[employer.pk, relationship.pk]), data, follow=True
+            reverse("employers:partner_request", args=[employer.pk, relationship.pk]),
+            data,
+            follow=True,
         )
 
 
@@ -78,17 +88,28 @@ class TestARequestGrantsNothingUntilAccepted:
         self, login, partner_user, employer, admin, django_capture_on_commit_callbacks
     ):
         response = _ask(login(partner_user), employer, django_capture_on_commit_callbacks)
-        assert "We have asked Tees Components Ltd&#x27;s admins to accept your request" in response.content.decode()
+        assert (
+            "We have asked Tees Components Ltd&#x27;s admins to accept your request"
+            in response.content.decode()
+        )
         relationship = PartnerRelationship.objects.get()
         assert relationship.status == RelationshipStatus.REQUESTED
         assert (relationship.requested_by, relationship.decided_by) == (partner_user, None)
         assert [m.to for m in mail.outbox] == [[admin.email]]
-        assert "Stockton Jobcentre Plus asks to act for Tees Components Ltd" in mail.outbox[0].subject
+        assert (
+            "Stockton Jobcentre Plus asks to act for Tees Components Ltd" in mail.outbox[0].subject
+        )
         event = AuditEvent.objects.get(action="employer.relationship_requested")
         assert event.actor == partner_user
 
     def test_a_partner_that_has_only_asked_cannot_edit_the_details_or_withdraw_opportunities(
-        self, login, partner_user, employer, admin, live_opportunity, django_capture_on_commit_callbacks
+        self,
+        login,
+        partner_user,
+        employer,
+        admin,
+        live_opportunity,
+        django_capture_on_commit_callbacks,
     ):
         client = login(partner_user)
         _ask(client, employer, django_capture_on_commit_callbacks)
@@ -116,14 +137,24 @@ class TestARequestGrantsNothingUntilAccepted:
         from brokerage.opportunities import services as opportunity_services
 
         with pytest.raises(ValidationError):
-            opportunity_services.opportunity_withdraw(actor=partner_user, opportunity=live_opportunity)
+            opportunity_services.opportunity_withdraw(
+                actor=partner_user, opportunity=live_opportunity
+            )
         live_opportunity.refresh_from_db()
         assert live_opportunity.status == OpportunityStatus.LIVE
 
-    def test_adding_an_employer_the_portal_already_holds_only_asks(self, login, partner_user, employer, admin):
-        response = login(partner_user).post(reverse("employers:staff_create"), {
-            "name": "Tees Components Limited", "postcode": "TS18 1AA", "requires_employer_signoff": "no",
-        }, follow=True)
+    def test_adding_an_employer_the_portal_already_holds_only_asks(
+        self, login, partner_user, employer, admin
+    ):
+        response = login(partner_user).post(
+            reverse("employers:staff_create"),
+            {
+                "name": "Tees Components Limited",
+                "postcode": "TS18 1AA",
+                "requires_employer_signoff": "no",
+            },
+            follow=True,
+        )
         assert "already on the portal" in response.content.decode()
         assert PartnerRelationship.objects.get().status == RelationshipStatus.REQUESTED
         assert _tries_to_edit(login(partner_user), employer).status_code == 403
@@ -131,7 +162,14 @@ class TestARequestGrantsNothingUntilAccepted:
 
 class TestTheEmployerAdminDecides:
     def test_after_the_admin_accepts_the_partner_can_edit_and_withdraw(
-        self, client, login, partner_user, employer, admin, live_opportunity, django_capture_on_commit_callbacks
+        self,
+        client,
+        login,
+        partner_user,
+        employer,
+        admin,
+        live_opportunity,
+        django_capture_on_commit_callbacks,
     ):
         _ask(login(partner_user), employer, django_capture_on_commit_callbacks)
         relationship = PartnerRelationship.objects.get()
@@ -139,21 +177,40 @@ class TestTheEmployerAdminDecides:
 
         # The admin sees the request on the organisation page and reviews it.
         admin_client = login(admin)
-        page = admin_client.get(reverse("employers:organisation", args=[employer.pk])).content.decode()
+        page = admin_client.get(
+            reverse("employers:organisation", args=[employer.pk])
+        ).content.decode()
         assert "Waiting for your answer" in page and "Stockton Jobcentre Plus" in page
         review = reverse("employers:partner_request", args=[employer.pk, relationship.pk])
-        assert "Stockton Jobcentre Plus asks to act for you" in admin_client.get(review).content.decode()
+        assert (
+            "Stockton Jobcentre Plus asks to act for you"
+            in admin_client.get(review).content.decode()
+        )
 
         # Nothing chosen: the form explains.
         response = admin_client.post(review, {})
         assert "Select whether you accept the request" in response.content.decode()
 
-        response = _answer(admin_client, employer, relationship, django_capture_on_commit_callbacks, decision="accept")
-        assert "Stockton Jobcentre Plus can now act for Tees Components Ltd." in response.content.decode()
+        response = _answer(
+            admin_client,
+            employer,
+            relationship,
+            django_capture_on_commit_callbacks,
+            decision="accept",
+        )
+        assert (
+            "Stockton Jobcentre Plus can now act for Tees Components Ltd."
+            in response.content.decode()
+        )
         relationship.refresh_from_db()
-        assert (relationship.status, relationship.decided_by) == (RelationshipStatus.ACCEPTED, admin)
+        assert (relationship.status, relationship.decided_by) == (
+            RelationshipStatus.ACCEPTED,
+            admin,
+        )
         assert relationship.decided_at is not None
-        assert AuditEvent.objects.filter(action="employer.relationship_accepted", actor=admin).exists()
+        assert AuditEvent.objects.filter(
+            action="employer.relationship_accepted", actor=admin
+        ).exists()
         assert len(mail.outbox) == 1
         assert set(mail.outbox[0].to) == {partner_user.email, relationship.partner.contact_email}
         assert "accepted" in mail.outbox[0].subject
@@ -167,7 +224,13 @@ class TestTheEmployerAdminDecides:
         assert live_opportunity.status == OpportunityStatus.WITHDRAWN
 
     def test_a_declined_request_grants_nothing(
-        self, login, partner_user, employer, admin, live_opportunity, django_capture_on_commit_callbacks
+        self,
+        login,
+        partner_user,
+        employer,
+        admin,
+        live_opportunity,
+        django_capture_on_commit_callbacks,
     ):
         _ask(login(partner_user), employer, django_capture_on_commit_callbacks)
         relationship = PartnerRelationship.objects.get()
@@ -176,9 +239,14 @@ class TestTheEmployerAdminDecides:
             login(admin), employer, relationship, django_capture_on_commit_callbacks,
             decision="decline", reason="We do not work with agencies.",
         )
-        assert "You have declined Stockton Jobcentre Plus&#x27;s request." in response.content.decode()
+        assert (
+            "You have declined Stockton Jobcentre Plus&#x27;s request." in response.content.decode()
+        )
         relationship.refresh_from_db()
-        assert (relationship.status, relationship.decided_by) == (RelationshipStatus.DECLINED, admin)
+        assert (relationship.status, relationship.decided_by) == (
+            RelationshipStatus.DECLINED,
+            admin,
+        )
         assert "We do not work with agencies." in mail.outbox[0].body
 
         partner_client = login(partner_user)
@@ -197,7 +265,9 @@ class TestTheEmployerAdminDecides:
         )
         services.partner_relationship_decide(actor=admin, relationship=relationship, accept=False)
         with pytest.raises(ValidationError, match="already been answered"):
-            services.partner_relationship_decide(actor=admin, relationship=relationship, accept=True)
+            services.partner_relationship_decide(
+                actor=admin, relationship=relationship, accept=True
+            )
 
     def test_the_admin_can_stop_a_partner_acting_for_them(
         self, login, partner_user, jcp, employer, admin, django_capture_on_commit_callbacks
@@ -205,10 +275,16 @@ class TestTheEmployerAdminDecides:
         relationship = PartnerRelationshipFactory(partner=jcp, employer=employer)
         client = login(admin)
         url = reverse("employers:partner_request", args=[employer.pk, relationship.pk])
-        assert "Are you sure you want to stop Stockton Jobcentre Plus acting for you?" in client.get(url).content.decode()
+        assert (
+            "Are you sure you want to stop Stockton Jobcentre Plus acting for you?"
+            in client.get(url).content.decode()
+        )
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url, follow=True)
-        assert "Stockton Jobcentre Plus can no longer act for Tees Components Ltd." in response.content.decode()
+        assert (
+            "Stockton Jobcentre Plus can no longer act for Tees Components Ltd."
+            in response.content.decode()
+        )
         assert "stopped Stockton Jobcentre Plus" in mail.outbox[0].subject
         assert _tries_to_edit(login(partner_user), employer).status_code == 403
 
@@ -228,12 +304,16 @@ class TestPermissions:
             assert client.get(url).status_code == 404
             assert client.post(url, {"decision": "accept"}).status_code == 404
         with pytest.raises(ValidationError, match="Only an admin of the organisation"):
-            services.partner_relationship_decide(actor=other_admin, relationship=relationship, accept=True)
+            services.partner_relationship_decide(
+                actor=other_admin, relationship=relationship, accept=True
+            )
         relationship.refresh_from_db()
         assert relationship.status == RelationshipStatus.REQUESTED
         assert _tries_to_edit(login(partner_user), employer).status_code == 403
 
-    def test_a_member_who_is_not_an_admin_cannot_accept(self, login, partner_user, jcp, employer, admin):
+    def test_a_member_who_is_not_an_admin_cannot_accept(
+        self, login, partner_user, jcp, employer, admin
+    ):
         relationship = services.partner_relationship_request(
             actor=partner_user, partner=jcp, employer=employer, requires_employer_signoff=True
         )
@@ -243,21 +323,31 @@ class TestPermissions:
         relationship.refresh_from_db()
         assert relationship.status == RelationshipStatus.REQUESTED
 
-    def test_a_partner_cannot_accept_its_own_request(self, login, partner_user, jcp, employer, admin):
+    def test_a_partner_cannot_accept_its_own_request(
+        self, login, partner_user, jcp, employer, admin
+    ):
         relationship = services.partner_relationship_request(
             actor=partner_user, partner=jcp, employer=employer, requires_employer_signoff=True
         )
         url = reverse("employers:partner_request", args=[employer.pk, relationship.pk])
         assert login(partner_user).post(url, {"decision": "accept"}).status_code == 403
         with pytest.raises(ValidationError):
-            services.partner_relationship_decide(actor=partner_user, relationship=relationship, accept=True)
+            services.partner_relationship_decide(
+                actor=partner_user, relationship=relationship, accept=True
+            )
         with pytest.raises(ValidationError):
-            services.partner_relationship_approve(actor=partner_user, relationship=relationship, reason="Trust me")
+            services.partner_relationship_approve(
+                actor=partner_user, relationship=relationship, reason="Trust me"
+            )
         relationship.refresh_from_db()
         assert relationship.status == RelationshipStatus.REQUESTED
 
-    def test_loosening_the_sign_off_needs_the_employers_consent_again(self, partner_user, jcp, employer):
-        relationship = PartnerRelationshipFactory(partner=jcp, employer=employer, requires_employer_signoff=True)
+    def test_loosening_the_sign_off_needs_the_employers_consent_again(
+        self, partner_user, jcp, employer
+    ):
+        relationship = PartnerRelationshipFactory(
+            partner=jcp, employer=employer, requires_employer_signoff=True
+        )
         with pytest.raises(ValidationError, match="agreed to sign off"):
             services.partner_relationship_request(
                 actor=partner_user, partner=jcp, employer=employer, requires_employer_signoff=False
@@ -285,15 +375,24 @@ class TestCoordinatorApproval:
         relationship.refresh_from_db()
         assert relationship.status == RelationshipStatus.REQUESTED
         with pytest.raises(ValidationError, match="Enter the reason"):
-            services.partner_relationship_approve(actor=coordinator, relationship=relationship, reason="")
+            services.partner_relationship_approve(
+                actor=coordinator, relationship=relationship, reason=""
+            )
 
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                url, {"decision": "approve", "reason": "Lisa Kerr agreed by phone on 2 March."}, follow=True
+                url,
+                {"decision": "approve", "reason": "Lisa Kerr agreed by phone on 2 March."},
+                follow=True,
             )
-        assert "You have approved Stockton Jobcentre Plus&#x27;s request" in response.content.decode()
+        assert (
+            "You have approved Stockton Jobcentre Plus&#x27;s request" in response.content.decode()
+        )
         relationship.refresh_from_db()
-        assert (relationship.status, relationship.decided_by) == (RelationshipStatus.APPROVED, coordinator)
+        assert (relationship.status, relationship.decided_by) == (
+            RelationshipStatus.APPROVED,
+            coordinator,
+        )
         assert relationship.decision_reason == "Lisa Kerr agreed by phone on 2 March."
         assert "Lisa Kerr agreed by phone on 2 March." in mail.outbox[-1].body
         _tries_to_edit(login(partner_user), employer)
@@ -316,22 +415,38 @@ class TestCoordinatorApproval:
 
 class TestTheEmployerSeesWhatPartnersDid:
     def test_the_employer_sees_partner_actions_on_its_timeline(
-        self, login, partner_user, jcp, employer, admin, live_opportunity, django_capture_on_commit_callbacks
+        self,
+        login,
+        partner_user,
+        jcp,
+        employer,
+        admin,
+        live_opportunity,
+        django_capture_on_commit_callbacks,
     ):
         _ask(login(partner_user), employer, django_capture_on_commit_callbacks)
-        _answer(login(admin), employer, PartnerRelationship.objects.get(), django_capture_on_commit_callbacks,
-                decision="accept")
+        _answer(
+            login(admin),
+            employer,
+            PartnerRelationship.objects.get(),
+            django_capture_on_commit_callbacks,
+            decision="accept",
+        )
         partner_client = login(partner_user)
         _tries_to_edit(partner_client, employer)
         _tries_to_withdraw(partner_client, live_opportunity)
 
         name = escape(partner_user.display_name)
         admin_client = login(admin)
-        page = admin_client.get(reverse("employers:organisation", args=[employer.pk])).content.decode()
+        page = admin_client.get(
+            reverse("employers:organisation", args=[employer.pk])
+        ).content.decode()
         assert "Withdrew ‘CNC machine operator’" in page
         assert f"{name}, Stockton Jobcentre Plus on behalf of Tees Components Ltd" in page
 
-        activity = admin_client.get(reverse("employers:activity", args=[employer.pk])).content.decode()
+        activity = admin_client.get(
+            reverse("employers:activity", args=[employer.pk])
+        ).content.decode()
         assert "Withdrew ‘CNC machine operator’" in activity
         assert "Changed disability_confident" in activity
         assert "Stockton Jobcentre Plus asked to act for Tees Components Ltd" in activity
@@ -339,19 +454,29 @@ class TestTheEmployerSeesWhatPartnersDid:
 
     def test_another_organisation_cannot_see_the_activity(self, login, employer, admin):
         stranger = EmployerMembershipFactory().user
-        assert login(stranger).get(reverse("employers:activity", args=[employer.pk])).status_code == 404
+        assert (
+            login(stranger).get(reverse("employers:activity", args=[employer.pk])).status_code
+            == 404
+        )
 
 
 class TestThePortalDecides:
-    def test_a_partner_adding_a_new_employer_works_with_it_at_once(self, login, partner_user, jcp, stockton):
+    def test_a_partner_adding_a_new_employer_works_with_it_at_once(
+        self, login, partner_user, jcp, stockton
+    ):
         login(partner_user).post(reverse("employers:staff_create"), {
             "name": "Norton Bakery Ltd", "postcode": "TS20 1AB", "requires_employer_signoff": "yes",
         })
         employer = Employer.objects.get()
         relationship = PartnerRelationship.objects.get()
-        assert relationship.status == RelationshipStatus.ACCEPTED and relationship.decided_by is None
+        assert (
+            relationship.status == RelationshipStatus.ACCEPTED and relationship.decided_by is None
+        )
         assert "added Norton Bakery Ltd to the portal" in relationship.decision_reason
-        login(partner_user).post(reverse("employers:staff_edit", args=[employer.pk]), {**DETAILS, "name": "Norton Bakery Ltd"})
+        login(partner_user).post(
+            reverse("employers:staff_edit", args=[employer.pk]),
+            {**DETAILS, "name": "Norton Bakery Ltd"},
+        )
         employer.refresh_from_db()
         assert employer.disability_confident == "leader"
 
@@ -362,14 +487,19 @@ class TestThePortalDecides:
             actor=partner_user, name="Tees Components (Stockton)", postcode="TS17 7BW",
         )
         assert result.created and result.relationship.status == RelationshipStatus.ACCEPTED
-        services.employer_merge(actor=coordinator, keep=employer, merge=result.employer)
+        merge.employer_merge(actor=coordinator, keep=employer, merge=result.employer)
         relationship = PartnerRelationship.objects.get()
-        assert (relationship.employer, relationship.status) == (employer, RelationshipStatus.REQUESTED)
+        assert (relationship.employer, relationship.status) == (
+            employer,
+            RelationshipStatus.REQUESTED,
+        )
         assert services.partner_relationship_decide(
             actor=admin, relationship=relationship, accept=True
         ).status == RelationshipStatus.ACCEPTED
 
-    def test_an_enquiry_routed_to_a_partner_grants_no_rights(self, login, partner_user, jcp, employer, admin):
+    def test_an_enquiry_routed_to_a_partner_grants_no_rights(
+        self, login, partner_user, jcp, employer, admin
+    ):
         from tests.factories.employers import InteractionFactory
 
         InteractionFactory(employer=employer, partner=jcp, kind="enquiry")

@@ -15,9 +15,9 @@ from brokerage.opportunities.models import (
     OpportunityType,
 )
 from brokerage.opportunities.selectors import strand_report
-from brokerage.opportunities.services import IllegalTransition
 from brokerage.reference.models import Measure, Target
 from portal.accounts.roles import Role
+from portal.core.exceptions import IllegalTransition
 from tests.factories.employers import EmployerMembershipFactory
 from tests.factories.opportunities import OpportunityFactory, OpportunityRuleFactory, in_days
 from tests.factories.reference import PartnerFactory, ProgrammeFactory, StrandFactory, UserFactory
@@ -62,7 +62,9 @@ def test_refer_back_comments_on_named_fields_then_resubmit(
     opp = submitted(member)
     with django_capture_on_commit_callbacks(execute=True):
         services.opportunity_refer_back(
-            actor=coordinator, opportunity=opp, comments={"pay_pence": "Say whether tips are included"}
+            actor=coordinator,
+            opportunity=opp,
+            comments={"pay_pence": "Say whether tips are included"},
         )
     opp.refresh_from_db()
     assert opp.status == S.REFERRED_BACK
@@ -77,9 +79,13 @@ def test_refer_back_comments_on_named_fields_then_resubmit(
 def test_refer_back_needs_a_comment_and_a_real_field(member, coordinator):
     opp = submitted(member)
     with pytest.raises(ValidationError, match="at least one field"):
-        services.opportunity_refer_back(actor=coordinator, opportunity=opp, comments={"title": "  "})
+        services.opportunity_refer_back(
+            actor=coordinator, opportunity=opp, comments={"title": "  "}
+        )
     with pytest.raises(ValidationError, match="no field called"):
-        services.opportunity_refer_back(actor=coordinator, opportunity=opp, comments={"salary": "x"})
+        services.opportunity_refer_back(
+            actor=coordinator, opportunity=opp, comments={"salary": "x"}
+        )
     opp.refresh_from_db()
     assert opp.status == S.SUBMITTED
 
@@ -110,11 +116,14 @@ def test_illegal_transitions_are_refused_by_the_service(member, coordinator, sta
     calls = {
         "approve": lambda: services.opportunity_approve(actor=coordinator, opportunity=opp),
         "submit": lambda: services.opportunity_submit(actor=member.user, opportunity=opp),
-        "reopen": lambda: services.opportunity_reopen(actor=member.user, opportunity=opp, closing_date=in_days(5)),
+        "reopen": lambda: services.opportunity_reopen(
+            actor=member.user, opportunity=opp, closing_date=in_days(5)
+        ),
         "close": lambda: services.opportunity_close(actor=coordinator, opportunity=opp),
         "withdraw": lambda: services.opportunity_withdraw(actor=member.user, opportunity=opp),
         "refer_back": lambda: services.opportunity_refer_back(
-            actor=coordinator, opportunity=opp, comments={"title": "Shorter"}),
+            actor=coordinator, opportunity=opp, comments={"title": "Shorter"}
+        ),
     }
     with pytest.raises(IllegalTransition, match="You cannot"):
         calls[action]()
@@ -137,13 +146,23 @@ def test_an_invalid_opportunity_cannot_be_submitted(member):
     assert opp.status == S.DRAFT
 
 
-def test_automatic_checks_refer_back_banned_phrases_and_ages(member, django_capture_on_commit_callbacks):
+def test_automatic_checks_refer_back_banned_phrases_and_ages(
+    member, django_capture_on_commit_callbacks
+):
     programme = ProgrammeFactory(name="Plan 500")
     strand = StrandFactory(programme=programme, name="Work experience")
-    OpportunityRuleFactory(programme=programme, opportunity_type=OpportunityType.VACANCY, min_age=16, max_age=24)
+    OpportunityRuleFactory(
+        programme=programme, opportunity_type=OpportunityType.VACANCY, min_age=16, max_age=24
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        opp = submitted(member, description="We want someone young and energetic.", programme=programme,
-                        strand=strand, min_age=16, max_age=40)
+        opp = submitted(
+            member,
+            description="We want someone young and energetic.",
+            programme=programme,
+            strand=strand,
+            min_age=16,
+            max_age=40,
+        )
     assert opp.status == S.REFERRED_BACK
     comments = {c.field_name: c.comment for c in FieldComment.objects.filter(opportunity=opp)}
     assert "young and energetic" in comments["description"]
@@ -153,8 +172,13 @@ def test_automatic_checks_refer_back_banned_phrases_and_ages(member, django_capt
 
 
 def test_automatic_check_flags_a_paid_role_with_no_pay(member):
-    opp = submitted(member, opportunity_type=OpportunityType.WORK_EXPERIENCE, paid=True, pay_pence=None,
-                    duration_weeks=4)
+    opp = submitted(
+        member,
+        opportunity_type=OpportunityType.WORK_EXPERIENCE,
+        paid=True,
+        pay_pence=None,
+        duration_weeks=4,
+    )
     assert opp.status == S.REFERRED_BACK
     assert opp.field_comments.get().field_name == "pay_pence"
 
@@ -169,7 +193,9 @@ def test_lifecycle_fill_reopen_withdraw(member, coordinator):
     assert opp.status == S.FILLED
     with pytest.raises(ValidationError, match="add more places"):
         services.opportunity_reopen(actor=member.user, opportunity=opp, closing_date=in_days(5))
-    opp = services.opportunity_reopen(actor=member.user, opportunity=opp, closing_date=in_days(5), places=5)
+    opp = services.opportunity_reopen(
+        actor=member.user, opportunity=opp, closing_date=in_days(5), places=5
+    )
     assert (opp.status, opp.places, opp.closing_date) == (S.LIVE, 5, in_days(5))
     opp = services.opportunity_withdraw(actor=member.user, opportunity=opp, reason="Role cut")
     assert opp.status == S.WITHDRAWN
@@ -214,20 +240,48 @@ def test_strand_counts_registrations_places_and_distinct_employers(coordinator):
     programme = ProgrammeFactory(name="Plan 500")
     mentoring = StrandFactory(programme=programme, name="Mentoring", order=1)
     apprenticeships = StrandFactory(programme=programme, name="Apprenticeship", order=2)
-    Target.objects.create(programme=programme, strand=apprenticeships, measure=Measure.OPPORTUNITIES_CREATED,
-                          period_start=datetime.date(2010, 4, 1), period_end=datetime.date(2030, 3, 31), value=150)
+    Target.objects.create(
+        programme=programme,
+        strand=apprenticeships,
+        measure=Measure.OPPORTUNITIES_CREATED,
+        period_start=datetime.date(2010, 4, 1),
+        period_end=datetime.date(2030, 3, 31),
+        value=150,
+    )
     both = EmployerMembershipFactory()
     one = EmployerMembershipFactory()
-    live(both, coordinator, opportunity_type=OpportunityType.APPRENTICESHIP, strand=apprenticeships, places=50,
-         duration_weeks=56, qualification="Level 2", pay_pence=1300)
+    live(
+        both,
+        coordinator,
+        opportunity_type=OpportunityType.APPRENTICESHIP,
+        strand=apprenticeships,
+        places=50,
+        duration_weeks=56,
+        qualification="Level 2",
+        pay_pence=1300,
+    )
     live(both, coordinator, opportunity_type=OpportunityType.MENTORING, strand=mentoring, places=2,
          duration_weeks=26, paid=False, pay_pence=None, hours_per_week=None)
-    submitted(one, opportunity_type=OpportunityType.MENTORING, strand=mentoring, places=4,
-              duration_weeks=26, paid=False, pay_pence=None, hours_per_week=None)  # not approved yet
+    submitted(
+        one,
+        opportunity_type=OpportunityType.MENTORING,
+        strand=mentoring,
+        places=4,
+        duration_weeks=26,
+        paid=False,
+        pay_pence=None,
+        hours_per_week=None,
+    )  # not approved yet
     report = strand_report(programme)
     rows = {r.strand.name: r for r in report.rows}
-    assert (rows["Mentoring"].employers_registered, rows["Mentoring"].opportunities_created) == (2, 2)
-    assert (rows["Apprenticeship"].employers_registered, rows["Apprenticeship"].opportunities_created) == (1, 50)
+    assert (rows["Mentoring"].employers_registered, rows["Mentoring"].opportunities_created) == (
+        2,
+        2,
+    )
+    assert (
+        rows["Apprenticeship"].employers_registered,
+        rows["Apprenticeship"].opportunities_created,
+    ) == (1, 50)
     assert rows["Apprenticeship"].target == 150 and rows["Mentoring"].target is None
     assert report.employers_registered_total == 3
     assert report.distinct_employers == 2
@@ -238,9 +292,16 @@ def test_partner_acting_for_an_employer_is_recorded_and_audited():
     member = EmployerMembershipFactory()
     partner = PartnerFactory()
     staff = UserFactory(role=Role.PARTNER_STAFF, partner=partner)
-    PartnerRelationship.objects.create(partner=partner, employer=member.employer, started_at=in_days(-10),
-                                       requires_employer_signoff=True, status="accepted")
-    opp = services.opportunity_save_draft(actor=staff, employer=member.employer, data={"title": "Chef"})
+    PartnerRelationship.objects.create(
+        partner=partner,
+        employer=member.employer,
+        started_at=in_days(-10),
+        requires_employer_signoff=True,
+        status="accepted",
+    )
+    opp = services.opportunity_save_draft(
+        actor=staff, employer=member.employer, data={"title": "Chef"}
+    )
     assert opp.acting_partner == partner and opp.created_by == staff
     event = AuditEvent.objects.get(action="opportunity.created", object_id=str(opp.pk))
     assert event.acting_for == member.employer.name
@@ -253,7 +314,9 @@ def test_partner_acting_for_an_employer_is_recorded_and_audited():
 def test_a_stranger_cannot_save_for_an_employer(member):
     other = EmployerMembershipFactory()
     with pytest.raises(ValidationError):
-        services.opportunity_save_draft(actor=other.user, employer=member.employer, data={"title": "x"})
+        services.opportunity_save_draft(
+            actor=other.user, employer=member.employer, data={"title": "x"}
+        )
 
 
 def test_saving_stores_location_and_area(member):
@@ -261,8 +324,13 @@ def test_saving_stores_location_and_area(member):
 
     area = AreaFactory(name="Stockton-on-Tees", outcodes=["TS18"])
     opp = services.opportunity_save_draft(
-        actor=member.user, employer=member.employer,
-        data={"title": "Cook", "postcode": "ts18 1aa", "essential_skills": ["Cooking", "cooking ", "Food Prep"]},
+        actor=member.user,
+        employer=member.employer,
+        data={
+            "title": "Cook",
+            "postcode": "ts18 1aa",
+            "essential_skills": ["Cooking", "cooking ", "Food Prep"],
+        },
     )
     assert opp.postcode == "TS18 1AA" and opp.area == area
     assert opp.latitude and opp.longitude
@@ -279,15 +347,29 @@ def test_duplicate_copies_into_a_new_draft_without_dates(member, coordinator):
 def test_pledge_fulfilment_counts_interviews_once(member, coordinator):
     programme = ProgrammeFactory(name="Plan 500")
     strand = StrandFactory(programme=programme, name="Guaranteed interviews")
-    opp = live(member, coordinator, opportunity_type=OpportunityType.GUARANTEED_INTERVIEW, strand=strand,
-               places=5, start_date=in_days(0), closing_date=in_days(90), pay_pence=None, paid=False)
+    opp = live(
+        member,
+        coordinator,
+        opportunity_type=OpportunityType.GUARANTEED_INTERVIEW,
+        strand=strand,
+        places=5,
+        start_date=in_days(0),
+        closing_date=in_days(90),
+        pay_pence=None,
+        paid=False,
+    )
     pledge = InterviewPledge.objects.get(opportunity=opp)
     assert pledge.interviews_pledged == 5
     for _ in range(2):
-        services.pledge_interview_record(employer=member.employer, programme=programme, reference="INT-1",
-                                         interviewed_on=in_days(3))
-    services.pledge_interview_record(employer=member.employer, programme=programme, reference="INT-2",
-                                     interviewed_on=in_days(4))
+        services.pledge_interview_record(
+            employer=member.employer,
+            programme=programme,
+            reference="INT-1",
+            interviewed_on=in_days(3),
+        )
+    services.pledge_interview_record(
+        employer=member.employer, programme=programme, reference="INT-2", interviewed_on=in_days(4)
+    )
     assert services.pledge_interview_record(employer=member.employer, programme=programme,
                                             reference="INT-3", interviewed_on=in_days(200)) is None
     from brokerage.opportunities.selectors import programme_pledges

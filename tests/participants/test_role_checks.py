@@ -90,7 +90,11 @@ RECORDS_WHO = {
     "payments.IncentiveEmployerBlock.lifted_by", "payments.IncentiveClaimCommand.actor",
     "payments.PaymentRun.requested_by", "payments.PaymentRun.validated_by", "payments.PaymentRun.approved_by",
     "payments.IncentiveValidation.checked_by", "payments.IncentiveClawback.created_by",
-    "payments.IncentiveClawback.resolved_by", "search.ArchivedMatch.archived_by", "search.SavedSearch.owner",
+    "payments.IncentiveClawback.resolved_by", "payments.MoneyAttention.resolved_by",
+    # Who checked a run, proposed or decided a fund change, sent a failed payment again (issue 16).
+    "payments.PaymentRunCheck.checked_by", "payments.FundChange.proposed_by",
+    "payments.FundChange.decided_by", "payments.IncentivePaymentRetry.actor",
+    "search.ArchivedMatch.archived_by", "search.SavedSearch.owner",
     # A log of digest emails already sent (search.services.match_digest_send writes it, for
     # active key workers only); it grants nothing.
     "search.MatchDigestSent.key_worker",

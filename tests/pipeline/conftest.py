@@ -4,7 +4,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from brokerage.pipeline import services
+from brokerage.pipeline.services.placements import placement_start
+from brokerage.pipeline.services.proposals import (
+    interview_book,
+    proposal_create,
+    proposal_transition,
+)
 from brokerage.reference.choices import Sector
 from portal.accounts.roles import Role
 from tests.factories.employers import EmployerFactory, EmployerMembershipFactory
@@ -53,14 +58,20 @@ def employer_user(employer):
 
 @pytest.fixture
 def opportunity(employer, programme):
-    return OpportunityFactory(employer=employer, programme=programme, status="live", title="Warehouse operative",
-                              places=3)
+    return OpportunityFactory(
+        employer=employer, programme=programme, status="live", title="Warehouse operative", places=3
+    )
 
 
 @pytest.fixture
 def proposal(key_worker, participant, opportunity, employer_user):
-    return services.proposal_create(actor=key_worker, participant=participant, opportunity=opportunity,
-                                    note="Two years' warehouse experience.", share_details_at_interview=True)
+    return proposal_create(
+        actor=key_worker,
+        participant=participant,
+        opportunity=opportunity,
+        note="Two years' warehouse experience.",
+        share_details_at_interview=True,
+    )
 
 
 def advance(proposal, *, key_worker, employer_user, to: str):
@@ -68,13 +79,19 @@ def advance(proposal, *, key_worker, employer_user, to: str):
     order = ["interview_booked", "interviewed", "offered", "accepted"]
     if to not in order:
         raise ValueError(to)
-    services.interview_book(actor=employer_user, proposal=proposal, date=timezone.localdate(),
-                            time=datetime.time(10, 0), format="in_person", location="Unit 4, Teesside Park")
+    interview_book(
+        actor=employer_user,
+        proposal=proposal,
+        date=timezone.localdate(),
+        time=datetime.time(10, 0),
+        format="in_person",
+        location="Unit 4, Teesside Park",
+    )
     steps = {"interviewed": (employer_user, "interviewed"), "offered": (employer_user, "offer"),
              "accepted": (key_worker, "accept")}
     for status in order[1: order.index(to) + 1]:
         actor, action = steps[status]
-        services.proposal_transition(actor=actor, proposal=proposal, action=action)
+        proposal_transition(actor=actor, proposal=proposal, action=action)
     proposal.refresh_from_db()
     return proposal
 
@@ -83,8 +100,13 @@ def advance(proposal, *, key_worker, employer_user, to: str):
 def started(proposal, key_worker, employer_user, rules):
     """A placement that started 30 days ago, 37.5 hours a week."""
     advance(proposal, key_worker=key_worker, employer_user=employer_user, to="accepted")
-    return services.placement_start(
-        actor=key_worker, proposal=proposal, job_title="Warehouse operative",
-        start_date=timezone.localdate() - datetime.timedelta(days=30), hours_per_week=Decimal("37.5"),
-        contract_type="permanent", pay_pence=1250, pay_basis="hour",
+    return placement_start(
+        actor=key_worker,
+        proposal=proposal,
+        job_title="Warehouse operative",
+        start_date=timezone.localdate() - datetime.timedelta(days=30),
+        hours_per_week=Decimal("37.5"),
+        contract_type="permanent",
+        pay_pence=1250,
+        pay_basis="hour",
     )

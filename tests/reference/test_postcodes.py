@@ -4,7 +4,6 @@ from brokerage.reference.postcodes import (
     PostcodeError,
     centroid,
     distance_miles,
-    haversine_miles,
     normalise_postcode,
     outward_code,
     validate_known_postcode,
@@ -65,6 +64,3 @@ def test_distance_within_a_town_is_short_and_unknown_is_none():
     assert distance_miles("TS1 3BX", "nonsense") is None
     assert centroid("nonsense") is None
 
-
-def test_haversine_one_degree_of_latitude():
-    assert haversine_miles((54.0, -1.0), (55.0, -1.0)) == pytest.approx(69.1, abs=0.1)

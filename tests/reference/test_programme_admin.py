@@ -23,13 +23,18 @@ def _rows(programme):
     """One row of every programme-scoped snippet for ``programme``: {listing url: row}."""
     return {
         f"{SNIPPETS}/participants/eligibilityrule/": EligibilityRuleFactory(programme=programme),
-        f"{SNIPPETS}/participants/team/": TeamFactory(programme=programme, name=f"Team of {programme.name}"),
+        f"{SNIPPETS}/participants/team/": TeamFactory(
+            programme=programme, name=f"Team of {programme.name}"
+        ),
         f"{SNIPPETS}/pipeline/checkpointrule/": CheckpointRuleFactory(programme=programme),
         f"{SNIPPETS}/opportunities/opportunityrule/": OpportunityRuleFactory(programme=programme),
         f"{SNIPPETS}/payments/fundbudget/": FundBudgetFactory(programme=programme),
         f"{SNIPPETS}/payments/fundsettings/": FundSettings.objects.create(programme=programme),
         f"{SNIPPETS}/payments/incentivescheme/": IncentiveScheme.objects.create(
-            programme=programme, name=f"Scheme of {programme.name}", starts_from=datetime.date(2026, 1, 1)),
+            programme=programme,
+            name=f"Scheme of {programme.name}",
+            starts_from=datetime.date(2026, 1, 1),
+        ),
         f"{SNIPPETS}/reference/programme/": programme,
     }
 
@@ -51,28 +56,41 @@ def test_a_coordinator_of_one_programme_reaches_only_its_rows(client, two_progra
         page = client.get(listing)
         assert page.status_code == 200, listing
         assert f"edit/{row.pk}/" in page.content.decode(), f"{listing} lists our row"
-        assert f"edit/{their_rows[listing].pk}/" not in page.content.decode(), f"{listing} hides theirs"
+        assert f"edit/{their_rows[listing].pk}/" not in page.content.decode(), (
+            f"{listing} hides theirs"
+        )
         assert client.get(f"{listing}edit/{row.pk}/").status_code == 200, listing
         assert client.get(f"{listing}edit/{their_rows[listing].pk}/").status_code == 404, listing
     # A new row can only be for the coordinator's own programme.
     add = f"{SNIPPETS}/payments/fundbudget/add/"
-    budget = {"area": "", "starts_on": "2026-04-01", "ends_on": "2027-03-31", "amount_pence": "500000"}
+    budget = {
+        "area": "",
+        "starts_on": "2026-04-01",
+        "ends_on": "2027-03-31",
+        "amount_pence": "500000",
+    }
     refused = client.post(add, {**budget, "programme": theirs.pk})
     assert refused.status_code == 200 and FundBudget.objects.filter(programme=theirs).count() == 1
     assert client.post(add, {**budget, "programme": ours.pk}).status_code == 302
     assert FundBudget.objects.filter(programme=ours).count() == 2
     rule = their_rows[f"{SNIPPETS}/participants/eligibilityrule/"]
     client.post(f"/admin/bulk/participants/eligibilityrule/delete/?id={rule.pk}")
-    assert EligibilityRule.objects.filter(pk=rule.pk).exists(), "bulk actions cannot reach it either"
+    assert EligibilityRule.objects.filter(pk=rule.pk).exists(), (
+        "bulk actions cannot reach it either"
+    )
 
 
-def test_a_coordinator_of_one_programme_reads_the_history_and_usage_of_only_its_rows(client, two_programmes):
+def test_a_coordinator_of_one_programme_reads_the_history_and_usage_of_only_its_rows(
+    client, two_programmes
+):
     """A rule's history names who changed what and when; its usage lists what refers to it. For
     another programme's rule both are "not found", as its edit page is."""
     from wagtail.log_actions import log
 
     ours, theirs, our_rows, their_rows = two_programmes
-    administrator = UserFactory(is_superuser=True, is_staff=True, first_name="Alex", last_name="Admin")
+    administrator = UserFactory(
+        is_superuser=True, is_staff=True, first_name="Alex", last_name="Admin"
+    )
     for row in [*our_rows.values(), *their_rows.values()]:
         log(instance=row, action="wagtail.edit", user=administrator)
     coordinator = UserFactory(role=Role.COORDINATOR)

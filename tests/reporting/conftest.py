@@ -13,8 +13,13 @@ FIRST_START = datetime.date(2025, 6, 2)
 def programme(db):
     north = AreaFactory(name="Northtown")
     south = AreaFactory(name="Southville")
-    return ProgrammeFactory(name="Test Programme", slug="test-programme", areas=[north, south],
-                            start_date=datetime.date(2025, 4, 1), end_date=datetime.date(2026, 3, 31))
+    return ProgrammeFactory(
+        name="Test Programme",
+        slug="test-programme",
+        areas=[north, south],
+        start_date=datetime.date(2025, 4, 1),
+        end_date=datetime.date(2026, 3, 31),
+    )
 
 
 @pytest.fixture
@@ -29,9 +34,9 @@ def south(programme):
 
 @pytest.fixture
 def records(programme, north, south):
-    """Northtown: 5 starters (2 start twice), 2 placements, 4 sustained 4 weeks, 2 sustained 26 weeks,
-    1 left before 26 weeks, 1 progression. Southville: 3 starters, 1 sustained 4 weeks. All starts on
-    2 June 2025 (spread 1 day)."""
+    """Northtown: 5 starters (2 start twice), 2 placements, 4 sustained 4 weeks, 2 sustained 26
+    weeks, 1 left before 26 weeks, 1 progression. Southville: 3 starters, 1 sustained 4 weeks.
+    All starts on 2 June 2025 (spread 1 day)."""
     outcomes_bulk_create(
         programme=programme, area=north, prefix="N",
         counts=OutcomeCounts(starts=5, placements=2, four_weeks=4, sustained_26w=2, leavers=1,

@@ -20,7 +20,9 @@ def test_signed_out_people_are_sent_to_sign_in(client, programme):
 
 
 def test_coordinator_sees_only_their_programmes(programme, coordinator, login):
-    other = ProgrammeFactory(name="Someone Else's", slug="someone-elses", areas=[AreaFactory(name="Elsewhere")])
+    other = ProgrammeFactory(
+        name="Someone Else's", slug="someone-elses", areas=[AreaFactory(name="Elsewhere")]
+    )
     client = login(coordinator)
     index = client.get("/reports/").content.decode()
     assert "Test Programme" in index

@@ -14,6 +14,7 @@ from brokerage.reference import demo as reference_demo
 from brokerage.reference.models import Programme
 from brokerage.reporting import selectors
 from brokerage.reporting.fixtures import ambition_actuals, ambition_actuals_load
+from brokerage.reporting.reports import outcomes
 from portal.accounts.roles import Role
 from tests.factories.reference import UserFactory
 
@@ -76,7 +77,7 @@ def test_the_project_copy_matches_the_seed():
 def test_each_authority_reproduces_its_targets_and_actuals(ambition, coordinator):
     seed = _seed_tables()
     scope = selectors.report_scope(coordinator, ambition)
-    _summary, by_area, _months = selectors.outcome_tables(scope)
+    _summary, by_area, _months = outcomes.outcome_tables(scope)
     rows = {(row["area"], row["measure"]): row for row in by_area.rows}
     for area, measures in seed.items():
         if area == "SCR":
@@ -89,7 +90,7 @@ def test_each_authority_reproduces_its_targets_and_actuals(ambition, coordinator
 def test_totals_are_the_sums_of_the_authorities_not_the_printed_totals(ambition, coordinator):
     seed = _seed_tables()
     scope = selectors.report_scope(coordinator, ambition)
-    summary = {row["measure"]: row for row in selectors.outcome_tables(scope)[0].rows}
+    summary = {row["measure"]: row for row in outcomes.outcome_tables(scope)[0].rows}
     for measure, label in LABELS.items():
         expected = sum(measures[measure][1] for area, measures in seed.items() if area != "SCR")
         assert summary[label]["actual"] == expected
@@ -109,6 +110,6 @@ def test_loading_twice_changes_nothing(ambition):
 def test_one_authority_filter_shows_only_that_authority(ambition, coordinator):
     bolsover = ambition.areas.get(name="Bolsover")
     scope = selectors.report_scope(coordinator, ambition, area=bolsover)
-    summary = {row["measure"]: row for row in selectors.outcome_tables(scope)[0].rows}
+    summary = {row["measure"]: row for row in outcomes.outcome_tables(scope)[0].rows}
     assert summary["Starts"]["actual"] == 78
     assert summary["Starts"]["target"] == 52

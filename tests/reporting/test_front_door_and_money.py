@@ -15,6 +15,7 @@ from brokerage.payments.models import (
     LedgerKind,
 )
 from brokerage.reporting import selectors
+from brokerage.reporting.reports import front_door, money
 from tests.factories.employers import EmployerFactory, EmployerMembershipFactory
 from tests.factories.enquiries import EnquiryFactory, EnquiryItemFactory
 from tests.factories.opportunities import OpportunityFactory
@@ -26,8 +27,12 @@ DAY = datetime.datetime(2025, 7, 1, 9, 0, tzinfo=UK)
 RANGE = {"date_from": datetime.date(2025, 7, 1), "date_to": datetime.date(2025, 7, 31)}
 
 
-def _item(programme, partner, area, *, hours, routed=DAY, types=("vacancy",), employer=None, **enquiry):
-    enquiry = EnquiryFactory(area=area, types=list(types), employer=employer or EmployerFactory(), **enquiry)
+def _item(
+    programme, partner, area, *, hours, routed=DAY, types=("vacancy",), employer=None, **enquiry
+):
+    enquiry = EnquiryFactory(
+        area=area, types=list(types), employer=employer or EmployerFactory(), **enquiry
+    )
     Enquiry.objects.filter(pk=enquiry.pk).update(submitted_at=routed)
     enquiry.refresh_from_db()
     return EnquiryItemFactory(
@@ -41,14 +46,18 @@ def test_front_door_counts_response_times_and_conversion(programme, north, south
     partner = PartnerFactory(name="Northtown Jobs")
     registered = EmployerFactory()
     EmployerMembershipFactory(employer=registered)
-    OpportunityFactory(employer=registered, status="live", approved_at=DAY + datetime.timedelta(days=3))
+    OpportunityFactory(
+        employer=registered, status="live", approved_at=DAY + datetime.timedelta(days=3)
+    )
     _item(programme, partner, north, hours=2, employer=registered, campaign="spring")
     _item(programme, partner, north, hours=72, types=("vacancy", "mentoring"))  # late
     _item(programme, partner, south, hours=None, entry_page="employers")  # never answered
-    _item(programme, partner, south, hours=1, routed=DAY - datetime.timedelta(days=1))  # before range
+    _item(
+        programme, partner, south, hours=1, routed=DAY - datetime.timedelta(days=1)
+    )  # before range
 
     scope = selectors.report_scope(coordinator, programme, **RANGE)
-    tables = {t.slug: t for t in selectors.front_door_tables(scope)}
+    tables = {t.slug: t for t in front_door.front_door_tables(scope)}
     entry = {row["label"]: row for row in tables["front-door-entry"].rows}
     assert entry["Campaign: spring"]["items"] == 1
     assert entry["Page: employers"]["answered"] == 0
@@ -72,7 +81,10 @@ def test_money_spend_against_budget_and_cost_per_start(records, programme, north
     person = Participant.objects.filter(programme=programme, area=north).first()
     requester = UserFactory()
     spend = []
-    for amount, category in ((2_500, FundCategory.choices[0][0]), (7_500, FundCategory.choices[1][0])):
+    for amount, category in (
+        (2_500, FundCategory.choices[0][0]),
+        (7_500, FundCategory.choices[1][0]),
+    ):
         request = FundRequest.objects.create(
             participant=person, budget=budget, barrier="transport", category=category,
             description="Bus pass", amount_pence=amount, not_available_elsewhere="No other funding",
@@ -86,8 +98,10 @@ def test_money_spend_against_budget_and_cost_per_start(records, programme, north
     LedgerEntry.objects.create(kind=LedgerKind.FUND_CARD, amount_pence=99_999,
                                source_type="payments.fundrequest", source_id="999999")
     today = datetime.date.today()
-    scope = selectors.report_scope(coordinator, programme, date_from=datetime.date(2025, 4, 1), date_to=today)
-    tables = {t.slug: t for t in selectors.money_tables(scope)}
+    scope = selectors.report_scope(
+        coordinator, programme, date_from=datetime.date(2025, 4, 1), date_to=today
+    )
+    tables = {t.slug: t for t in money.money_tables(scope)}
     budget_row = tables["money-budgets"].rows[0]
     assert budget_row["amount"] == 100_000
     assert budget_row["spent"] == 10_000
@@ -95,7 +109,9 @@ def test_money_spend_against_budget_and_cost_per_start(records, programme, north
     assert {row["spent"] for row in tables["money-categories"].rows} == {2_500, 7_500}
     assert tables["money-areas"].total["spent"] == 10_000
     this_month = timezone.localdate().replace(day=1)  # the ledger entries were made just now
-    assert [(row["month"], row["spent"]) for row in tables["money-months"].rows] == [(this_month, 10_000)]
+    assert [(row["month"], row["spent"]) for row in tables["money-months"].rows] == [
+        (this_month, 10_000)
+    ]
     cost = {row["measure"]: row for row in tables["money-cost"].rows}
     # 8 starters + 2 on placements = 10 starts; 2 sustained 26 weeks.
     assert cost["Starts (jobs and placements)"]["cost"] == 1_000
@@ -110,7 +126,9 @@ def test_money_report_counts_employer_incentives_net_of_clawbacks(programme, coo
     def paid_payment(prog):
         scheme_create(prog)
         employer = EmployerFactory()
-        placement = start_create(programme=prog, employer=employer, start_date=datetime.date(2025, 5, 1))
+        placement = start_create(
+            programme=prog, employer=employer, start_date=datetime.date(2025, 5, 1)
+        )
         [claim] = incentive_claim_for_placement(placement=placement)
         return claim.payments.order_by("due_on").first()
 
@@ -129,10 +147,16 @@ def test_money_report_counts_employer_incentives_net_of_clawbacks(programme, coo
 
     scope = selectors.report_scope(coordinator, programme, date_from=datetime.date(2025, 4, 1),
                                    date_to=datetime.date.today())
-    tables = {t.slug: t for t in selectors.money_tables(scope)}
+    tables = {t.slug: t for t in money.money_tables(scope)}
     incentives = tables["money-incentives"].total
-    assert (incentives["paid"], incentives["recovered"], incentives["net"]) == (100_000, 50_000, 50_000)
-    assert [row["month"] for row in tables["money-incentives"].rows] == [timezone.localdate().replace(day=1)]
+    assert (incentives["paid"], incentives["recovered"], incentives["net"]) == (
+        100_000,
+        50_000,
+        50_000,
+    )
+    assert [row["month"] for row in tables["money-incentives"].rows] == [
+        timezone.localdate().replace(day=1)
+    ]
     cost = {row["measure"]: row for row in tables["money-cost"].rows}
     assert cost["Starts (jobs and placements)"]["people"] == 1
     assert cost["Starts (jobs and placements)"]["cost"] == 50_000

@@ -67,4 +67,7 @@ def test_xlsx_export_has_the_figures_as_numbers(records, coordinator, north, log
 
 
 def test_export_of_an_unknown_table_is_404(records, coordinator, login):
-    assert login(coordinator).get("/reports/test-programme/outcomes/export/nope.csv").status_code == 404
+    assert (
+        login(coordinator).get("/reports/test-programme/outcomes/export/nope.csv").status_code
+        == 404
+    )

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.http import urlencode
 
+from portal.core.money import pence_display
+
 register = template.Library()
 
 
@@ -15,12 +17,9 @@ def query_replace(context, **kwargs) -> str:
 
 @register.filter
 def pence(value) -> str:
-    """Integer pence as pounds: 12345 -> '£123.45'."""
+    """Integer pence as pounds: 12345 -> '£123.45' (nothing for no value)."""
     if value is None or value == "":
         return ""
-    value = int(value)
-    sign = "-" if value < 0 else ""
-    pounds, pennies = divmod(abs(value), 100)
-    return f"{sign}£{pounds:,}.{pennies:02d}"
+    return pence_display(int(value))
 
 

@@ -20,8 +20,9 @@ from brokerage.payments.models import (
 )
 from brokerage.reference.choices import Barrier, Sector, SizeBand
 from brokerage.reference.models import Area, Partner, PartnerType, Programme, Target
-from brokerage.reporting import selectors
+from brokerage.reporting import reports, selectors
 from brokerage.reporting.fixtures import OutcomeCounts, outcomes_bulk_create
+from brokerage.reporting.reports import outcomes
 from portal.accounts.models import User
 
 
@@ -30,13 +31,17 @@ class Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "Create 100,000 placements with their outcome records (rolled back) and time each report."
+    help = (
+        "Create 100,000 placements with their outcome records (rolled back) and time each report."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--placements", type=int, default=100_000)
         parser.add_argument("--enquiries", type=int, default=20_000)
         parser.add_argument("--fund-requests", type=int, default=10_000)
-        parser.add_argument("--repeat", type=int, default=3, help="Runs per report; the best is printed.")
+        parser.add_argument(
+            "--repeat", type=int, default=3, help="Runs per report; the best is printed."
+        )
 
     def handle(self, *args, placements, enquiries, fund_requests, repeat, **options):
         try:
@@ -52,23 +57,34 @@ class Command(BaseCommand):
             name="Benchmark programme", slug="benchmark-programme",
             start_date=datetime.date(2020, 4, 1), end_date=datetime.date(2026, 3, 31),
         )
-        areas = [Area.objects.create(name=f"Benchmark area {i}", slug=f"benchmark-area-{i}") for i in range(5)]
+        areas = [
+            Area.objects.create(name=f"Benchmark area {i}", slug=f"benchmark-area-{i}")
+            for i in range(5)
+        ]
         programme.areas.set(areas)
         per_area = placements // len(areas)
         for index, area in enumerate(areas):
             Target.objects.bulk_create([
                 Target(programme=programme, area=area, measure=m, period_start=programme.start_date,
                        period_end=programme.end_date, value=per_area // 2)
-                for m in selectors.OUTCOME_MEASURES
+                for m in outcomes.OUTCOME_MEASURES
             ])
             starts = per_area * 4 // 5
             outcomes_bulk_create(
-                programme=programme, area=area, prefix=f"B{index}",
+                programme=programme,
+                area=area,
+                prefix=f"B{index}",
                 counts=OutcomeCounts(
-                    starts=starts, placements=per_area - starts, four_weeks=starts * 3 // 4,
-                    sustained_26w=starts // 2, leavers=starts // 5, progressions=starts // 5,
+                    starts=starts,
+                    placements=per_area - starts,
+                    four_weeks=starts * 3 // 4,
+                    sustained_26w=starts // 2,
+                    leavers=starts // 5,
+                    progressions=starts // 5,
                 ),
-                first_start=datetime.date(2020, 6, 1), spread_days=1800, extra_referrals=per_area // 10,
+                first_start=datetime.date(2020, 6, 1),
+                spread_days=1800,
+                extra_referrals=per_area // 10,
             )
         self._enquiries(programme, areas, enquiries)
         self._fund(programme, areas, fund_requests)
@@ -78,7 +94,7 @@ class Command(BaseCommand):
         user = User(email="bench@example.org", is_superuser=True, is_active=True)
         user.save()
         scope = selectors.report_scope(user, programme)
-        for report in selectors.REPORTS:
+        for report in reports.REPORTS:
             if report.slug == "strands":
                 continue
             best = min(self._time(report.slug, scope) for _ in range(repeat))
@@ -87,47 +103,91 @@ class Command(BaseCommand):
 
     def _time(self, kind, scope) -> float:
         start = time.perf_counter()
-        tables = selectors.report_tables(kind, scope)
+        tables = reports.report_tables(kind, scope)
         assert tables
         return time.perf_counter() - start
 
     def _enquiries(self, programme, areas, count):
         partner = Partner.objects.create(name="Benchmark partner", partner_type=PartnerType.COUNCIL)
         types = [t for t, _ in EnquiryType.choices]
-        Enquiry.objects.bulk_create([
-            Enquiry(reference=f"BE{i:09d}", types=[types[i % len(types)], types[(i * 7) % len(types)]],
-                    organisation_name=f"Employer {i}", postcode="TS18 1AA", area=areas[i % len(areas)],
-                    size_band=SizeBand.choices[0][0], sector=Sector.choices[0][0], contact_name="A Person",
-                    email=f"e{i}@example.org", preferred_contact="email",
-                    entry_page="employers" if i % 3 else "", campaign="spring" if i % 5 == 0 else "")
-            for i in range(count)
-        ], batch_size=5000)
+        Enquiry.objects.bulk_create(
+            [
+                Enquiry(
+                    reference=f"BE{i:09d}",
+                    types=[types[i % len(types)], types[(i * 7) % len(types)]],
+                    organisation_name=f"Employer {i}",
+                    postcode="TS18 1AA",
+                    area=areas[i % len(areas)],
+                    size_band=SizeBand.choices[0][0],
+                    sector=Sector.choices[0][0],
+                    contact_name="A Person",
+                    email=f"e{i}@example.org",
+                    preferred_contact="email",
+                    entry_page="employers" if i % 3 else "",
+                    campaign="spring" if i % 5 == 0 else "",
+                )
+                for i in range(count)
+            ],
+            batch_size=5000,
+        )
         now = timezone.now()
-        EnquiryItem.objects.bulk_create([
-            EnquiryItem(enquiry=enquiry, partner=partner, programme=programme, types=enquiry.types,
-                        routing_reason="Benchmark", routed_at=now - datetime.timedelta(days=i % 900),
-                        deadline=now - datetime.timedelta(days=i % 900) + datetime.timedelta(days=2),
-                        first_response_at=(now - datetime.timedelta(days=i % 900)
-                                           + datetime.timedelta(hours=i % 96)) if i % 4 else None)
-            for i, enquiry in enumerate(Enquiry.objects.filter(reference__startswith="BE"))
-        ], batch_size=5000)
+        EnquiryItem.objects.bulk_create(
+            [
+                EnquiryItem(
+                    enquiry=enquiry,
+                    partner=partner,
+                    programme=programme,
+                    types=enquiry.types,
+                    routing_reason="Benchmark",
+                    routed_at=now - datetime.timedelta(days=i % 900),
+                    deadline=now - datetime.timedelta(days=i % 900) + datetime.timedelta(days=2),
+                    first_response_at=(
+                        now - datetime.timedelta(days=i % 900) + datetime.timedelta(hours=i % 96)
+                    )
+                    if i % 4
+                    else None,
+                )
+                for i, enquiry in enumerate(Enquiry.objects.filter(reference__startswith="BE"))
+            ],
+            batch_size=5000,
+        )
 
     def _fund(self, programme, areas, count):
         requester = User.objects.create(email="bench-kw@example.org")
-        budgets = [FundBudget.objects.create(programme=programme, area=area, starts_on=programme.start_date,
-                                             ends_on=programme.end_date, amount_pence=50_000_000)
-                   for area in areas]
-        people = list(Participant.objects.filter(programme=programme).values_list("pk", "area_id")[:count])
+        budgets = [
+            FundBudget.objects.create(
+                programme=programme,
+                area=area,
+                starts_on=programme.start_date,
+                ends_on=programme.end_date,
+                amount_pence=50_000_000,
+            )
+            for area in areas
+        ]
+        people = list(
+            Participant.objects.filter(programme=programme).values_list("pk", "area_id")[:count]
+        )
         by_area = {b.area_id: b for b in budgets}
         categories = [c for c, _ in FundCategory.choices]
-        requests = FundRequest.objects.bulk_create([
-            FundRequest(participant_id=pk, budget=by_area[area_id], barrier=Barrier.choices[0][0],
-                        category=categories[i % len(categories)], description="Benchmark",
-                        amount_pence=1000 + i % 5000, not_available_elsewhere="Benchmark",
-                        payment_method=FundPaymentMethod.choices[0][0], status=FundRequestStatus.PAID,
-                        requested_by=requester, spent_pence=1000 + i % 5000)
-            for i, (pk, area_id) in enumerate(people)
-        ], batch_size=5000)
+        requests = FundRequest.objects.bulk_create(
+            [
+                FundRequest(
+                    participant_id=pk,
+                    budget=by_area[area_id],
+                    barrier=Barrier.choices[0][0],
+                    category=categories[i % len(categories)],
+                    description="Benchmark",
+                    amount_pence=1000 + i % 5000,
+                    not_available_elsewhere="Benchmark",
+                    payment_method=FundPaymentMethod.choices[0][0],
+                    status=FundRequestStatus.PAID,
+                    requested_by=requester,
+                    spent_pence=1000 + i % 5000,
+                )
+                for i, (pk, area_id) in enumerate(people)
+            ],
+            batch_size=5000,
+        )
         LedgerEntry.objects.bulk_create([
             LedgerEntry(amount_pence=r.amount_pence, kind=LedgerKind.FUND_TRANSFER,
                         source_type="payments.fundrequest", source_id=str(r.pk))

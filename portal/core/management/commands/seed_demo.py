@@ -47,11 +47,17 @@ class Command(BaseCommand):
             f"Demo logins (password for all: {settings.DEMO_PASSWORD}):\n"
             + "\n".join(f"  {email:<28} {role}" for email, role in DEMO_LOGINS)
         )
-        partner_logins = User.objects.filter(email__endswith="@partners.example.org").select_related("partner")
+        partner_logins = User.objects.filter(
+            email__endswith="@partners.example.org"
+        ).select_related("partner")
         if partner_logins:
-            self.stdout.write("Partner staff of every other partner that enquiries are routed to:\n" + "\n".join(
-                f"  {user.email:<60} {user.partner}" for user in partner_logins.order_by("email")
-            ))
+            self.stdout.write(
+                "Partner staff of every other partner that enquiries are routed to:\n"
+                + "\n".join(
+                    f"  {user.email:<60} {user.partner}"
+                    for user in partner_logins.order_by("email")
+                )
+            )
 
 
 DEMO_LOGINS = [
