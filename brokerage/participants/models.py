@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 
+from brokerage.reference import ages
 from brokerage.reference.choices import Adjustment, Barrier, Licence, Sector
 
 # No 0/O, 1/I/L: references are read aloud on the phone.
@@ -299,10 +300,7 @@ class Participant(models.Model):
         return self.eligibility_status in (EligibilityStatus.ELIGIBLE, EligibilityStatus.OVERRIDDEN)
 
     def age_on(self, day) -> int | None:
-        if not self.date_of_birth:
-            return None
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return ages.age_on(self.date_of_birth, day)
 
     # Labels for display (the lists hold the shared vocabularies' values).
     @property
