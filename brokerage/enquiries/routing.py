@@ -107,6 +107,20 @@ def route_enquiry(
     return list(routes.values())
 
 
+def working_days_for(*, partner: Partner, area: Area | None, types: list[str], now: datetime.datetime) -> int | None:
+    """The response time a partner owes for these parts: the shortest ``response_working_days`` of
+    the active rules that would route any of them to this partner (``None``: the standard time).
+    Used when an item is passed on, so the new owner gets the deadline its own rules set."""
+    programmes = _programmes_for(area, timezone.localdate(now))
+    days = [
+        rule.response_working_days
+        for enquiry_type in types
+        for rule in _matching_rules(area, enquiry_type, programmes)
+        if rule.partner_id == partner.pk and rule.response_working_days
+    ]
+    return min(days, default=None)
+
+
 def _eligible(partner: Partner, loads: dict[int, int], already: dict) -> bool:
     if partner.standing != PartnerStanding.ACTIVE:
         return False

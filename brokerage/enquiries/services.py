@@ -22,7 +22,7 @@ from brokerage.enquiries.models import (
     ItemStatus,
     Outcome,
 )
-from brokerage.enquiries.routing import route_enquiry
+from brokerage.enquiries.routing import route_enquiry, working_days_for
 from brokerage.enquiries.working_days import response_deadline
 from brokerage.reference.models import Area, Partner, PartnerStanding
 from brokerage.reference.postcodes import normalise_postcode
@@ -225,7 +225,9 @@ def enquiry_item_reassign(*, item: EnquiryItem, actor, to_partner: Partner, reas
         item.partner = to_partner
         item.status = ItemStatus.NEW
         item.routed_at = now
-        item.deadline = response_deadline(now)
+        item.deadline = response_deadline(
+            now, working_days_for(partner=to_partner, area=item.enquiry.area, types=item.types, now=now)
+        )
         item.routing_reason = f"Passed on by {from_partner}: {reason}"[:300]
         item.accepted_at = item.accepted_by = item.first_response_at = None
         item.reminded_at = item.escalated_at = None

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -180,6 +181,24 @@ def test_reassigning_keeps_the_history_and_restarts_the_clock(jcp, django_captur
     event = item.events.get(kind=EventKind.REASSIGNED)
     assert (event.partner, event.to_partner, event.note, event.actor) == (jcp, college, "Needs training", adviser)
     assert [m.to for m in mail.outbox] == [["college@example.org"]]
+
+
+def test_passing_an_item_on_uses_the_new_owners_own_response_time(jcp, stockton, programme):
+    """The deadline is decided once (working_days.response_deadline with the routing rule's
+    days), on routing and on reassignment alike: a partner whose rule gives 5 working days
+    gets 5 working days, not the standard 2."""
+    college = PartnerFactory(name="Stockton Riverside College")
+    RoutingRuleFactory(area=stockton, enquiry_type="", partner=college,  # below JCP's rule
+                       programme=programme, response_working_days=5)
+    monday_9am = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    item = services.enquiry_submit(answers=answers(), now=monday_9am).items.get()
+    assert timezone.localtime(item.deadline).date() == datetime.date(2026, 11, 4)
+
+    with time_machine.travel(monday_9am, tick=False):
+        services.enquiry_item_reassign(item=item, actor=None, to_partner=college, reason="Training need")
+
+    item.refresh_from_db()
+    assert timezone.localtime(item.deadline).date() == datetime.date(2026, 11, 9)  # 5 working days
 
 
 @pytest.mark.parametrize(
