@@ -58,7 +58,7 @@ from portal.core.files import (
     private_file_replace,
     private_file_validate,
 )
-from portal.core.templatetags.portal_tags import pence
+from portal.core.money import pence_display
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def pounds_to_pence(text) -> int:
     if amount <= 0:
         raise ValidationError("The amount must be more than £0", code="min_value")
     if amount > MAX_REQUEST_PENCE:
-        raise ValidationError(f"The amount must be {pence(MAX_REQUEST_PENCE)} or less", code="max_value")
+        raise ValidationError(f"The amount must be {pence_display(MAX_REQUEST_PENCE)} or less", code="max_value")
     return amount
 
 
@@ -154,8 +154,8 @@ def _no_budget_message(participant) -> str:
 
 def _too_little_message(budget: FundBudget, amount_pence: int) -> str:
     return (
-        f"The flexible fund has {pence(budget.remaining_pence)} left for this programme and "
-        f"area, not enough for {pence(amount_pence)}. Ask your coordinator."
+        f"The flexible fund has {pence_display(budget.remaining_pence)} left for this programme and "
+        f"area, not enough for {pence_display(amount_pence)}. Ask your coordinator."
     )
 
 
@@ -178,7 +178,7 @@ def fund_request_problems(
     if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence <= 0:
         add("amount", "The amount must be more than £0")
     elif amount_pence > MAX_REQUEST_PENCE:
-        add("amount", f"The amount must be {pence(MAX_REQUEST_PENCE)} or less")
+        add("amount", f"The amount must be {pence_display(MAX_REQUEST_PENCE)} or less")
     if category not in FundCategory.values:
         add("category", "Select what the money is for")
     if item is not None:
@@ -187,7 +187,7 @@ def fund_request_problems(
         elif category and item.category != category:
             add("item", f"{item.name} is not in the category you chose")
         elif item.max_amount_pence and isinstance(amount_pence, int) and amount_pence > item.max_amount_pence:
-            add("amount", f"{item.name} can be funded up to {pence(item.max_amount_pence)}")
+            add("amount", f"{item.name} can be funded up to {pence_display(item.max_amount_pence)}")
     if not barrier:
         add("barrier", "Select the barrier this removes")
     if action is not None and (action.participant_id != participant.pk or action.kind != ActionKind.BARRIER):
@@ -283,12 +283,12 @@ def fund_request_submit(
         )
         audit_event_record(
             actor=actor, action="payments.fund_request_submitted", obj=request,
-            summary=f"Requested {pence(amount_pence)} from the flexible fund for {participant.reference}",
+            summary=f"Requested {pence_display(amount_pence)} from the flexible fund for {participant.reference}",
             data={"amount_pence": amount_pence, "category": category, "barrier": barrier},
         )
         if at_once:
             _approve(request, budget, actor=None, auto=True, note=(
-                f"Approved at once: {pence(amount_pence)} is within the {pence(limit)} limit "
+                f"Approved at once: {pence_display(amount_pence)} is within the {pence_display(limit)} limit "
                 "and the budget."
             ))
     return request
@@ -298,8 +298,8 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
     """Commit the budget and approve. The budget row must be locked by the caller."""
     if request.amount_pence > budget.remaining_pence:
         raise ValidationError(
-            f"The budget has {pence(budget.remaining_pence)} left, not enough for "
-            f"{pence(request.amount_pence)}. Refuse the request, or ask finance to add to the budget."
+            f"The budget has {pence_display(budget.remaining_pence)} left, not enough for "
+            f"{pence_display(request.amount_pence)}. Refuse the request, or ask finance to add to the budget."
         )
     # Only the committed column, by F(): nothing else on the row is written back, so no other
     # change to the budget is lost; the filter is the backstop against overcommitting.
@@ -318,8 +318,8 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
     audit_event_record(
         actor=actor, action="payments.fund_request_approved", obj=request,
         summary=(
-            f"{'Approved at once' if auto else 'Approved'}: {pence(request.amount_pence)}; "
-            f"{pence(budget.remaining_pence)} left in the budget"
+            f"{'Approved at once' if auto else 'Approved'}: {pence_display(request.amount_pence)}; "
+            f"{pence_display(budget.remaining_pence)} left in the budget"
         ),
         data={"budget_id": budget.pk, "committed_pence": budget.committed_pence, "auto": auto},
     )
@@ -361,7 +361,7 @@ def fund_request_refuse(*, fund_request: FundRequest, actor, reason: str) -> Fun
         request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
         audit_event_record(
             actor=actor, action="payments.fund_request_refused", obj=request,
-            summary=f"Refused {pence(request.amount_pence)}", data={"reason": reason.strip()},
+            summary=f"Refused {pence_display(request.amount_pence)}", data={"reason": reason.strip()},
         )
     return request
 
@@ -385,7 +385,7 @@ def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -
         request.save(update_fields=["status", "decision_note", "updated_at"])
         audit_event_record(
             actor=actor, action="payments.fund_request_cancelled", obj=request,
-            summary=f"Cancelled; {pence(request.amount_pence)} returned to the budget",
+            summary=f"Cancelled; {pence_display(request.amount_pence)} returned to the budget",
             data={"reason": reason},
         )
     return request
@@ -437,20 +437,20 @@ def fund_change_propose(
             old = budget.amount_pence
             if new_pence < budget.committed_pence:
                 raise ValidationError({"new_pence": [
-                    f"The budget cannot be less than the {pence(budget.committed_pence)} already "
+                    f"The budget cannot be less than the {pence_display(budget.committed_pence)} already "
                     "committed to approved requests"]})
             waiting = FundChange.objects.filter(kind=kind, budget=budget, status=pending)
         else:
             kind, old = FundChangeKind.AUTO_APPROVE_LIMIT, auto_approve_limit_pence(programme)
             if new_pence > MAX_REQUEST_PENCE:
                 raise ValidationError(
-                    {"new_pence": [f"The limit must be {pence(MAX_REQUEST_PENCE)} or less"]})
+                    {"new_pence": [f"The limit must be {pence_display(MAX_REQUEST_PENCE)} or less"]})
             waiting = FundChange.objects.filter(kind=kind, programme=programme, status=pending)
         if not _can_propose_fund_change(actor, programme):
             raise ValidationError(
                 "Only a coordinator of this programme or a finance officer can change this.")
         if new_pence == old and not waiting.exists():
-            raise ValidationError({"new_pence": [f"It is already {pence(old)}"]})
+            raise ValidationError({"new_pence": [f"It is already {pence_display(old)}"]})
         waiting.update(status=FundChangeStatus.SUPERSEDED, decided_at=timezone.now())
         try:
             with transaction.atomic():
@@ -464,7 +464,7 @@ def fund_change_propose(
         audit_event_record(
             actor=actor, action="payments.fund_change_proposed", obj=change,
             summary=f"Proposed: {change.get_kind_display().lower()} for {budget or programme} "
-            f"from {pence(old)} to {pence(new_pence)}, waiting for a finance officer to confirm",
+            f"from {pence_display(old)} to {pence_display(new_pence)}, waiting for a finance officer to confirm",
             data={"kind": kind, "old_pence": old, "new_pence": new_pence,
                   "budget_id": budget.pk if budget else None},
         )
@@ -488,8 +488,8 @@ def fund_change_confirm(*, change: FundChange, actor) -> FundChange:
             within = FundBudget.objects.filter(pk=budget.pk, committed_pence__lte=change.new_pence)
             if not within.update(amount_pence=change.new_pence):
                 raise ValidationError(
-                    f"{pence(budget.committed_pence)} is now committed to approved requests, more "
-                    f"than the new amount of {pence(change.new_pence)}. Reject this change and "
+                    f"{pence_display(budget.committed_pence)} is now committed to approved requests, more "
+                    f"than the new amount of {pence_display(change.new_pence)}. Reject this change and "
                     "propose another."
                 )
         else:
@@ -502,8 +502,8 @@ def fund_change_confirm(*, change: FundChange, actor) -> FundChange:
         audit_event_record(
             actor=actor, action="payments.fund_change_confirmed", obj=change,
             summary=f"Confirmed: {change.get_kind_display().lower()} for "
-            f"{change.budget or change.programme} now {pence(change.new_pence)} (was "
-            f"{pence(change.old_pence)}), proposed by {change.proposed_by.display_name}",
+            f"{change.budget or change.programme} now {pence_display(change.new_pence)} (was "
+            f"{pence_display(change.old_pence)}), proposed by {change.proposed_by.display_name}",
             data={"kind": change.kind, "old_pence": change.old_pence,
                   "new_pence": change.new_pence},
         )
@@ -528,7 +528,7 @@ def fund_change_reject(*, change: FundChange, actor, reason: str) -> FundChange:
         audit_event_record(
             actor=actor, action="payments.fund_change_rejected", obj=change,
             summary=f"Rejected: {change.get_kind_display().lower()} for "
-            f"{change.budget or change.programme} to {pence(change.new_pence)}",
+            f"{change.budget or change.programme} to {pence_display(change.new_pence)}",
             data={"reason": reason.strip()},
         )
     return change
@@ -705,7 +705,7 @@ def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
             outbox.attention_flag(
                 code=AttentionCode.CARD_SPEND_AFTER_CANCEL, reference=data.id, fund_request=request,
                 amount_pence=ledger_amount,
-                reason=f"{pence(ledger_amount)} was spent at {data.merchant_name or 'a merchant'} "
+                reason=f"{pence_display(ledger_amount)} was spent at {data.merchant_name or 'a merchant'} "
                 f"on the card of {request.reference} after the request was "
                 f"{request.get_status_display().lower()}. The ledger records the spend; the card "
                 "is being cancelled.",
@@ -723,7 +723,7 @@ def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:
         request.save(update_fields=["spent_pence", "card_authorisations", "updated_at"])
         audit_event_record(
             actor=None, action="payments.fund_card_spend", obj=request,
-            summary=f"Card spend now {pence(request.spent_pence)} of {pence(request.amount_pence)}",
+            summary=f"Card spend now {pence_display(request.spent_pence)} of {pence_display(request.amount_pence)}",
             data={"transaction_id": data.id},
         )
 

@@ -29,7 +29,7 @@ from brokerage.payments.fund_forms import (
 from brokerage.payments.models import FundRequestStatus
 from portal.core.files import private_file_response, safe_extension
 from portal.core.forms import apply_service_errors
-from portal.core.templatetags.portal_tags import pence
+from portal.core.money import pence_display
 
 PAGE_SIZE = 25
 
@@ -68,9 +68,9 @@ def _pay(request, fund_request) -> None:
         messages.error(request, f"The request is approved but not yet paid. {exc}")
         return
     if paid.card_id:
-        messages.success(request, f"Virtual card ending {paid.card_last4} issued for {pence(paid.amount_pence)}")
+        messages.success(request, f"Virtual card ending {paid.card_last4} issued for {pence_display(paid.amount_pence)}")
     elif paid.transfer_id:
-        messages.success(request, f"{pence(paid.amount_pence)} paid to {paid.supplier}")
+        messages.success(request, f"{pence_display(paid.amount_pence)} paid to {paid.supplier}")
 
 
 # --- key worker -------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def fund_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 fund.fund_change_confirm(change=change, actor=request.user)
                 messages.success(request, f"{change.reference} confirmed: "
                                           f"{change.get_kind_display().lower()} is now "
-                                          f"{pence(change.new_pence)}")
+                                          f"{pence_display(change.new_pence)}")
             else:
                 fund.fund_change_reject(
                     change=change, actor=request.user, reason=form.cleaned_data["reason"]

@@ -47,8 +47,9 @@ from brokerage.payments.models import (
     ValidationMoment,
 )
 from brokerage.payments.services import ledger_entry_record
+from brokerage.pipeline.schedule import incentive_stage_due_on
 from portal.accounts.roles import Role
-from portal.core.templatetags.portal_tags import pence
+from portal.core.money import pence_display
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def incentive_claim_for_placement(*, placement, actor=None) -> list[IncentiveCla
                     IncentivePayment.objects.create(
                         claim=claim, stage=stage, stage_name=stage.name,
                         checkpoint_measure=stage.checkpoint_measure,
-                        due_on=placement.start_date + datetime.timedelta(days=stage.day_offset),
+                        due_on=incentive_stage_due_on(placement.start_date, day_offset=stage.day_offset),
                         amount_pence=amounts[stage.pk],
                         check_employer_verified=stage.check_employer_verified,
                         check_participant_eligible=stage.check_participant_eligible,
@@ -386,7 +387,7 @@ def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date 
     ).aggregate(total=Sum("amount_pence", default=0))["total"]
     results.append(CheckResult(
         Check.NO_CLAWBACK_OWED, not owed,
-        f"{employer.name} owes {pence(owed)} from a clawback not yet recovered or written off"
+        f"{employer.name} owes {pence_display(owed)} from a clawback not yet recovered or written off"
         if owed else "",
     ))
     return results
@@ -684,7 +685,7 @@ def payment_run_approve(*, run: PaymentRun, actor, seen_total_pence: int | None 
         total = sum(p.amount_pence for p in payments)
         if seen_total_pence is not None and seen_total_pence != total:
             raise ValidationError(
-                f"This run has changed since you opened it: it would now pay {pence(total)}. "
+                f"This run has changed since you opened it: it would now pay {pence_display(total)}. "
                 "Check the payments below and approve again."
             )
         # Every check again, now: what fails is held with its reason; the rest are approved.

@@ -68,7 +68,7 @@ from brokerage.payments.models import (
     StripeTransfer,
 )
 from brokerage.payments.services import PaymentError, ledger_entry_record
-from portal.core.templatetags.portal_tags import pence
+from portal.core.money import pence_display
 
 logger = logging.getLogger(__name__)
 
@@ -468,7 +468,7 @@ def _incentive_transfer_record(
             attention_flag(
                 code=AttentionCode.MONEY_AFTER_CANCEL, reference=transfer.id, payment=payment,
                 amount_pence=transfer.amount_pence,
-                reason=f"Stripe made transfer {transfer.id} of {pence(transfer.amount_pence)} "
+                reason=f"Stripe made transfer {transfer.id} of {pence_display(transfer.amount_pence)} "
                 f"for {payment.reference} while the payment was "
                 f"{payment.get_status_display().lower()}. It is recorded as sent.",
             )
@@ -510,14 +510,14 @@ def _fund_transfer_record(request: FundRequest, intent: MoneyIntent, transfer: g
         description=f"Flexible fund {request.reference} to {request.supplier}",
     )
     if request.status == FundRequestStatus.APPROVED:
-        _fund_paid(request, actor, f"{pence(request.amount_pence)} paid to {request.supplier}")
+        _fund_paid(request, actor, f"{pence_display(request.amount_pence)} paid to {request.supplier}")
     else:
         request.save()
         if new and request.status == FundRequestStatus.CANCELLED:
             attention_flag(
                 code=AttentionCode.MONEY_AFTER_CANCEL, reference=transfer.id, fund_request=request,
                 amount_pence=transfer.amount_pence,
-                reason=f"{pence(transfer.amount_pence)} was paid to {request.supplier} for "
+                reason=f"{pence_display(transfer.amount_pence)} was paid to {request.supplier} for "
                 f"{request.reference} after the request was cancelled. The ledger records the "
                 "payment.",
             )
@@ -531,7 +531,7 @@ def _fund_card_record(
         request.card_id, request.card_last4 = card.id, card.last4
     if request.status == FundRequestStatus.APPROVED:
         _fund_paid(request, actor, f"Virtual card ending {card.last4} issued, limited to "
-                                   f"{pence(request.amount_pence)}")
+                                   f"{pence_display(request.amount_pence)}")
         return
     request.save(update_fields=["card_id", "card_last4", "updated_at"])
     if request.status in (FundRequestStatus.CANCELLED, FundRequestStatus.REFUSED):
@@ -682,7 +682,7 @@ def transfer_event_problem(*, event: StripeEvent, snapshot: gateway.Transfer) ->
         problems.append(f"it went to {snapshot.destination or 'no account'}, "
                         f"not to {destination or 'the payee'}")
     if snapshot.amount_pence != amount:
-        problems.append(f"it was for {pence(snapshot.amount_pence)}, not {pence(amount)}")
+        problems.append(f"it was for {pence_display(snapshot.amount_pence)}, not {pence_display(amount)}")
     if snapshot.currency != currency:
         problems.append(f"it was in {snapshot.currency.upper()}, not {currency.upper()}")
     if not problems:

@@ -20,7 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from brokerage.payments import fund
 from brokerage.payments.models import FundBudget, FundCatalogueItem, FundSettings, Supplier
 from brokerage.reference.programme_admin import ProgrammeScopedViewSet
-from portal.core.templatetags.portal_tags import pence
+from portal.core.money import pence_display
 
 CONFIRMED_BY_FINANCE = "A change takes effect only when a finance officer (not you) confirms it."
 
@@ -39,9 +39,9 @@ class _SavedThroughFundServices:
         if change is not None:
             messages.info(
                 self.request,
-                f"{change.get_kind_display()} of {pence(change.new_pence)} is waiting for a "
+                f"{change.get_kind_display()} of {pence_display(change.new_pence)} is waiting for a "
                 f"finance officer to confirm it ({change.reference}). Until then it stays "
-                f"{pence(change.old_pence)}.",
+                f"{pence_display(change.old_pence)}.",
             )
         return instance
 

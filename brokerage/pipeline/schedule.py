@@ -7,6 +7,8 @@ Pure functions (no database), so the calendar rules are easy to read and test.
   (29 in a leap year); 29 February 2024 + 12 months is 28 February 2025.
 - A due date that falls on a weekend or bank holiday stays where it is: it measures how long
   someone has been in work, not when an office is open.
+- An incentive stage is due ``day_offset`` days after the start (the scheme's stages count
+  days, as the seeds' "paid after 13 weeks (91 days)" do), on that day whatever the calendar.
 - Reminders go out on a working day: the reminder date (due date minus the rule's days) moves
   back to the nearest working day on or before it, so a reminder is never late.
 """
@@ -23,6 +25,10 @@ SUPPORT_WINDOW_MONTHS = 12  # in-work support for up to 12 months after the star
 
 def checkpoint_due_on(start: datetime.date, *, months: int = 0, days: int = 0) -> datetime.date:
     return start + relativedelta(months=months) + datetime.timedelta(days=days)
+
+
+def incentive_stage_due_on(start: datetime.date, *, day_offset: int) -> datetime.date:
+    return start + datetime.timedelta(days=day_offset)
 
 
 def working_day_on_or_before(day: datetime.date) -> datetime.date:
