@@ -7,13 +7,14 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
+from brokerage.messaging.models import MessageKind
+from brokerage.messaging.services import message_send
 from brokerage.opportunities.models import Opportunity, OpportunityStatus
 from brokerage.participants.models import Participant
 from portal.accounts.models import User
@@ -150,6 +151,9 @@ def match_digest_send(*, now=None) -> int:
                 f"{len(fresh)} new opportunit{'y' if len(fresh) == 1 else 'ies'} with strong matches in your caseload"
             )
             body = render_to_string("search/email/match_digest.txt", {"worker": worker, "items": fresh, "total": total})
-            send_mail(subject, body, None, [worker.email])
+            message_send(
+                kind=MessageKind.WORK, template="search/match_digest",
+                recipients=[worker.email], subject=subject, body=body,
+            )
             sent += 1
     return sent

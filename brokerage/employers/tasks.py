@@ -2,7 +2,6 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -13,6 +12,8 @@ from brokerage.employers.models import (
     PartnerRelationship,
     RelationshipStatus,
 )
+from brokerage.messaging.models import MessageKind
+from brokerage.messaging.services import message_send
 
 
 @shared_task
@@ -29,17 +30,18 @@ def employer_invitation_email_task(invitation_id: int) -> None:
         "employers:invitation_accept", args=[employer_invitation_token(invitation)]
     )
     context = {"invitation": invitation, "link": link, "days": INVITATION_MAX_AGE.days}
-    send_mail(
+    message_send(
+        kind=MessageKind.ESSENTIAL,
+        template="employers/invitation",
         subject=f"You have been invited to join {invitation.employer.name}",
-        message=render_to_string("employers/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        body=render_to_string("employers/email/invitation.txt", context),
+        recipients=[invitation.email],
     )
 
 
 @shared_task
 def employer_join_request_email_task(join_request_id: int) -> None:
-    from brokerage.employers.selectors import employer_admins
+    from brokerage.employers.selectors import join_request_owner
 
     join_request = (
         EmployerJoinRequest.objects.select_related("employer", "user")
@@ -47,17 +49,20 @@ def employer_join_request_email_task(join_request_id: int) -> None:
     )
     if join_request is None or join_request.status != JoinRequestStatus.PENDING:
         return
-    recipients = list(employer_admins(join_request.employer).values_list("email", flat=True))
+    owner = join_request_owner(join_request.employer)
+    recipients = list(owner.users.values_list("email", flat=True))
     if not recipients:
         return
-    link = settings.PORTAL_BASE_URL + reverse("employers:members", args=[join_request.employer_id])
-    send_mail(
+    page = "employers:members" if owner.kind == "admins" else "employers:staff_detail"
+    link = settings.PORTAL_BASE_URL + reverse(page, args=[join_request.employer_id])
+    message_send(
+        kind=MessageKind.ORGANISATION,
+        template="employers/join_request",
         subject=f"{join_request.user.email} asked to join {join_request.employer.name}",
-        message=render_to_string(
+        body=render_to_string(
             "employers/email/join_request.txt", {"join_request": join_request, "link": link}
         ),
-        from_email=None,
-        recipient_list=recipients,
+        recipients=recipients,
     )
 
 
@@ -114,11 +119,62 @@ def partner_relationship_email_task(relationship_id: int, event: str) -> None:
     recipients = list(dict.fromkeys(email for email in recipients if email))
     if not recipients:
         return
-    send_mail(
+    # A partner asking to act for an employer is outreach: it counts toward the employer's
+    # contact limit (beyond it, it waits for their daily digest and the partner is told).
+    outreach = event == "requested"
+    message_send(
+        kind=MessageKind.PARTNER_OUTREACH if outreach else MessageKind.ORGANISATION,
+        template=f"employers/partner_{event}",
         subject=RELATIONSHIP_SUBJECTS[event].format(partner=relationship.partner, employer=employer.name),
-        message=render_to_string(
+        body=render_to_string(
             f"employers/email/partner_{event}.txt", {"relationship": relationship, "link": link}
         ),
-        from_email=None,
-        recipient_list=recipients,
+        recipients=recipients,
+        employer=employer if outreach else None,
+        partner=relationship.partner if outreach else None,
+        about=f"partner_relationship:{relationship.pk}",
     )
+
+
+@shared_task
+def employer_companies_house_check_task(employer_id: int) -> None:
+    """Store what Companies House says about a new employer record (safe to run twice)."""
+    from brokerage.employers.models import Employer
+    from brokerage.employers.services import employer_companies_house_check
+
+    employer = Employer.objects.filter(pk=employer_id).first()
+    if employer is not None:
+        employer_companies_house_check(employer=employer)
+
+
+#: How often each employer's Companies House record is asked again (a company can be dissolved
+#: or go into liquidation at any time; incentive payments read the stored status).
+COMPANIES_HOUSE_REFRESH_DAYS = 7
+COMPANIES_HOUSE_REFRESH_BATCH = 500
+
+
+@shared_task
+def employers_companies_house_refresh_task() -> int:
+    """Ask Companies House again about employers not checked for a week, oldest first."""
+    import datetime
+
+    from django.db.models import F, Q
+    from django.utils import timezone
+
+    from brokerage.employers import companies_house
+    from brokerage.employers.models import Employer
+    from brokerage.employers.services import employer_companies_house_check
+
+    if not companies_house.configured():
+        return 0
+    stale = timezone.now() - datetime.timedelta(days=COMPANIES_HOUSE_REFRESH_DAYS)
+    employers = (
+        Employer.objects.filter(merged_into__isnull=True).exclude(companies_house_number="")
+        .filter(Q(companies_house_checked_at__isnull=True) | Q(companies_house_checked_at__lt=stale))
+        .order_by(F("companies_house_checked_at").asc(nulls_first=True), "pk")
+    )[:COMPANIES_HOUSE_REFRESH_BATCH]
+    checked = 0
+    for employer in employers:
+        checked += employer_companies_house_check(employer=employer) is not None
+    return checked
+

@@ -1,24 +1,32 @@
-"""Plain-text emails about enquiries. Called after the transaction commits."""
+"""Plain-text emails about enquiries, sent through the one message path (``message_send``)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from brokerage.enquiries.follow import enquiry_follow_url
 from brokerage.enquiries.models import Enquiry, EnquiryItem
+from brokerage.messaging.models import MessageKind
+from brokerage.messaging.services import message_send
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 
 SUBJECT_PREFIX = "[Employer portal] "
 
 
-def _send(template: str, subject: str, recipients: list[str], context: dict) -> None:
+def _send(
+    template: str, subject: str, recipients: list[str], context: dict,
+    kind: str = MessageKind.WORK,
+) -> None:
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
     context = {**context, "base_url": settings.PORTAL_BASE_URL}
     body = render_to_string(f"enquiries/email/{template}.txt", context)
-    send_mail(SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    message_send(
+        kind=kind, template=f"enquiries/{template}", recipients=recipients,
+        subject=SUBJECT_PREFIX + subject, body=body,
+    )
 
 
 def _item_url(item: EnquiryItem) -> str:
@@ -49,7 +57,9 @@ def send_enquiry_confirmation(enquiry_id: int) -> None:
         "confirmation",
         f"We have received your enquiry {enquiry.reference}",
         [enquiry.email],
-        {"enquiry": enquiry, "items": list(enquiry.items.all())},
+        {"enquiry": enquiry, "items": list(enquiry.items.all()),
+         "follow_url": enquiry_follow_url(enquiry)},
+        kind=MessageKind.ENQUIRIES,
     )
 
 

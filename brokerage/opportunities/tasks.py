@@ -2,12 +2,13 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from brokerage.employers.models import EmployerMembership
+from brokerage.messaging.models import MessageKind
+from brokerage.messaging.services import message_send
 from brokerage.opportunities.models import Opportunity, OpportunityEvent, OpportunityStatus
 
 SUBJECTS = {
@@ -51,11 +52,13 @@ def opportunity_decision_email_task(event_id: int) -> None:
         for c in opportunity.field_comments.filter(resolved_at__isnull=True)
     ]
     context = {"opportunity": opportunity, "event": event, "link": link, "comments": comments}
-    send_mail(
+    message_send(
+        kind=MessageKind.OPPORTUNITIES,
+        template="opportunities/decision",
         subject=SUBJECTS[event.to_status].format(title=opportunity.title),
-        message=render_to_string("opportunities/email/decision.txt", context),
-        from_email=None,
-        recipient_list=recipients,
+        body=render_to_string("opportunities/email/decision.txt", context),
+        recipients=recipients,
+        about=f"opportunity:{opportunity.pk}",
     )
 
 
@@ -84,13 +87,15 @@ def opportunity_closing_reminders_task() -> int:
         link = settings.PORTAL_BASE_URL + reverse(
             "opportunities:employer_detail", args=[opportunity.pk]
         )
-        send_mail(
+        message_send(
+            kind=MessageKind.OPPORTUNITIES,
+            template="opportunities/closing_reminder",
             subject=f"‘{opportunity.title}’ closes on {opportunity.closing_date:%-d %B %Y}",
-            message=render_to_string(
+            body=render_to_string(
                 "opportunities/email/closing_reminder.txt", {"opportunity": opportunity, "link": link}
             ),
-            from_email=None,
-            recipient_list=recipients,
+            recipients=recipients,
+            about=f"opportunity:{opportunity.pk}",
         )
         sent += 1
     return sent

@@ -2,16 +2,16 @@
 
 import datetime
 from collections import defaultdict
-from functools import partial
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from brokerage.messaging.models import MessageKind
+from brokerage.messaging.services import message_send
 from brokerage.participants import imports
 from brokerage.participants.models import Participant
 from brokerage.participants.selectors import participants_needing_contact
@@ -60,6 +60,9 @@ def contact_reminders_send_task() -> int:
             body = render_to_string("participants/email/contact_reminder.txt", context)
             count = len(people)
             subject = f"{count} participant{'s' if count != 1 else ''} with no contact for a week"
-            transaction.on_commit(partial(send_mail, subject, body, None, [worker.email]))
+            message_send(
+                kind=MessageKind.WORK, template="participants/contact_reminder",
+                recipients=[worker.email], subject=subject, body=body,
+            )
             sent += 1
     return sent

@@ -136,6 +136,14 @@ class IncentiveStage(Orderable):
         "participant must still be eligible", default=True,
         help_text="Still in the job on the due date, working at least the minimum hours.",
     )
+    accepted_evidence = models.JSONField(
+        "evidence accepted for the checkpoint", default=list, blank=True,
+        help_text=(
+            "How the checkpoint may have been confirmed for this stage to be paid, a list of: "
+            "email_link, employer_dashboard, key_worker_evidence, participant_text, "
+            "key_worker_call, payslip. Empty: any of them."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -144,6 +152,7 @@ class IncentiveStage(Orderable):
         FieldPanel("checkpoint_measure"),
         FieldPanel("check_employer_verified"),
         FieldPanel("check_participant_eligible"),
+        FieldPanel("accepted_evidence"),
     ]
 
     class Meta(Orderable.Meta):

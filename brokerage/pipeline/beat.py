@@ -7,4 +7,9 @@ SCHEDULE = {
         "task": "brokerage.pipeline.tasks.checkpoint_notices_send_task",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
     },
+    # After the notices (which send the employer's link): the next rung of the evidence ladder.
+    "pipeline-checkpoint-evidence-ladder": {
+        "task": "brokerage.pipeline.tasks.checkpoint_evidence_ladder_task",
+        "schedule": crontab(hour=8, minute=15, day_of_week="mon-fri"),
+    },
 }

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from brokerage.pipeline.services.evidence import evidence_ladder_run
 from brokerage.pipeline.services.notices import checkpoint_notices_send
 
 
@@ -14,3 +15,10 @@ def checkpoint_notices_send_task() -> dict:
         "confirm_requests": run.confirm_requests,
         "missed": run.missed,
     }
+
+
+@shared_task
+def checkpoint_evidence_ladder_task() -> dict:
+    """Move unconfirmed due checks up the evidence ladder (text, key worker's call, payslip)."""
+    run = evidence_ladder_run()
+    return {"started": run.started, "texts": run.texts, "calls": run.calls, "payslips": run.payslips}

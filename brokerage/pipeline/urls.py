@@ -1,6 +1,6 @@
 from django.urls import path
 
-from brokerage.pipeline import views
+from brokerage.pipeline import evidence_views, views
 
 app_name = "pipeline"
 
@@ -22,6 +22,18 @@ urlpatterns = [
     ),
     path(
         "pipeline/checkpoints/<int:pk>/resend/", views.checkpoint_resend, name="checkpoint_resend"
+    ),
+    # The evidence ladder's key-worker rungs (services/evidence.py).
+    path("pipeline/checkpoints/<int:pk>/call/", evidence_views.checkpoint_call, name="checkpoint_call"),
+    path(
+        "pipeline/checkpoints/<int:pk>/payslip/",
+        evidence_views.checkpoint_payslip,
+        name="checkpoint_payslip",
+    ),
+    path(
+        "pipeline/checkpoints/<int:pk>/payslip/file/",
+        evidence_views.checkpoint_payslip_file,
+        name="checkpoint_payslip_file",
     ),
     path("pipeline/mentors/", views.mentors, name="mentors"),
     path("participants/<str:reference>/pipeline/", views.participant_pipeline, name="participant"),

@@ -1,21 +1,25 @@
-"""Who hears about a change, by email sent once the transaction commits."""
-
-from functools import partial
+"""Who hears about a change, by email through the one message path (sent after commit)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from brokerage.employers.models import EmployerMembership, MembershipRole
+from brokerage.messaging.models import MessageKind
+from brokerage.messaging.services import message_send
 
 
-def email_after_commit(subject: str, template: str, context: dict, recipients: list[str]) -> None:
+def email_after_commit(
+    subject: str, template: str, context: dict, recipients: list[str],
+    *, kind: str = MessageKind.CANDIDATES, about: str = "",
+) -> None:
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
     body = render_to_string(template, {**context, "site_url": settings.PORTAL_BASE_URL})
-    transaction.on_commit(partial(send_mail, subject, body, None, recipients))
+    message_send(
+        kind=kind, template=template.removesuffix(".txt").replace("/email/", "/"),
+        recipients=recipients, subject=subject, body=body, about=about,
+    )
 
 
 def employer_contact_emails(employer_id: int) -> list[str]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
+from brokerage.messaging.models import MessageKind
 from brokerage.pipeline.models import Checkpoint, CheckpointLink, CheckpointStatus, ConfirmedVia
 from brokerage.pipeline.services.access import require_key_worker
 from brokerage.pipeline.services.emails import email_after_commit, employer_contact_emails
@@ -60,6 +61,8 @@ def confirm_link_send(checkpoint: Checkpoint, email: str, *, today: datetime.dat
             "expires_on": today + LINK_MAX_AGE,
         },
         [email],
+        kind=MessageKind.CHECKS,
+        about=f"checkpoint:{checkpoint.pk}",
     )
 
 

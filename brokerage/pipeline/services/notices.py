@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
+from brokerage.messaging.models import MessageKind
 from brokerage.pipeline.models import (
     Checkpoint,
     CheckpointNotice,
@@ -75,6 +76,8 @@ def checkpoint_notices_send(*, today: datetime.date | None = None) -> NoticeRun:
                         "for_employer": email not in key_worker_emails(placement.participant),
                     },
                     [email],
+                    kind=MessageKind.CHECKS,
+                    about=f"checkpoint:{checkpoint.pk}",
                 )
                 run.reminders += 1
     for checkpoint in scheduled.filter(due_on__lte=today, missed_after__gte=today):
@@ -118,6 +121,8 @@ def checkpoint_notices_send(*, today: datetime.date | None = None) -> NoticeRun:
                         "pipeline/email/checkpoint_missed.txt",
                         {"checkpoint": checkpoint, "placement": checkpoint.placement},
                         [email],
+                        kind=MessageKind.WORK,
+                        about=f"checkpoint:{checkpoint.pk}",
                     )
             run.missed += 1
     return run

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "brokerage.messaging"
+    label = "messaging"
+    verbose_name = "Emails and texts"
