@@ -24,6 +24,12 @@ from elasticsearch_dsl import (
     GeoPoint as GeoPointField,
 )
 
+from brokerage.reference.vocabulary import (
+    licences_normalise,
+    sector_normalise,
+    sectors_normalise,
+    skills_normalise,
+)
 from search.scoring import DEFAULT_TRAVEL_MILES, MAX_TRAVEL_MILES
 
 TEXT_ANALYZER = settings.SEARCH_TEXT_ANALYZER
@@ -68,6 +74,7 @@ class OpportunityDocument(Document):
     hours = Float()
     start_date = Date()
     closing_date = Date()
+    rolling = Boolean()
     places_left = Integer()
 
     class Index:
@@ -84,20 +91,21 @@ class OpportunityDocument(Document):
             employer_name=opp.employer.name if opp.show_employer_name else "",
             postcode=opp.postcode,
             opportunity_type=opp.opportunity_type,
-            sector=opp.sector or None,
+            sector=sector_normalise(opp.sector) or None,
             status=opp.status,
             programme_id=opp.programme_id,
             ring_fenced=opp.ring_fenced and opp.programme_id is not None,  # no programme: open to all
             age_limited=opp.min_age is not None or opp.max_age is not None,
-            required_licences=list(opp.required_licences or []),
-            essential_skills=sorted({s.strip().lower() for s in opp.essential_skills or [] if s.strip()}),
-            desirable_skills=sorted({s.strip().lower() for s in opp.desirable_skills or [] if s.strip()}),
+            required_licences=licences_normalise(opp.required_licences),
+            essential_skills=sorted(skills_normalise(opp.essential_skills)),
+            desirable_skills=sorted(skills_normalise(opp.desirable_skills)),
             adjustments=list(opp.adjustments or []),
             remote=opp.remote,
             location=_point(opp.latitude, opp.longitude),
             hours=float(opp.hours_per_week) if opp.hours_per_week is not None else None,
             start_date=opp.start_date,
             closing_date=opp.closing_date,
+            rolling=opp.rolling,
             places_left=opp.places_left,
         )
         if opp.min_age is not None or opp.max_age is not None:
@@ -125,6 +133,9 @@ class ParticipantDocument(Document):
     adjustments_needed = Keyword()
     hours = IntegerRange()
     available_from = Date()
+    #: Eligible for the programme when indexed (``search.eligibility``; re-indexed when the
+    #: programme's rules change); matching checks it again as it stands now.
+    eligible = Boolean()
 
     class Index:
         name = "participants"
@@ -133,7 +144,9 @@ class ParticipantDocument(Document):
     @classmethod
     def from_model(cls, p) -> ParticipantDocument:
         limit = min(p.max_travel_miles if p.max_travel_miles is not None else DEFAULT_TRAVEL_MILES, MAX_TRAVEL_MILES)
-        skills = sorted({s.strip().lower() for s in p.skills or [] if s.strip()})
+        from search.eligibility import participant_eligible_now
+
+        skills = sorted(skills_normalise(p.skills))
         doc = cls(
             meta={"id": p.pk},
             pk=p.pk,
@@ -148,12 +161,13 @@ class ParticipantDocument(Document):
             outward_code=p.outward_code,
             location=_point(p.latitude, p.longitude),
             travel_limit_miles=limit,
-            licences=list(p.licences or []),
+            licences=licences_normalise(p.licences),
             skills=skills,
             skills_text=" ".join(skills),
-            sector_interests=list(p.sector_interests or []),
+            sector_interests=sectors_normalise(p.sector_interests),
             adjustments_needed=list(p.adjustments_needed or []),
             available_from=p.available_from,
+            eligible=participant_eligible_now(p),
         )
         if p.hours_min is not None or p.hours_max is not None:
             doc.hours = _range(p.hours_min, p.hours_max)

@@ -74,6 +74,12 @@ def opportunity_match_query(
     must = [
         {"term": {"status": scoring.LIVE}},
         {"range": {"places_left": {"gte": 1}}},
+        # the closing date, as of today (scoring.Offer.closed_by_date)
+        _one_of(
+            {"term": {"rolling": True}},
+            {"bool": {"must_not": {"exists": {"field": "closing_date"}}}},
+            {"range": {"closing_date": {"gte": today.isoformat()}}},
+        ),
     ]
     must.append(
         _one_of(
@@ -180,7 +186,9 @@ def participant_match_query(
     """Consenting participants who fit an opportunity, pre-ranked. Only indexable people are in
     the index (consent given, record open, job ready or getting ready)."""
     must = [
-        {"terms": {"readiness": list(scoring.readiness_allowed(filters.include_getting_ready))}}
+        {"terms": {"readiness": list(scoring.readiness_allowed(filters.include_getting_ready))}},
+        # eligible when indexed; the backend checks each hit again as the rules stand now
+        {"term": {"eligible": True}},
     ]
     if visibility is not None:
         must.append(visibility)

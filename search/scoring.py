@@ -6,11 +6,20 @@ functions here (and checks the pairs it returns with ``eligible``); the Elastics
 backend narrows and pre-ranks in the cluster (``search.queries`` mirrors the same rules) and
 then re-scores the hits here, so the two backends rank and explain in the same way.
 
-Hard filters (a pair failing any is never shown):
+Hard filters (a pair failing any is never shown). ``eligible`` is the one check; both backends
+narrow with the same rules first (the database backend in SQL, ``search.queries`` in
+Elasticsearch) and check every pair they return here; tests/search/test_hard_filters.py runs
+each filter through each backend:
 
 - the opportunity is live and has places left;
+- its closing date has not passed (as of today: a non-rolling opportunity closing yesterday is
+  out at midnight, not when the nightly close task gets to it). A start date already passed
+  is taken as "starts now" (as of today) by the start component and the start dealbreaker;
 - the participant is job ready (or getting ready, when the key worker asks for them too),
   has consented to an anonymised profile being shared, and their record is open;
+- the participant is eligible for their programme now: a coordinator's override, or the
+  programme's ``EligibilityRule`` rows (data) evaluated as they stand today by
+  ``brokerage.participants.services.eligibility_evaluate`` (``search.eligibility`` calls it);
 - a ring-fenced opportunity is only for participants enrolled on its programme;
 - the participant's age (today) is within the opportunity's age range, if it has one;
 - the participant holds every required licence, or the missing ones are licences the
@@ -20,7 +29,10 @@ Hard filters (a pair failing any is never shown):
   (``DEFAULT_TRAVEL_MILES`` when none is recorded), measured as the crow flies between
   the outward-code centroids of the two postcodes (``brokerage.reference.geometry``).
 
-The score (0 to 100) is the weighted sum of six components, each between 0 and 1:
+The score (0 to 100) adds up six whole-number parts. Each part is its component (between 0 and
+1) times the component's weight (``WEIGHTS``), rounded to the nearest whole point with halves
+rounded up (12.5 → 13; ``part_points``); the score is the sum of those parts, so the breakdown
+shown on the match page always adds up to the score. The components:
 
 ``skills``
     Skills and qualifications: the share of the opportunity's essential skills the person has
@@ -42,17 +54,34 @@ The score (0 to 100) is the weighted sum of six components, each between 0 and 1
 ``adjustments``
     The share of the adjustments the person needs that the opportunity offers; 1 when they
     need none.
+
+Dealbreakers: a pair that fails a need the person stated is still shown (the key worker may
+know better) but is never "strong", and the reason comes first in its list:
+
+- the weekly hours are outside the person's range by more than ``HOURS_DEALBREAKER_MARGIN``;
+- the person needs an adjustment the opportunity does not offer;
+- the opportunity starts more than ``START_DEALBREAKER_DAYS`` before the person is available.
+
+Skills, sectors and licences are compared after ``brokerage.reference.vocabulary`` has
+normalised both sides (case, spaces, punctuation, synonyms), as they are stored.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from brokerage.reference.ages import age_on
 from brokerage.reference.choices import Adjustment, Licence, Sector
 from brokerage.reference.geometry import haversine_miles
+from brokerage.reference.vocabulary import (
+    licences_normalise,
+    sector_normalise,
+    sectors_normalise,
+    skills_normalise,
+)
 
 # --- the numbers ------------------------------------------------------------------------------
 
@@ -95,7 +124,13 @@ FUND_OBTAINABLE_LICENCES = frozenset(
 #: Licences only the person can obtain (a driving test); missing ones exclude the pair.
 NOT_FUNDABLE_LICENCES = frozenset(set(Licence.values) - FUND_OBTAINABLE_LICENCES)
 
+#: The start component falls to 0 when the person is available this many days after the start.
 LATE_START_DAYS = 28
+
+#: Dealbreaker: weekly hours outside the person's range by more than this many hours.
+HOURS_DEALBREAKER_MARGIN = 4
+#: Dealbreaker: the opportunity starts more than this many days before the person is available.
+START_DEALBREAKER_DAYS = 0
 
 JOB_READY = "job_ready"
 GETTING_READY = "getting_ready"
@@ -131,6 +166,8 @@ class Seeker:
     hours_max: int | None = None
     available_from: datetime.date | None = None
     key_worker_id: int | None = None
+    #: Eligible for their programme now (``search.eligibility``); a hard filter.
+    eligible: bool = True
 
     @property
     def travel_limit(self) -> int:
@@ -160,6 +197,12 @@ class Offer:
     adjustments: frozenset = frozenset()
     hours: float | None = None
     start_date: datetime.date | None = None
+    closing_date: datetime.date | None = None
+    rolling: bool = False
+
+    def closed_by_date(self, today: datetime.date) -> bool:
+        """The closing date has passed (a rolling opportunity has none that counts)."""
+        return not self.rolling and self.closing_date is not None and self.closing_date < today
 
 
 SEEKER_FIELDS = (
@@ -170,24 +213,34 @@ SEEKER_FIELDS = (
 OFFER_FIELDS = (
     "pk", "programme_id", "status", "places", "places_filled", "ring_fenced", "min_age",
     "max_age", "remote", "latitude", "longitude", "required_licences", "essential_skills",
-    "desirable_skills", "sector", "adjustments", "hours_per_week", "start_date",
+    "desirable_skills", "sector", "adjustments", "hours_per_week", "start_date", "closing_date",
+    "rolling",
 )
 
 
-def _lower_set(values) -> frozenset:
-    return frozenset(filter(None, (str(v).strip().lower() for v in values or ())))
+def _skill_set(values) -> frozenset:
+    return frozenset(skills_normalise(values))
+
+
+def _licence_set(values) -> frozenset:
+    return frozenset(licences_normalise(values))
+
+
+def _sector_set(values) -> frozenset:
+    return frozenset(sectors_normalise(values))
 
 
 def _as_set(values) -> frozenset:
     return frozenset(values or ())
 
 
-#: How each list column becomes a set on a ``Seeker``/``Offer``. A backend reading many rows may
-#: apply these once per distinct stored value and pass ``prepared=True`` to the row functions.
-SEEKER_SET_FIELDS = {"licences": _as_set, "skills": _lower_set, "sector_interests": _as_set,
-                     "adjustments_needed": _as_set}
-OFFER_SET_FIELDS = {"required_licences": _as_set, "essential_skills": _lower_set,
-                    "desirable_skills": _lower_set, "adjustments": _as_set}
+#: How each list column becomes a set on a ``Seeker``/``Offer`` (normalised by
+#: ``brokerage.reference.vocabulary``). A backend reading many rows may apply these once per
+#: distinct stored value and pass ``prepared=True`` to the row functions.
+SEEKER_SET_FIELDS = {"licences": _licence_set, "skills": _skill_set,
+                     "sector_interests": _sector_set, "adjustments_needed": _as_set}
+OFFER_SET_FIELDS = {"required_licences": _licence_set, "essential_skills": _skill_set,
+                    "desirable_skills": _skill_set, "adjustments": _as_set}
 
 
 def seeker_from_row(row, *, prepared: bool = False) -> Seeker:
@@ -196,8 +249,8 @@ def seeker_from_row(row, *, prepared: bool = False) -> Seeker:
     (pk, programme_id, readiness, status, consent, dob, lat, lon, travel, licences, skills,
      sectors, adjustments, hours_min, hours_max, available_from, key_worker_id) = row
     if not prepared:
-        licences, skills = _as_set(licences), _lower_set(skills)
-        sectors, adjustments = _as_set(sectors), _as_set(adjustments)
+        licences, skills = _licence_set(licences), _skill_set(skills)
+        sectors, adjustments = _sector_set(sectors), _as_set(adjustments)
     return Seeker(
         pk=pk, programme_id=programme_id, readiness=readiness, status=status,
         consenting=bool(consent), date_of_birth=dob, latitude=lat, longitude=lon,
@@ -220,18 +273,19 @@ def offer_from_row(row, *, prepared: bool = False) -> Offer:
     """An ``Offer`` from a ``values_list(*OFFER_FIELDS)`` row (list columns already sets when
     ``prepared``)."""
     (pk, programme_id, status, places, filled, ring_fenced, min_age, max_age, remote, lat, lon,
-     licences, essential, desirable, sector, adjustments, hours, start_date) = row
+     licences, essential, desirable, sector, adjustments, hours, start_date, closing_date,
+     rolling) = row
     if not prepared:
-        licences, essential = _as_set(licences), _lower_set(essential)
-        desirable, adjustments = _lower_set(desirable), _as_set(adjustments)
+        licences, essential = _licence_set(licences), _skill_set(essential)
+        desirable, adjustments = _skill_set(desirable), _as_set(adjustments)
     return Offer(
         pk=pk, programme_id=programme_id, status=status, places_left=max(places - filled, 0),
         ring_fenced=ring_fenced, min_age=min_age, max_age=max_age, remote=remote,
         latitude=lat, longitude=lon, required_licences=licences,
         essential_skills=essential, desirable_skills=desirable,
-        sector=sector or "", adjustments=adjustments,
+        sector=sector_normalise(sector), adjustments=adjustments,
         hours=float(hours) if isinstance(hours, (Decimal, int, float)) else None,
-        start_date=start_date,
+        start_date=start_date, closing_date=closing_date, rolling=bool(rolling),
     )
 
 
@@ -247,15 +301,18 @@ def readiness_allowed(include_getting_ready: bool) -> tuple[str, ...]:
 
 
 def seeker_matchable(seeker: Seeker, *, include_getting_ready: bool = False) -> bool:
+    """The participant's own hard filters: consent, an open record, readiness, eligibility."""
     return (
         seeker.consenting
         and seeker.status not in CLOSED_PARTICIPANT_STATUSES
         and seeker.readiness in readiness_allowed(include_getting_ready)
+        and seeker.eligible
     )
 
 
-def offer_open(offer: Offer) -> bool:
-    return offer.status == LIVE and offer.places_left > 0
+def offer_open(offer: Offer, *, today: datetime.date) -> bool:
+    """The opportunity's own hard filters: live, places left, closing date not passed."""
+    return offer.status == LIVE and offer.places_left > 0 and not offer.closed_by_date(today)
 
 
 @dataclass(slots=True)
@@ -271,7 +328,8 @@ def eligible(
 ) -> Fit | None:
     """``Fit`` when the pair passes every hard filter, else None."""
     if not (
-        offer_open(offer) and seeker_matchable(seeker, include_getting_ready=include_getting_ready)
+        offer_open(offer, today=today)
+        and seeker_matchable(seeker, include_getting_ready=include_getting_ready)
     ):
         return None
     if offer.ring_fenced and offer.programme_id and offer.programme_id != seeker.programme_id:
@@ -383,17 +441,70 @@ def components(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) 
     }
 
 
+def part_points(name: str, value: float) -> int:
+    """One component's whole points: ``WEIGHTS[name] * value`` rounded to the nearest whole
+    number, halves up (12.5 → 13, 62.5 → 63). The product is first rounded to 9 decimal places,
+    so float noise (12.4999999997) cannot move a half."""
+    return math.floor(round(WEIGHTS[name] * value, 9) + 0.5)
+
+
 def points(skills: float, sector: float, distance: float, hours: float, start: float,
            adjustments: float) -> int:
-    """The score: the components weighted by ``WEIGHTS`` and added up, rounded to a whole number."""
-    return round(
-        WEIGHTS["skills"] * skills + WEIGHTS["sector"] * sector + WEIGHTS["distance"] * distance
-        + WEIGHTS["hours"] * hours + WEIGHTS["start"] * start + WEIGHTS["adjustments"] * adjustments
+    """The score: the sum of the six whole-number parts (``part_points``)."""
+    return (
+        part_points("skills", skills) + part_points("sector", sector)
+        + part_points("distance", distance) + part_points("hours", hours)
+        + part_points("start", start) + part_points("adjustments", adjustments)
     )
 
 
+def parts(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> dict[str, int]:
+    """Each component's whole points; they add up to ``score``."""
+    return {
+        name: part_points(name, value)
+        for name, value in components(seeker, offer, fit, today=today).items()
+    }
+
+
 def score(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> int:
-    return points(**components(seeker, offer, fit, today=today))
+    return sum(parts(seeker, offer, fit, today=today).values())
+
+
+# --- dealbreakers -----------------------------------------------------------------------------
+
+
+def hours_dealbreaker(hours: float | None, hours_min: int | None, hours_max: int | None) -> bool:
+    """The hours are outside the person's range by more than ``HOURS_DEALBREAKER_MARGIN``."""
+    if hours is None:
+        return False
+    return (hours_min is not None and hours < hours_min - HOURS_DEALBREAKER_MARGIN) or (
+        hours_max is not None and hours > hours_max + HOURS_DEALBREAKER_MARGIN
+    )
+
+
+def start_dealbreaker(start_date: datetime.date | None, available_from: datetime.date | None,
+                      today: datetime.date) -> bool:
+    """It starts (as of today) more than ``START_DEALBREAKER_DAYS`` before they are available."""
+    if start_date is None or available_from is None:
+        return False
+    return (available_from - max(start_date, today)).days > START_DEALBREAKER_DAYS
+
+
+def adjustments_dealbreaker(needed: frozenset, offered: frozenset) -> bool:
+    """They need an adjustment the opportunity does not offer."""
+    return bool(needed - offered)
+
+
+def dealbreaker_components(seeker: Seeker, offer: Offer, *, today: datetime.date) -> list[str]:
+    """The components (hours, start, adjustments) where the pair fails a stated need."""
+    found = []
+    if hours_dealbreaker(offer.hours, seeker.hours_min, seeker.hours_max):
+        found.append("hours")
+    if start_dealbreaker(offer.start_date, seeker.available_from, today):
+        found.append("start")
+    if adjustments_dealbreaker(seeker.adjustments, offer.adjustments):
+        found.append("adjustments")
+    return found
 
 
 # --- reasons ----------------------------------------------------------------------------------
@@ -401,7 +512,7 @@ def score(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> in
 
 @dataclass(slots=True)
 class Reason:
-    """One plain-words reason; ``kind`` is "good", "warning" or "gap"."""
+    """One plain-words reason; ``kind`` is "dealbreaker", "good", "warning" or "gap"."""
 
     text: str
     kind: str = "good"
@@ -500,6 +611,13 @@ def reasons(seeker: Seeker, offer: Offer, fit: Fit, *, today: datetime.date) -> 
         out.append(Reason(
             f"does not say it offers {_ADJUSTMENT.get(code, code).lower()}", "gap", "adjustments"
         ))
+    # A failed stated need is a dealbreaker: said first, whatever the score.
+    broken = set(dealbreaker_components(seeker, offer, today=today))
+    if broken:
+        for reason in out:
+            if reason.kind == "gap" and reason.component in broken:
+                reason.kind = "dealbreaker"
+        out.sort(key=lambda reason: reason.kind != "dealbreaker")
     return out
 
 
@@ -535,8 +653,14 @@ class Match:
         return self.fit.distance
 
     @property
+    def dealbreakers(self) -> list[str]:
+        """Components where the pair fails a need the person stated (see the module docstring)."""
+        return dealbreaker_components(self.seeker, self.offer, today=self.today)
+
+    @property
     def strong(self) -> bool:
-        return self.score >= STRONG_MATCH_SCORE
+        """A high score and no dealbreaker."""
+        return self.score >= STRONG_MATCH_SCORE and not self.dealbreakers
 
     @property
     def needs_funding(self) -> bool:
@@ -550,11 +674,11 @@ class Match:
 
     @property
     def components(self) -> list[tuple[str, int, int]]:
-        """(label, points, out of) per component, for the breakdown."""
-        parts = components(self.seeker, self.offer, self.fit, today=self.today)
+        """(label, points, out of) per component, for the breakdown: the same whole-number parts
+        the score adds up (``parts``), so they sum to ``score``."""
         return [
-            (COMPONENT_LABELS[name], round(WEIGHTS[name] * value), WEIGHTS[name])
-            for name, value in parts.items()
+            (COMPONENT_LABELS[name], points, WEIGHTS[name])
+            for name, points in parts(self.seeker, self.offer, self.fit, today=self.today).items()
         ]
 
 

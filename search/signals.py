@@ -76,9 +76,26 @@ def _participant_deleted(sender, instance, **kwargs):
     object_changed(PARTICIPANT, instance, indexable=False)
 
 
+def _eligibility_rule_changed(sender, instance, **kwargs):
+    """A programme's eligibility rules changed: its people's documents carry an ``eligible``
+    flag, so they are indexed again (matching checks eligibility now either way)."""
+    if not _keeps_index():
+        return
+    from search.eligibility import programme_participant_ids
+
+    for pk in programme_participant_ids(instance.programme_id):
+        index_update_record(PARTICIPANT, pk)
+        transaction.on_commit(lambda pk=pk: _queue(PARTICIPANT, pk))
+
+
 def connect() -> None:
     from brokerage.opportunities.models import Opportunity
-    from brokerage.participants.models import Participant
+    from brokerage.participants.models import EligibilityRule, Participant
+
+    post_save.connect(_eligibility_rule_changed, sender=EligibilityRule,
+                      dispatch_uid="search_eligibility_rule_saved")
+    post_delete.connect(_eligibility_rule_changed, sender=EligibilityRule,
+                        dispatch_uid="search_eligibility_rule_deleted")
 
     post_save.connect(_opportunity_saved, sender=Opportunity, dispatch_uid="search_opportunity_saved")
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="search_participant_saved")

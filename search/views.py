@@ -17,6 +17,7 @@ from brokerage.participants.services import access_log_record
 from portal.core.forms import apply_service_errors
 from search import selectors, services
 from search.backends.base import Results
+from search.eligibility import participant_eligible_now
 from search.forms import ArchiveMatchForm, MatchFilterForm, SaveSearchForm, StaffSearchForm
 from search.models import Direction
 from search.scoring import STRONG_MATCH_SCORE
@@ -71,6 +72,7 @@ def participant_matches(request: HttpRequest, reference: str) -> HttpResponse:
             filters.include_getting_ready and participant.readiness == "getting_ready"
         ),
         "consenting": participant.consent_employer_profile,
+        "eligible": participant_eligible_now(participant),
     })
 
 

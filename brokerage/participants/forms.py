@@ -21,6 +21,7 @@ from brokerage.participants.services import ni_number_normalise
 from brokerage.reference.choices import Adjustment, Barrier, Licence, Sector
 from brokerage.reference.models import Partner, Programme
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from brokerage.reference.vocabulary import skills_from_text
 from portal.core.forms import GovUKDateField, GovUKForm
 
 
@@ -157,9 +158,7 @@ class SkillsField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 3})
 
     def to_python(self, value):
-        text = super().to_python(value) or ""
-        parts = [p.strip().lower() for chunk in text.splitlines() for p in chunk.split(",")]
-        return sorted({p for p in parts if p})
+        return sorted(skills_from_text(super().to_python(value)))
 
     def prepare_value(self, value):
         if isinstance(value, list):

@@ -44,6 +44,7 @@ from brokerage.participants.selectors import (
 )
 from brokerage.reference.models import Area, Programme
 from brokerage.reference.postcodes import centroid, outward_code, validate_known_postcode
+from brokerage.reference.vocabulary import licences_normalise, sectors_normalise, skills_normalise
 
 ASSESSMENT_DUE_DAYS = 14
 
@@ -135,9 +136,13 @@ def _evaluate_rule(rule: EligibilityRule, participant: Participant) -> dict:
     return result | {"outcome": "unknown", "message": "This rule could not be checked"}
 
 
-def eligibility_evaluate(participant: Participant) -> tuple[str, list[dict]]:
-    """Run the programme's rules. Returns (status, results), each result in plain words."""
-    rules = EligibilityRule.objects.filter(programme=participant.programme, active=True).select_related("programme")
+def eligibility_evaluate(participant: Participant, *, rules=None) -> tuple[str, list[dict]]:
+    """Run the programme's rules. Returns (status, results), each result in plain words.
+
+    ``rules``: the programme's active rules already read (matching evaluates many people of one
+    programme at once, ``search.eligibility``); read here when not given."""
+    if rules is None:
+        rules = EligibilityRule.objects.filter(programme=participant.programme, active=True).select_related("programme")
     results = [_evaluate_rule(rule, participant) for rule in rules]
     eligible = all(r["outcome"] == "pass" for r in results)
     return (EligibilityStatus.ELIGIBLE if eligible else EligibilityStatus.NOT_ELIGIBLE), results
@@ -526,7 +531,10 @@ def assessment_record(*, participant: Participant, actor, assessed_on: datetime.
     hours_min, hours_max = data.get("hours_min"), data.get("hours_max")
     if hours_min is not None and hours_max is not None and hours_min > hours_max:
         raise ValidationError("The most hours a week must be at least the fewest hours")
-    data["skills"] = sorted({s.strip().lower() for s in data.get("skills", []) if s.strip()})
+    data["skills"] = sorted(skills_normalise(data.get("skills")))
+    for name, normalise in (("licences", licences_normalise), ("sector_interests", sectors_normalise)):
+        if name in data:
+            data[name] = normalise(data[name])
     readiness = data.get("readiness") or Readiness.NOT_READY
     with transaction.atomic():
         participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)

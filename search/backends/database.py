@@ -42,8 +42,10 @@ from brokerage.reference.geometry import (
     haversine_miles,
     miles_per_degree_longitude,
 )
+from brokerage.reference.vocabulary import sector_normalise
 from search import scoring
 from search.backends.base import MatchFilters
+from search.eligibility import ineligible_ids, participant_eligible_now
 from search.models import ArchivedMatch
 from search.scoring import (
     DEFAULT_TRAVEL_MILES,
@@ -188,6 +190,20 @@ def _each(memo: _Memo, *columns) -> map:
     return map(memo.__getitem__, columns[0] if len(columns) == 1 else zip(*columns, strict=True))
 
 
+def _add(*parts: int) -> int:
+    return sum(parts)
+
+
+def _scores(*components) -> map:
+    """Each row's score from its six component columns (in ``scoring.WEIGHTS`` order): the sum
+    of ``scoring.part_points``, worked out once per distinct component value — the same
+    whole-number parts as ``scoring.points``."""
+    return map(_add, *(
+        _each(_Memo(functools.partial(scoring.part_points, name)), values)
+        for name, values in zip(scoring.WEIGHTS, components, strict=True)
+    ))
+
+
 #: What ``place`` memos give for a pair beyond the travel limit (or with no location).
 _OUT_OF_REACH = (None, 0.0)
 
@@ -230,6 +246,7 @@ _OFFER_SCORE_FIELDS = (
 )
 _SEEKER_SCORE_FIELDS = (
     "pk",
+    "programme_id",
     "latitude",
     "longitude",
     "max_travel_miles",
@@ -278,6 +295,7 @@ class DatabaseBackend:
         qs = Opportunity.objects.filter(
             status=OpportunityStatus.LIVE, places_filled__lt=F("places")
         )
+        qs = qs.filter(Q(rolling=True) | Q(closing_date__isnull=True) | Q(closing_date__gte=today))
         qs = qs.filter(
             Q(ring_fenced=False) | Q(programme__isnull=True) | Q(programme_id=seeker.programme_id)
         )
@@ -324,6 +342,9 @@ class DatabaseBackend:
         if not scoring.seeker_matchable(
             seeker, include_getting_ready=filters.include_getting_ready
         ):
+            return []
+        seeker.eligible = participant_eligible_now(participant)
+        if not seeker.eligible:
             return []
         rows = _Columns(
             self.opportunity_candidates(seeker, filters=filters, today=today),
@@ -376,7 +397,8 @@ class DatabaseBackend:
             ),
         )
         sector = _each(
-            _Memo(lambda raw: scoring.sector_value(convert["sector"](raw) or "", seeker.sectors)),
+            _Memo(lambda raw: scoring.sector_value(
+                sector_normalise(convert["sector"](raw)), seeker.sectors)),
             column["sector"],
         )
         hours = _each(
@@ -403,14 +425,29 @@ class DatabaseBackend:
             ),
             column["adjustments"],
         )
-        scores = map(
-            scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments
-        )
+        scores = _scores(skills, sector, map(itemgetter(1), places), hours, start, adjustments)
         entries = [
             (-points, where[0] or 0.0, pk)
             for pk, where, points in zip(column["pk"], places, scores, strict=True)
             if where is not _OUT_OF_REACH and points >= floor
         ]
+        if filters.strong_only and entries:
+            # Strong means no dealbreaker too: hours, start or adjustments failing a stated need.
+            kept = {pk for _, _, pk in entries}
+            blocked = {
+                pk for pk, hours_raw, start_raw, adjustments_raw in zip(
+                    column["pk"], column["hours_per_week"], column["start_date"],
+                    column["adjustments"], strict=True,
+                ) if pk in kept and (
+                    scoring.hours_dealbreaker(
+                        convert["hours_per_week"](hours_raw), seeker.hours_min, seeker.hours_max)
+                    or scoring.start_dealbreaker(
+                        convert["start_date"](start_raw), seeker.available_from, today)
+                    or scoring.adjustments_dealbreaker(
+                        seeker.adjustments, convert["adjustments"](adjustments_raw))
+                )
+            }
+            entries = [entry for entry in entries if entry[2] not in blocked]
 
         def build(wanted: list[tuple[int, int]]) -> list[Match]:
             offers = {row[0]: scoring.offer_from_row(row) for row in Opportunity.objects.filter(
@@ -467,11 +504,12 @@ class DatabaseBackend:
         limit: int | None = None,
     ) -> Sequence[Match]:
         offer = scoring.offer_from(opportunity)
-        if not scoring.offer_open(offer):
+        if not scoring.offer_open(offer, today=today):
             return []
         rows = _Columns(self.participant_candidates(offer, filters=filters, today=today, user=user),
                         _SEEKER_SCORE_FIELDS, SEEKER_SET_FIELDS)
         convert, column = rows.convert, rows.raw
+        ineligible = ineligible_ids(dict(zip(column["pk"], column["programme_id"], strict=True)))
         within = filters.within_miles
         floor = STRONG_MATCH_SCORE if filters.strong_only else 0
 
@@ -532,18 +570,35 @@ class DatabaseBackend:
             ),
             column["adjustments_needed"],
         )
-        scores = map(
-            scoring.points, skills, sector, map(itemgetter(1), places), hours, start, adjustments
-        )
+        scores = _scores(skills, sector, map(itemgetter(1), places), hours, start, adjustments)
         entries = [
             (-points, where[0] or 0.0, pk)
             for pk, where, points in zip(column["pk"], places, scores, strict=True)
-            if where is not _OUT_OF_REACH and points >= floor
+            if where is not _OUT_OF_REACH and points >= floor and pk not in ineligible
         ]
+        if filters.strong_only and entries:
+            # Strong means no dealbreaker too: hours, start or adjustments failing a stated need.
+            kept = {pk for _, _, pk in entries}
+            blocked = {
+                pk for pk, low, high, available, needed in zip(
+                    column["pk"], column["hours_min"], column["hours_max"],
+                    column["available_from"], column["adjustments_needed"], strict=True,
+                ) if pk in kept and (
+                    scoring.hours_dealbreaker(
+                        offer.hours, convert["hours_min"](low), convert["hours_max"](high))
+                    or scoring.start_dealbreaker(
+                        offer.start_date, convert["available_from"](available), today)
+                    or scoring.adjustments_dealbreaker(
+                        convert["adjustments_needed"](needed), offer.adjustments)
+                )
+            }
+            entries = [entry for entry in entries if entry[2] not in blocked]
 
         def build(wanted: list[tuple[int, int]]) -> list[Match]:
             seekers = {row[0]: scoring.seeker_from_row(row) for row in Participant.objects.filter(
                 pk__in=[pk for pk, _ in wanted]).values_list(*SEEKER_FIELDS)}
+            for pk, seeker in seekers.items():
+                seeker.eligible = pk not in ineligible
             return _matches(((seekers.get(pk), offer, points) for pk, points in wanted),
                             filters=filters, today=today)
 

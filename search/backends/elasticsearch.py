@@ -25,6 +25,7 @@ from portal.accounts.roles import Role
 from search import queries, scoring
 from search.backends.base import MatchFilters, SearchUnavailable
 from search.documents import DOCUMENTS
+from search.eligibility import ineligible_ids, participant_eligible_now
 from search.indexing import OPPORTUNITY, PARTICIPANT
 from search.models import ArchivedMatch
 from search.scoring import OFFER_FIELDS, SEEKER_FIELDS, Match
@@ -138,6 +139,9 @@ class ElasticsearchBackend:
         seeker = scoring.seeker_from(participant)
         if not scoring.seeker_matchable(seeker, include_getting_ready=filters.include_getting_ready):
             return []
+        seeker.eligible = participant_eligible_now(participant)
+        if not seeker.eligible:
+            return []
         archived = list(ArchivedMatch.objects.filter(participant_id=seeker.pk).values_list("opportunity_id", flat=True))
         body = queries.opportunity_match_query(seeker, filters=filters, today=today, exclude_ids=archived)
         hit_ids = self._ids(OPPORTUNITY, body)
@@ -157,7 +161,7 @@ class ElasticsearchBackend:
         limit: int | None = None,
     ) -> list[Match]:
         offer = scoring.offer_from(opportunity)
-        if not scoring.offer_open(offer):
+        if not scoring.offer_open(offer, today=today):
             return []
         if not offer.remote and (offer.latitude is None or offer.longitude is None):
             return []
@@ -167,10 +171,14 @@ class ElasticsearchBackend:
             visibility=visibility_for(user) if user is not None else None, exclude_ids=archived,
         )
         hit_ids = self._ids(PARTICIPANT, body)
-        rows = Participant.objects.filter(pk__in=hit_ids).values_list(*SEEKER_FIELDS)
+        rows = list(Participant.objects.filter(pk__in=hit_ids).values_list(*SEEKER_FIELDS))
+        # eligibility as the programme's rules stand now (the document's flag may be older)
+        ineligible = ineligible_ids({row[0]: row[1] for row in rows})
         found = []
         for row in rows:
-            m = scoring.match(scoring.seeker_from_row(row), offer, today=today,
+            seeker = scoring.seeker_from_row(row)
+            seeker.eligible = seeker.pk not in ineligible
+            m = scoring.match(seeker, offer, today=today,
                               include_getting_ready=filters.include_getting_ready)
             if m is not None and (not filters.within_miles or m.distance is None or m.distance <= filters.within_miles):
                 if not filters.strong_only or m.strong:

@@ -97,3 +97,17 @@ def test_backend_index_and_remove_use_the_prefixed_index():
     assert kwargs["document"]["essential_skills"] == ["cooking"]
     backend.remove("opportunities.opportunity", 9)
     client.delete.assert_called_once_with(index="portal_opportunity", id="9")
+
+
+def test_queries_carry_the_closing_date_and_eligibility_filters():
+    """The hard filters added for issue 19 are in the Elasticsearch queries too."""
+    body = queries.opportunity_match_query(_seeker(), filters=MatchFilters(), today=TODAY)
+    filters = body["query"]["function_score"]["query"]["bool"]["filter"]
+    assert {"range": {"closing_date": {"gte": "2026-03-02"}}} in filters[2]["bool"]["should"]
+    assert {"term": {"rolling": True}} in filters[2]["bool"]["should"]
+    offer = Offer(pk=3, latitude=54.56, longitude=-1.32)
+    body = queries.participant_match_query(offer, filters=MatchFilters(), today=TODAY)
+    assert {"term": {"eligible": True}} in body["query"]["function_score"]["query"]["bool"]["filter"]
+    props = ParticipantDocument._doc_type.mapping.to_dict()["properties"]
+    assert props["eligible"]["type"] == "boolean"
+    assert OpportunityDocument._doc_type.mapping.to_dict()["properties"]["rolling"]["type"] == "boolean"

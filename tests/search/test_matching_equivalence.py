@@ -123,7 +123,7 @@ def test_fast_path_ranks_exactly_as_scoring_each_pair(random_records, filters):
         if filters.sector:
             continue  # the sector filter means something else for participants
         for offer, opportunity in offers:
-            expected = [] if not scoring.offer_open(offer) else _one_by_one(
+            expected = [] if not scoring.offer_open(offer, today=today()) else _one_by_one(
                 ((seeker, offer, opportunity) for seeker in seekers), filters, archived, limit
             )
             got = backend.participants_for_opportunity(opportunity, filters=filters, today=today(), limit=limit)
