@@ -204,7 +204,9 @@ def outcomes_bulk_create(
             key=f"seed:{prefix}:{tag or kind}:{placement.pk}", kind=kind, measure=measure,
             participant=placement.participant, programme=programme, area=area, employer=employer,
             opportunity=placement.opportunity, placement=placement, occurred_on=on,
-            hours_per_week=placement.hours_per_week,
+            hours_per_week=placement.hours_per_week, enrolment=programme,
+            opportunity_type=placement.opportunity.opportunity_type,
+            strand_id=placement.opportunity.strand_id,
         ))
 
     for n, placement in enumerate(placements):

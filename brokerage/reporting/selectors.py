@@ -16,7 +16,7 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,6 +26,9 @@ from portal.accounts.roles import Role
 UK = ZoneInfo("Europe/London")
 REPORT_ROLES = (Role.COORDINATOR, Role.FINANCE_OFFICER)
 NO_AREA = "Area not known"
+OTHER_AREAS = "Other areas"
+#: Row keys for facts outside the programme's area list, and facts with no area.
+OTHER, UNKNOWN = 0, -1
 
 
 def can_see_reports(user) -> bool:
@@ -65,6 +68,7 @@ class ReportScope:
     date_to: datetime.date
     areas: tuple[Area, ...]
     restricted: bool  # True when only ``areas`` may be shown (a filter or the user's areas)
+    as_at: datetime.date | None = None  # only what had been recorded by the end of this day
 
     @property
     def area_ids(self) -> list[int]:
@@ -80,21 +84,61 @@ class ReportScope:
             self.date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=UK
         )
 
+    @property
+    def as_at_date(self) -> datetime.date:
+        return self.as_at or timezone.localdate()
+
+    @property
+    def recorded_before(self) -> datetime.datetime:
+        """The end of the as-at day: records made at or after it are left out."""
+        return datetime.datetime.combine(
+            self.as_at_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=UK
+        )
+
     def area_q(self, path: str) -> Q:
-        """Rows in the scope's areas; rows with no area only when the scope is unrestricted."""
+        """Rows in the scope's areas; every row (other and unknown areas too) when unrestricted."""
         if self.restricted:
             return Q(**{f"{path}__in": self.area_ids})
         return Q()
 
-    def area_rows(self) -> list[tuple[int | None, str]]:
-        rows: list[tuple[int | None, str]] = [(a.pk, a.name) for a in self.areas]
+    def area_key(self, path: str) -> Case:
+        """The row each record counts in: its area when listed, ``OTHER`` for an area outside
+        the programme's list, ``UNKNOWN`` for no area (a database expression)."""
+        return Case(
+            When(**{f"{path}__in": self.area_ids}, then=F(path)),
+            When(**{f"{path}__isnull": True}, then=Value(UNKNOWN)),
+            default=Value(OTHER),
+            output_field=IntegerField(),
+        )
+
+    def other_area_names(self, records: QuerySet, path: str) -> list[str]:
+        """The names of the areas outside the programme's list that ``records`` fall in."""
+        if self.restricted:
+            return []
+        ids = (
+            records.exclude(**{f"{path}__in": self.area_ids})
+            .exclude(**{f"{path}__isnull": True})
+            .values_list(path, flat=True).order_by().distinct()
+        )
+        return list(Area.objects.filter(pk__in=list(ids)).order_by("name")
+                    .values_list("name", flat=True))
+
+    def area_rows(self) -> list[tuple[int, str]]:
+        """(row key, name): the areas, then other areas and area not known when unrestricted."""
+        rows: list[tuple[int, str]] = [(a.pk, a.name) for a in self.areas]
         if not self.restricted:
-            rows.append((None, NO_AREA))
+            rows += [(OTHER, OTHER_AREAS), (UNKNOWN, NO_AREA)]
         return rows
 
 
 def report_scope(
-    user, programme: Programme, *, date_from=None, date_to=None, area: Area | None = None
+    user,
+    programme: Programme,
+    *,
+    date_from=None,
+    date_to=None,
+    area: Area | None = None,
+    as_at: datetime.date | None = None,
 ) -> ReportScope:
     allowed = report_areas(user, programme)
     areas: tuple[Area, ...]
@@ -111,4 +155,5 @@ def report_scope(
         date_to=date_to or min(programme.end_date, timezone.localdate()),
         areas=areas,
         restricted=restricted,
+        as_at=as_at or timezone.localdate(),
     )

@@ -17,6 +17,8 @@ PENCE = "pence"
 PERCENT = "percent"
 HOURS = "hours"
 TEXT = "text"
+#: A row's list of names it stands for (the areas counted in "Other areas"), shown expandable.
+DETAILS = "details"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,13 @@ class Table:
         return [
             [(display(row.get(c.key), c.kind), c.numeric) for c in self.columns]
             for row in self.rows
+        ]
+
+    def body(self) -> list[tuple[list[tuple[str, bool]], list[str]]]:
+        """Each row's cells with the names it stands for (the areas in "Other areas")."""
+        return [
+            (cells, list(row.get(DETAILS) or []))
+            for cells, row in zip(self.display_rows(), self.rows, strict=True)
         ]
 
     def display_total(self) -> list[tuple[str, bool]] | None:
@@ -106,3 +115,14 @@ def raw(value: Any, kind: str) -> Any:
     if isinstance(value, datetime.date):
         return value.strftime("%Y-%m")
     return str(value)
+
+
+def month_range(scope) -> list[datetime.date]:
+    """The first day of every month from the scope's first to its last day (none left out)."""
+    month = scope.date_from.replace(day=1)
+    months = []
+    while month <= scope.date_to:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+

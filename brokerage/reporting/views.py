@@ -1,4 +1,5 @@
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from brokerage.reporting import reports, selectors
 from brokerage.reporting.charts import chart_svg
 from brokerage.reporting.exports import XLSX_TYPE, table_csv, table_xlsx
 from brokerage.reporting.forms import ReportFilterForm
+from brokerage.reporting.reports.strands import SAVED_VIEWS
 
 
 def reports_required(view):
@@ -50,6 +52,7 @@ def _scoped(request: HttpRequest, slug: str, kind: str):
         scope = selectors.report_scope(
             request.user, programme, date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"], area=form.cleaned_data["area"],
+            as_at=form.cleaned_data["as_at"],
         )
     return programme, report, form, scope
 
@@ -79,8 +82,23 @@ def report(request: HttpRequest, slug: str, kind: str, printable: bool = False) 
             ],
             "query": request.GET.urlencode(),
             "seed_note": kind == "outcomes" and programme.slug == "ambition-scr",
+            "saved_views": _saved_views(programme, kind),
         },
     )
+
+
+def _saved_views(programme, kind: str) -> list[tuple[str, str]]:
+    """Published tables kept as saved views: (label, query string of the report's filters)."""
+    if kind != "strands":
+        return []
+    views = []
+    for label, filters in SAVED_VIEWS.get(programme.slug, []):
+        query = {}
+        for name, value in filters.items():
+            query |= {f"{name}_day": value.day, f"{name}_month": value.month,
+                      f"{name}_year": value.year}
+        views.append((label, urlencode(query)))
+    return views
 
 
 @reports_required
@@ -97,6 +115,7 @@ def export(request: HttpRequest, slug: str, kind: str, table: str, fmt: str) -> 
         f"Programme: {programme.name}",
         f"Period: {scope.date_from:%-d %B %Y} to {scope.date_to:%-d %B %Y}",
         f"Area: {area}",
+        f"As at: the end of {scope.as_at_date:%-d %B %Y}",
         f"Produced: {timezone.localtime():%-d %B %Y %H:%M}",
     ]
     filename = f"{programme.slug}-{found.slug}-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}"

@@ -50,7 +50,8 @@ def test_coordinator_reads_filters_and_exports_the_outcome_report(page, browser_
     path = download_info.value.path()
     rows = list(csv.reader(io.StringIO(open(path, encoding="utf-8").read())))
     assert ["Area: Southville"] in rows
-    assert any(row[:3] == ["Starts", "", "3"] for row in rows)
+    starts = next(row for row in rows if row and row[0] == "Starts")
+    assert "3" in starts, starts
 
     page.get_by_role("link", name="Printable version of this report").click()
     assert page.get_by_role("img", name="Targets and actuals by measure").is_visible()

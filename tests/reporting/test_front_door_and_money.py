@@ -3,6 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import F
 from django.utils import timezone
 
 from brokerage.enquiries.models import Enquiry, EnquiryType
@@ -14,6 +15,7 @@ from brokerage.payments.models import (
     LedgerEntry,
     LedgerKind,
 )
+from brokerage.pipeline.models import OutcomeRecord
 from brokerage.reporting import selectors
 from brokerage.reporting.reports import front_door, money
 from tests.factories.employers import EmployerFactory, EmployerMembershipFactory
@@ -109,9 +111,11 @@ def test_money_spend_against_budget_and_cost_per_start(records, programme, north
     assert {row["spent"] for row in tables["money-categories"].rows} == {2_500, 7_500}
     assert tables["money-areas"].total["spent"] == 10_000
     this_month = timezone.localdate().replace(day=1)  # the ledger entries were made just now
-    assert [(row["month"], row["spent"]) for row in tables["money-months"].rows] == [
-        (this_month, 10_000)
-    ]
+    months = [(row["month"], row["spent"]) for row in tables["money-months"].rows]
+    assert [(m, spent) for m, spent in months if spent] == [(this_month, 10_000)]
+    # Every month of the range is listed, zero where nothing was spent.
+    assert months[0] == (datetime.date(2025, 4, 1), 0)
+    assert len(months) == len({m for m, _ in months})
     cost = {row["measure"]: row for row in tables["money-cost"].rows}
     # 8 starters + 2 on placements = 10 starts; 2 sustained 26 weeks.
     assert cost["Starts (jobs and placements)"]["cost"] == 1_000
@@ -145,6 +149,11 @@ def test_money_report_counts_employer_incentives_net_of_clawbacks(programme, coo
     LedgerEntry.objects.create(kind=LedgerKind.INCENTIVE_PAYMENT, amount_pence=77_700,
                                source_type="payments.incentivepayment", source_id=str(other.pk))
 
+    # The payments helper writes its start as facts were written before they kept their
+    # context; fill it as the migration does.
+    OutcomeRecord._base_manager.filter(enrolment__isnull=True).update(
+        enrolment=F("programme"), opportunity_type="vacancy"
+    )
     scope = selectors.report_scope(coordinator, programme, date_from=datetime.date(2025, 4, 1),
                                    date_to=datetime.date.today())
     tables = {t.slug: t for t in money.money_tables(scope)}
@@ -154,7 +163,7 @@ def test_money_report_counts_employer_incentives_net_of_clawbacks(programme, coo
         50_000,
         50_000,
     )
-    assert [row["month"] for row in tables["money-incentives"].rows] == [
+    assert [row["month"] for row in tables["money-incentives"].rows if row["paid"]] == [
         timezone.localdate().replace(day=1)
     ]
     cost = {row["measure"]: row for row in tables["money-cost"].rows}

@@ -1,8 +1,10 @@
 """Reports: targets against actuals, funnel, front door, money and strands, from the records.
 
 Every figure is an aggregate computed in the database (``values().annotate(...)`` or
-``aggregate(...)``); Python only arranges the handful of result rows into tables. Totals are
-the sums of the area rows, never typed in. One module per report; who may see which
+``aggregate(...)``); Python only arranges the handful of result rows into tables. Every fact is
+counted: people outside the programme's areas under "Other areas", none under "Area not known";
+a total is the number of different people or facts in the filter, never typed in. Who counts
+where is one rule (``brokerage.reporting.measures``). One module per report; who may see which
 programme and area (the ``ReportScope`` every report takes) is ``brokerage.reporting.selectors``.
 """
 
@@ -71,6 +73,6 @@ def report_tables(kind: str, scope: ReportScope) -> list[Table]:
     if kind == "money":
         return money_tables(scope)
     if kind == "strands":
-        table = strand_table(scope.programme)
+        table = strand_table(scope)
         return [table] if table else []
     raise Http404("No such report")

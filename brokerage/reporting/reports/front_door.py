@@ -26,8 +26,18 @@ from django.db.models.functions import Cast, Concat
 from brokerage.employers.models import EmployerMembership
 from brokerage.enquiries.models import Enquiry, EnquiryItem, EnquiryType
 from brokerage.opportunities.models import Opportunity
-from brokerage.reporting.selectors import ReportScope
-from brokerage.reporting.tables import HOURS, PERCENT, TEXT, Chart, Column, Table, column_sum, share
+from brokerage.reporting.selectors import OTHER, ReportScope
+from brokerage.reporting.tables import (
+    DETAILS,
+    HOURS,
+    PERCENT,
+    TEXT,
+    Chart,
+    Column,
+    Table,
+    column_sum,
+    share,
+)
 
 
 def _area_lookup(rows, key: str = "area") -> dict:
@@ -39,7 +49,7 @@ def front_door_items(scope: ReportScope) -> QuerySet[EnquiryItem]:
         scope.area_q("enquiry__area"),
         programme=scope.programme,
         routed_at__gte=scope.starts_at,
-        routed_at__lt=scope.ends_before,
+        routed_at__lt=min(scope.ends_before, scope.recorded_before),
     )
 
 
@@ -48,13 +58,15 @@ RESPONSE_TIME = ExpressionWrapper(
 )
 
 
-def _front_door_metrics(prefix_filter: Q | None = None) -> dict:
+def _front_door_metrics(scope: ReportScope, prefix_filter: Q | None = None) -> dict:
+    """Enquiries, those responded to (by the as-at date), in time, and the average wait."""
     f = prefix_filter or Q()
+    answered = Q(first_response_at__lt=scope.recorded_before)
     return {
         "items": Count("pk", filter=f),
-        "answered": Count("pk", filter=f & Q(first_response_at__isnull=False)),
-        "in_time": Count("pk", filter=f & Q(first_response_at__lte=F("deadline"))),
-        "avg": Avg(RESPONSE_TIME, filter=f & Q(first_response_at__isnull=False)),
+        "answered": Count("pk", filter=f & answered),
+        "in_time": Count("pk", filter=f & answered & Q(first_response_at__lte=F("deadline"))),
+        "avg": Avg(RESPONSE_TIME, filter=f & answered),
     }
 
 
@@ -102,7 +114,7 @@ def _front_door_table(
 
 def front_door_tables(scope: ReportScope) -> list[Table]:
     items = front_door_items(scope)
-    metrics = _front_door_metrics()
+    metrics = _front_door_metrics(scope)
 
     by_entry = (
         items.annotate(entry=Case(
@@ -119,7 +131,7 @@ def front_door_tables(scope: ReportScope) -> list[Table]:
     typed = items.annotate(types_text=Cast("types", TextField()))
     type_aggregates = {}
     for value, _label in EnquiryType.choices:
-        for key, agg in _front_door_metrics(Q(types_text__contains=f'"{value}"')).items():
+        for key, agg in _front_door_metrics(scope, Q(types_text__contains=f'"{value}"')).items():
             type_aggregates[f"{value}__{key}"] = agg
     type_totals = typed.aggregate(**type_aggregates)
     type_rows = []
@@ -130,11 +142,18 @@ def front_door_tables(scope: ReportScope) -> list[Table]:
         if values["items"]:
             type_rows.append(_front_door_row(str(label), values))
 
-    by_area = _area_lookup(items.values(area=F("enquiry__area")).annotate(**metrics).order_by())
+    by_area = _area_lookup(
+        items.annotate(row=scope.area_key("enquiry__area")).values("row")
+        .annotate(**metrics).order_by(),
+        "row",
+    )
+    other_names = (
+        scope.other_area_names(items, "enquiry__area") if OTHER in by_area else []
+    )
     area_rows = [
-        _front_door_row(name, by_area[area_id])
-        for area_id, name in scope.area_rows()
-        if area_id in by_area
+        {**_front_door_row(name, by_area[key]), DETAILS: other_names if key == OTHER else []}
+        for key, name in scope.area_rows()
+        if key in by_area
     ]
     by_partner = (
         items.values(partner_name=F("partner__name")).annotate(**metrics).order_by("partner_name")
@@ -176,7 +195,7 @@ def conversion_table(scope: ReportScope) -> Table:
         has_account=Exists(EmployerMembership.objects.filter(employer=OuterRef("employer"))),
         has_live=Exists(Opportunity.objects.filter(
             employer=OuterRef("employer"), approved_at__isnull=False,
-            approved_at__gte=OuterRef("submitted_at"),
+            approved_at__gte=OuterRef("submitted_at"), approved_at__lt=scope.recorded_before,
         )),
     )
     counts = enquiries.aggregate(

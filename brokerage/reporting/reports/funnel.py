@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from brokerage.participants.models import Participant, Readiness, ReadinessChange
 from brokerage.pipeline.models import (
     OutcomeKind,
     OutcomeRecord,
-    Placement,
     Proposal,
     ProposalEvent,
     ProposalStatus,
 )
 from brokerage.reference.models import Measure
-from brokerage.reporting.selectors import ReportScope
-from brokerage.reporting.tables import PERCENT, TEXT, Chart, Column, Table, share
+from brokerage.reporting.measures import ATTRIBUTION_RULE, measure_q, measure_types
+from brokerage.reporting.selectors import OTHER, UNKNOWN, ReportScope
+from brokerage.reporting.tables import DETAILS, PERCENT, TEXT, Chart, Column, Table, share
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -40,10 +40,9 @@ class _Furthest(TypedDict):
 def funnel_participants(scope: ReportScope) -> QuerySet[WithAnnotations[Participant, _Furthest]]:
     """People referred to the programme in the range, each with the furthest stage they reached.
 
-    ``stage`` is the index in ``FUNNEL_STAGES``: a ``Case`` tests the latest stage first, so each
-    row runs only the ``EXISTS`` lookups it needs (each on an indexed participant column).
+    ``stage`` is the index in ``FUNNEL_STAGES``: a ``Case`` tests the latest stage first; each
+    stage's evidence is a set of people found once per query.
     """
-    person = OuterRef("pk")
     interviewed_statuses = [
         ProposalStatus.INTERVIEWED,
         ProposalStatus.OFFERED,
@@ -51,48 +50,59 @@ def funnel_participants(scope: ReportScope) -> QuerySet[WithAnnotations[Particip
         ProposalStatus.OFFER_REFUSED,
         ProposalStatus.STARTED,
     ]
+    recorded = scope.recorded_before
+    programme = scope.programme
+    attributed = OutcomeRecord.objects.filter(enrolment=programme, created_at__lt=recorded)
+    types = measure_types(programme)
+    # Each stage's people found once (``pk IN (...)``, a hashed semi-join), not per person.
     evidence = [
-        Exists(
-            OutcomeRecord.objects.filter(
-                participant=person, kind=OutcomeKind.CHECKPOINT_MET, measure=Measure.SUSTAINED_26W
-            )
-        ),
-        Exists(Placement.objects.filter(participant=person)),
-        Exists(
-            ProposalEvent.objects.filter(
-                proposal__participant=person, to_status__in=interviewed_statuses
-            )
-        ),
-        Exists(Proposal.objects.filter(participant=person)),
-        Q(readiness=Readiness.JOB_READY)
-        | Exists(
-            ReadinessChange.objects.filter(participant=person, to_readiness=Readiness.JOB_READY)
-        ),
-        Q(assessed_on__isnull=False),
+        Q(pk__in=attributed.filter(
+            measure_q(programme, [Measure.SUSTAINED_26W], types),
+            kind=OutcomeKind.CHECKPOINT_MET,
+        ).values("participant")),
+        Q(pk__in=attributed.filter(
+            measure_q(programme, [Measure.STARTS, Measure.PLACEMENTS], types),
+            kind__in=[OutcomeKind.START, OutcomeKind.PLACEMENT],
+        ).values("participant")),
+        Q(pk__in=ProposalEvent.objects.filter(
+            proposal__participant__programme=programme, to_status__in=interviewed_statuses,
+            at__lt=recorded,
+        ).values("proposal__participant")),
+        Q(pk__in=Proposal.objects.filter(
+            participant__programme=programme, created_at__lt=recorded
+        ).values("participant")),
+        Q(pk__in=ReadinessChange.objects.filter(
+            participant__programme=programme, to_readiness=Readiness.JOB_READY,
+            changed_on__lte=scope.as_at_date,
+        ).values("participant"))
+        | Q(readiness=Readiness.JOB_READY, readiness_changed_on__lte=scope.as_at_date)
+        | Q(readiness=Readiness.JOB_READY, readiness_changed_on__isnull=True),
+        Q(assessed_on__isnull=False, assessed_on__lte=scope.as_at_date),
     ]
     last = len(FUNNEL_STAGES) - 1
     return Participant.objects.filter(
         scope.area_q("area"),
         programme=scope.programme,
         referred_on__gte=scope.date_from,
-        referred_on__lte=scope.date_to,
+        referred_on__lte=min(scope.date_to, scope.as_at_date),
     ).annotate(
+        row=scope.area_key("area"),
         stage=Case(
             *[When(condition, then=Value(last - i)) for i, condition in enumerate(evidence)],
             default=Value(0),
             output_field=IntegerField(),
-        )
+        ),
     )
 
 
-def funnel_counts(scope: ReportScope) -> dict[int | None, dict[str, int]]:
-    """{area_id: {stage key: people who reached it or a later stage}} (the funnel never widens)."""
+def funnel_counts(scope: ReportScope) -> dict[int, dict[str, int]]:
+    """{area row key: {stage key: people who reached it or a later stage}} (the funnel never widens)."""
     rows = (
-        funnel_participants(scope).values("area", "stage").annotate(people=Count("pk")).order_by()
+        funnel_participants(scope).values("row", "stage").annotate(people=Count("pk")).order_by()
     )
-    furthest: dict[int | None, list[int]] = {}
+    furthest: dict[int, list[int]] = {}
     for row in rows:
-        furthest.setdefault(row["area"], [0] * len(FUNNEL_STAGES))[row["stage"]] += row["people"]
+        furthest.setdefault(row["row"], [0] * len(FUNNEL_STAGES))[row["stage"]] += row["people"]
     counts = {}
     for area_id, people in furthest.items():
         reached = [sum(people[i:]) for i in range(len(FUNNEL_STAGES))]
@@ -129,20 +139,27 @@ def funnel_tables(scope: ReportScope) -> list[Table]:
             "The people referred to the programme in the period, followed to today. "
             "A person who reached a later stage counts in every stage before it.",
             "Job ready: marked job ready at any time. Interviewed: an employer "
-            "or key worker recorded the interview. Started: a placement was "
-            "recorded. Sustained 26 weeks: the 26-week check was confirmed.",
+            "or key worker recorded the interview. Started and sustained 26 weeks: the same "
+            "outcome records, with the same rule, as the targets and outcomes report (the "
+            "person's start, or 26-week check, counted for this programme).",
+            ATTRIBUTION_RULE,
+            "Followed to the ‘as at’ date: anything recorded after it is not counted.",
         ],
         chart=Chart("bar", "stage", [("People", "people")], "People at each stage", "people"),
     )
     area_table_rows = []
-    for area_id, name in scope.area_rows():
-        row = by_area.get(area_id)
+    other_names = (
+        scope.other_area_names(funnel_participants(scope), "area") if OTHER in by_area else []
+    )
+    for key, name in scope.area_rows():
+        row = by_area.get(key)
         if row is None:
-            if area_id is None:
+            if key in (OTHER, UNKNOWN):
                 continue
-            row = {key: 0 for key, _ in FUNNEL_STAGES}
-        area_table_rows.append({"area": name, **{key: row[key] for key, _ in FUNNEL_STAGES},
-                                "conversion": share(row["started"], row["referred"])})
+            row = {stage: 0 for stage, _ in FUNNEL_STAGES}
+        area_table_rows.append({"area": name, **{stage: row[stage] for stage, _ in FUNNEL_STAGES},
+                                "conversion": share(row["started"], row["referred"]),
+                                DETAILS: other_names if key == OTHER else []})
     by_area_table = Table(
         slug="funnel-by-area",
         caption="Funnel by area",

@@ -3,6 +3,7 @@ incentives paid; cost per start and per sustained job. Spend is read from the le
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import CharField, DateField, Q, QuerySet, Sum
@@ -18,8 +19,19 @@ from brokerage.payments.models import (
 )
 from brokerage.reference.models import Measure
 from brokerage.reporting.reports.outcomes import outcome_totals_for
-from brokerage.reporting.selectors import UK, ReportScope
-from brokerage.reporting.tables import PENCE, PERCENT, TEXT, Chart, Column, Table, column_sum, share
+from brokerage.reporting.selectors import OTHER, UK, UNKNOWN, ReportScope
+from brokerage.reporting.tables import (
+    DETAILS,
+    PENCE,
+    PERCENT,
+    TEXT,
+    Chart,
+    Column,
+    Table,
+    column_sum,
+    month_range,
+    share,
+)
 
 FUND_SOURCE = "payments.fundrequest"
 INCENTIVE_SOURCE = IncentivePayment._meta.label_lower
@@ -54,7 +66,7 @@ def fund_ledger(
         source_type=FUND_SOURCE,
         source_id__in=_request_ids(requests if requests is not None else fund_requests(scope)),
         created_at__gte=scope.starts_at,
-        created_at__lt=scope.ends_before,
+        created_at__lt=min(scope.ends_before, scope.recorded_before),
     )
 
 
@@ -68,8 +80,12 @@ def incentive_ledger(scope: ReportScope) -> QuerySet[LedgerEntry]:
         source_type=INCENTIVE_SOURCE,
         source_id__in=_request_ids(payments),
         created_at__gte=scope.starts_at,
-        created_at__lt=scope.ends_before,
+        created_at__lt=min(scope.ends_before, scope.recorded_before),
     )
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def _month_of(field: str) -> TruncMonth:
@@ -85,15 +101,21 @@ def _incentive_table(scope: ReportScope) -> tuple[Table, int]:
             recovered=Sum("amount_pence", default=0, filter=Q(kind__in=INCENTIVE_RECOVERY_KINDS)),
         ).order_by("month")
     )
-    rows = [
-        {
-            "month": row["month"],
+    by_month = {
+        _as_date(row["month"]): {
             "paid": row["paid"],
             "recovered": -row["recovered"],
             "net": row["paid"] + row["recovered"],
         }
         for row in months
-    ]
+    }
+    empty = {"paid": 0, "recovered": 0, "net": 0}
+    rows = (
+        [{"month": m, **by_month.pop(m, empty)} for m in month_range(scope)]
+        + [{"month": m, **v} for m, v in sorted(by_month.items())]
+        if by_month
+        else []
+    )
     total: dict[str, Any] | None = (
         {"month": "Total", **{k: column_sum(rows, k) for k in ("paid", "recovered", "net")}}
         if rows
@@ -202,26 +224,37 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
         empty_message="No flexible fund money has been spent in this period.",
     )
 
+    area_filters = {
+        OTHER: requests.exclude(participant__area__in=scope.area_ids).exclude(
+            participant__area__isnull=True
+        ),
+        UNKNOWN: requests.filter(participant__area__isnull=True),
+    }
     by_area = ledger.aggregate(
         **{
-            f"a{area_id or 0}": Sum(
+            f"a{key}": Sum(
                 "amount_pence",
                 default=0,
-                filter=Q(
-                    source_id__in=_request_ids(
-                        requests.filter(participant__area=area_id)
-                        if area_id
-                        else requests.filter(participant__area__isnull=True)
-                    )
-                ),
+                filter=Q(source_id__in=_request_ids(
+                    area_filters[key] if key in area_filters
+                    else requests.filter(participant__area=key)
+                )),
             )
-            for area_id, _ in scope.area_rows()
+            for key, _ in scope.area_rows()
         }
     )
+    other_names = (
+        scope.other_area_names(
+            requests.annotate(source=Cast("pk", CharField()))
+            .filter(source__in=ledger.values("source_id")),
+            "participant__area",
+        )
+        if by_area.get(f"a{OTHER}") else []
+    )
     area_rows = [
-        {"area": name, "spent": by_area[f"a{area_id or 0}"]}
-        for area_id, name in scope.area_rows()
-        if area_id is not None or by_area[f"a{area_id or 0}"]
+        {"area": name, "spent": by_area[f"a{key}"], DETAILS: other_names if key == OTHER else []}
+        for key, name in scope.area_rows()
+        if key not in (OTHER, UNKNOWN) or by_area[f"a{key}"]
     ]
     area_table = Table(
         slug="money-areas",
@@ -229,14 +262,22 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
         columns=[Column("area", "Area", TEXT), Column("spent", "Spent", PENCE)],
         rows=area_rows,
         total={"area": "Total", "spent": column_sum(area_rows, "spent")} if area_rows else None,
-        notes=["A request counts in the area its participant lives in."],
+        notes=["A request counts in the area its participant lives in; people living "
+               "outside the programme’s areas count under ‘Other areas’, so the total is all "
+               "the spend, as in the budget, category and month tables."],
     )
 
     months = (
         ledger.annotate(month=_month_of("created_at")).values("month")
         .annotate(spent=Sum("amount_pence")).order_by("month")
     )
-    month_rows = [{"month": row["month"], "spent": row["spent"]} for row in months]
+    spent_by_month = {_as_date(row["month"]): row["spent"] for row in months}
+    month_rows = [
+        {"month": month, "spent": spent_by_month.pop(month, 0)} for month in month_range(scope)
+    ]
+    month_rows += [{"month": m, "spent": v} for m, v in sorted(spent_by_month.items())]
+    if not any(row["spent"] for row in month_rows):
+        month_rows = []
     month_table = Table(
         slug="money-months",
         caption="Flexible fund spend by month",

@@ -1,7 +1,9 @@
-"""Report 1, outcomes: targets against actuals, per area and by month.
+"""Report 1, outcomes: targets against actuals, per area, by strand and by month.
 
 A measure counts each person once, however many records they have, from the immutable
-``OutcomeRecord`` rows (missed checkpoints and leavers never count).
+``OutcomeRecord`` rows (missed checkpoints and leavers never count), attributed by the one rule
+in ``brokerage.reporting.measures`` (the programme the person was enrolled on and the area
+they lived in at the time; the opportunity types the programme counts for the measure).
 """
 
 from __future__ import annotations
@@ -13,9 +15,24 @@ from django.db.models import CharField, Count, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 
 from brokerage.pipeline.models import CheckpointRule, OutcomeKind, OutcomeRecord
-from brokerage.reference.models import Measure, Programme, Target
-from brokerage.reporting.selectors import ReportScope
-from brokerage.reporting.tables import PERCENT, TEXT, Chart, Column, Table, column_sum, share
+from brokerage.reference.models import Measure, Programme, Strand, Target
+from brokerage.reporting.measures import (
+    ATTRIBUTION_RULE,
+    measure_q,
+    measure_type_text,
+    measure_types,
+)
+from brokerage.reporting.selectors import OTHER, UNKNOWN, ReportScope
+from brokerage.reporting.tables import (
+    DETAILS,
+    PERCENT,
+    TEXT,
+    Chart,
+    Column,
+    Table,
+    month_range,
+    share,
+)
 
 # The measures the outcome report shows, in order (seed 003's table), and the kinds of
 # outcome record that count toward them. Missed checkpoints and leavers never count.
@@ -47,18 +64,20 @@ def outcome_measures(programme: Programme) -> list[Measure]:
 
 
 def outcome_definitions(programme: Programme) -> list[tuple[str, str]]:
-    """How each measure is counted, from the programme's checkpoint rules (printed under the
-    table)."""
+    """How each measure is counted, from the programme's checkpoint and measure rules (printed
+    under the table)."""
     rules = {rule.counts_as: rule for rule in checkpoint_rules(programme).order_by("order")}
+    types = measure_types(programme)
     definitions = [
         (
             Measure.STARTS.label,
-            "People who started a paid job or apprenticeship (a start outcome record).",
+            "People who started paid work (a start outcome record). "
+            + measure_type_text(Measure.STARTS, types),
         ),
         (
             Measure.PLACEMENTS.label,
-            "People who started an unpaid placement: work "
-            "experience, a work trial or volunteering.",
+            "People who started an unpaid placement. "
+            + measure_type_text(Measure.PLACEMENTS, types),
         ),
     ]
     for measure in outcome_measures(programme):
@@ -66,7 +85,10 @@ def outcome_definitions(programme: Programme) -> list[tuple[str, str]]:
             continue
         rule = rules.get(measure)
         if rule is None:
-            text = "No checkpoint rule counts toward this measure, so nothing is counted."
+            text = (
+                "No checkpoint rule counts toward this measure, so no new checks are "
+                "scheduled for it. " + measure_type_text(measure, types)
+            )
         else:
             when = []
             if rule.offset_months:
@@ -81,22 +103,35 @@ def outcome_definitions(programme: Programme) -> list[tuple[str, str]]:
             text = (
                 f"People confirmed still in work {' and '.join(when)} after "
                 f"their start{hours} (rule ‘{rule.name}’). Someone who left "
-                "before then, or whose check was missed, is not counted."
+                "before then, or whose check was missed, is not counted. "
+                + measure_type_text(measure, types)
             )
         definitions.append((measure.label, text))
     definitions.append(
         (
             Measure.PROGRESSIONS.label,
             "People with a recorded progression in work: training, "
-            "more hours, higher pay, a second job or a promotion.",
+            "more hours, higher pay, a second job or a promotion. "
+            + measure_type_text(Measure.PROGRESSIONS, types),
         )
     )
+    definitions.append(("Who counts where", ATTRIBUTION_RULE))
     definitions.append(
         (
             "Counting",
             "Each person counts once per measure, however many records they have (someone "
-            "who started twice is one start). A fact counts in the period it happened and "
-            "in the area the person lived in at the time. The total is the sum of the areas.",
+            "who started twice is one start). A fact counts in the period it happened, as "
+            "recorded by the end of the ‘as at’ date. People living outside the programme’s "
+            "areas count under ‘Other areas’. The total counts each person once, so it is "
+            "the number of different people, even if someone counts in two areas.",
+        )
+    )
+    definitions.append(
+        (
+            "Targets",
+            "Each area’s target is shown against that area. The total is measured against "
+            "the programme-wide target where there is one, otherwise against the sum of the "
+            "areas’ targets; the ‘Target is’ column says which.",
         )
     )
     return definitions
@@ -122,55 +157,83 @@ def _targets(scope: ReportScope, measures) -> tuple[dict, dict]:
     return by_area, overall
 
 
-def counted_outcomes(scope: ReportScope) -> QuerySet[OutcomeRecord]:
+def counted_outcomes(scope: ReportScope, measures=None) -> QuerySet[OutcomeRecord]:
+    """The outcome records counted for the scope: attributed to its programme (enrolment at the
+    time), in its areas, in its period, recorded by the as-at date, of a counted type."""
+    measures = measures if measures is not None else outcome_measures(scope.programme)
     return OutcomeRecord.objects.filter(
         scope.area_q("area"),
-        programme=scope.programme,
+        measure_q(scope.programme, measures),
+        enrolment=scope.programme,
         kind__in=COUNTED_KINDS,
         occurred_on__gte=scope.date_from,
         occurred_on__lte=scope.date_to,
+        created_at__lt=scope.recorded_before,
     )
 
 
-def outcome_actuals(scope: ReportScope, measures) -> dict[tuple[int | None, str], int]:
-    """{(area_id, measure): distinct people} in one grouped query."""
+def outcome_actuals(scope: ReportScope, measures) -> dict[tuple[int, str], int]:
+    """{(area row key, measure): distinct people} in one grouped query."""
     rows = (
-        counted_outcomes(scope)
-        .filter(measure__in=measures)
-        .values("area", "measure")
+        counted_outcomes(scope, measures)
+        .annotate(row=scope.area_key("area"))
+        .values("row", "measure")
         .annotate(people=Count("participant", distinct=True))
         .order_by()
     )
-    return {(row["area"], row["measure"]): row["people"] for row in rows}
+    return {(row["row"], row["measure"]): row["people"] for row in rows}
+
+
+def outcome_people(scope: ReportScope, measures) -> dict[str, int]:
+    """{measure: distinct people} over the whole scope (the total of each measure)."""
+    rows = (
+        counted_outcomes(scope, measures)
+        .values("measure")
+        .annotate(people=Count("participant", distinct=True))
+        .order_by()
+    )
+    return {row["measure"]: row["people"] for row in rows}
 
 
 def outcome_tables(scope: ReportScope) -> list[Table]:
     measures = outcome_measures(scope.programme)
     actuals = outcome_actuals(scope, measures)
+    totals = outcome_people(scope, measures)
     targets, overall = _targets(scope, measures)
-    area_rows = scope.area_rows()
+    other_names = (
+        scope.other_area_names(counted_outcomes(scope, measures), "area")
+        if any(key == OTHER for key, _ in actuals)
+        else []
+    )
 
     summary_rows: list[dict[str, Any]] = []
     by_area_rows: list[dict[str, Any]] = []
     for measure in measures:
         per_area: list[dict[str, Any]] = []
-        for area_id, name in area_rows:
-            actual = actuals.get((area_id, measure.value), 0)
-            target = targets.get((area_id, measure.value))
-            if area_id is None and not actual:
-                continue  # no unknown-area records: leave the row out
+        for key, name in scope.area_rows():
+            actual = actuals.get((key, measure.value), 0)
+            if key in (OTHER, UNKNOWN) and not actual:
+                continue  # nobody outside the listed areas: leave the row out
+            target = targets.get((key, measure.value))
             per_area.append({
                 "area": name, "measure": measure.label, "target": target, "actual": actual,
                 "share": share(actual, target),
+                DETAILS: other_names if key == OTHER else [],
             })
-        actual_total = column_sum(per_area, "actual")
         area_targets = [r["target"] for r in per_area if r["target"] is not None]
-        target_total = sum(area_targets) if area_targets else (
-            overall.get(measure.value) if not scope.restricted else None
-        )
+        area_sum = sum(area_targets) if area_targets else None
+        programme_wide = overall.get(measure.value) if not scope.restricted else None
+        if programme_wide is not None:
+            target_total, basis = programme_wide, "Programme-wide target"
+        elif area_sum is not None:
+            target_total, basis = area_sum, "Sum of the areas’ targets"
+        else:
+            target_total, basis = None, "No target"
+        actual_total = totals.get(measure.value, 0)
         summary_rows.append({
-            "measure": measure.label, "target": target_total, "actual": actual_total,
-            "share": share(actual_total, target_total),
+            "measure": measure.label, "target": target_total, "basis": basis,
+            "programme_wide": programme_wide, "area_targets": area_sum,
+            "actual": actual_total, "share": share(actual_total, target_total),
         })
         by_area_rows.extend(per_area)
 
@@ -179,8 +242,11 @@ def outcome_tables(scope: ReportScope) -> list[Table]:
         caption="Targets against actuals",
         columns=[
             Column("measure", "Measure", TEXT),
-            Column("target", "Target"),
-            Column("actual", "Actual"),
+            Column("programme_wide", "Programme-wide target"),
+            Column("area_targets", "Sum of the areas’ targets"),
+            Column("target", "Target used for the total"),
+            Column("basis", "Target is", TEXT),
+            Column("actual", "Actual (different people)"),
             Column("share", "Actual as a share of target", PERCENT),
         ],
         rows=summary_rows,
@@ -199,32 +265,43 @@ def outcome_tables(scope: ReportScope) -> list[Table]:
             Column("share", "Share of target", PERCENT),
         ],
         rows=by_area_rows,
+        notes=[f"Other areas: {', '.join(other_names)}."] if other_names else [],
     )
-    return [summary, by_area, outcomes_by_month(scope)]
+    tables = [summary, by_area, outcomes_by_month(scope, totals)]
+    strands = outcomes_by_strand(scope, measures)
+    if strands is not None:
+        tables.append(strands)
+    return tables
 
 
-def outcomes_by_month(scope: ReportScope) -> Table:
-    keys = {
-        Measure.STARTS: "starts",
-        Measure.JOB_STARTS_4W: "four",
-        Measure.SUSTAINED_26W: "sustained",
-    }
+MONTH_KEYS = {
+    Measure.STARTS: "starts",
+    Measure.JOB_STARTS_4W: "four",
+    Measure.SUSTAINED_26W: "sustained",
+}
+
+
+def outcomes_by_month(scope: ReportScope, people: dict[str, int] | None = None) -> Table:
+    """People per month; ``people`` (each measure's distinct people over the whole scope) is
+    passed in by the outcome report, which has counted them already."""
+    records = counted_outcomes(scope, list(MONTH_KEYS))
     grouped = (
-        counted_outcomes(scope)
-        .filter(measure__in=list(keys))
-        .annotate(month=Substr(Cast("occurred_on", CharField()), 1, 7))  # "2025-06", native in SQL
+        # "2025-06": native string functions in SQL (a date truncation is a Python function
+        # call per row on SQLite).
+        records.annotate(month=Substr(Cast("occurred_on", CharField()), 1, 7))
         .values("month", "measure")
         .annotate(people=Count("participant", distinct=True))
         .order_by()
     )
-    months: dict[str, dict] = {}
+    months = {m: {"starts": 0, "four": 0, "sustained": 0} for m in month_range(scope)}
     for row in grouped:
-        month = months.setdefault(row["month"], {"starts": 0, "four": 0, "sustained": 0})
-        month[keys[row["measure"]]] = row["people"]
-    rows = [
-        {"month": datetime.date(int(m[:4]), int(m[5:7]), 1), **values}
-        for m, values in sorted(months.items())
-    ]
+        month = datetime.date(int(row["month"][:4]), int(row["month"][5:7]), 1)
+        months.setdefault(month, {"starts": 0, "four": 0, "sustained": 0})[
+            MONTH_KEYS[row["measure"]]
+        ] = row["people"]
+    rows = [{"month": m, **values} for m, values in sorted(months.items())]
+    if people is None:
+        people = outcome_people(scope, list(MONTH_KEYS))
     return Table(
         slug="outcomes-by-month",
         caption="Job starts and sustained jobs by month",
@@ -235,16 +312,68 @@ def outcomes_by_month(scope: ReportScope) -> Table:
             Column("sustained", "Sustained 26 weeks"),
         ],
         rows=rows,
-        notes=["A month counts each person once; a person active in two months counts in both."],
+        total={
+            "month": "Whole period (each person once)",
+            **{key: people.get(measure, 0) for measure, key in MONTH_KEYS.items()},
+        },
+        notes=[
+            "A month counts each person once; a person active in two months counts in both, "
+            "so the whole period can be less than the sum of the months."
+        ],
         chart=Chart("line", "month", [("Starts", "starts"), ("Sustained 4 weeks", "four"),
                                       ("Sustained 26 weeks", "sustained")],
                     "Job starts and sustained jobs by month", "people"),
     )
 
 
+def strand_outcomes(scope: ReportScope, measures) -> QuerySet[OutcomeRecord]:
+    """Outcome records on opportunities in the programme's strands, whatever programme the
+    person was enrolled on (the strand half of the attribution rule)."""
+    return OutcomeRecord.objects.filter(
+        scope.area_q("area"),
+        measure_q(scope.programme, measures),
+        strand__programme=scope.programme,
+        kind__in=COUNTED_KINDS,
+        occurred_on__gte=scope.date_from,
+        occurred_on__lte=scope.date_to,
+        created_at__lt=scope.recorded_before,
+    )
+
+
+def outcomes_by_strand(scope: ReportScope, measures) -> Table | None:
+    strands = list(Strand.objects.filter(programme=scope.programme).order_by("order", "name"))
+    if not strands:
+        return None
+    shown = [m for m in measures if m in (Measure.STARTS, Measure.PLACEMENTS,
+                                          Measure.SUSTAINED_26W)]
+    counts = {
+        (row["strand"], row["measure"]): row["people"]
+        for row in strand_outcomes(scope, shown).values("strand", "measure")
+        .annotate(people=Count("participant", distinct=True)).order_by()
+    }
+    people = {
+        row["measure"]: row["people"]
+        for row in strand_outcomes(scope, shown).values("measure")
+        .annotate(people=Count("participant", distinct=True)).order_by()
+    }
+    rows = [
+        {"strand": strand.name, **{m.value: counts.get((strand.pk, m.value), 0) for m in shown}}
+        for strand in strands
+    ]
+    return Table(
+        slug="outcomes-by-strand",
+        caption="Outcomes on each strand’s opportunities",
+        columns=[Column("strand", "Strand", TEXT)] + [Column(m.value, m.label) for m in shown],
+        rows=rows,
+        total={"strand": "Total (each person once)", **{m.value: people.get(m.value, 0)
+                                                        for m in shown}},
+        notes=[
+            "Everyone who started on an opportunity in one of the programme’s strands counts "
+            "for that strand, whichever programme they are enrolled on; they count in the "
+            "tables above only when enrolled on this programme."
+        ],
+    )
+
+
 def outcome_totals_for(scope: ReportScope) -> dict[str, int]:
-    actuals = outcome_actuals(scope, [Measure.STARTS, Measure.PLACEMENTS, Measure.SUSTAINED_26W])
-    totals: dict[str, int] = {}
-    for (_area, measure), people in actuals.items():
-        totals[measure] = totals.get(measure, 0) + people
-    return totals
+    return outcome_people(scope, [Measure.STARTS, Measure.PLACEMENTS, Measure.SUSTAINED_26W])

@@ -1,13 +1,21 @@
 """Time each report over 100,000 placements, in a transaction that is rolled back at the end."""
 
 import datetime
+import os
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from brokerage.employers.models import Employer
 from brokerage.enquiries.models import Enquiry, EnquiryItem, EnquiryType
+from brokerage.opportunities.models import (
+    Opportunity,
+    OpportunityStatus,
+    OpportunityType,
+    StrandRegistration,
+)
 from brokerage.participants.models import Participant
 from brokerage.payments.models import (
     FundBudget,
@@ -19,15 +27,29 @@ from brokerage.payments.models import (
     LedgerKind,
 )
 from brokerage.reference.choices import Barrier, Sector, SizeBand
-from brokerage.reference.models import Area, Partner, PartnerType, Programme, Target
+from brokerage.reference.models import (
+    Area,
+    Measure,
+    Partner,
+    PartnerType,
+    Programme,
+    Strand,
+    Target,
+)
 from brokerage.reporting import reports, selectors
 from brokerage.reporting.fixtures import OutcomeCounts, outcomes_bulk_create
 from brokerage.reporting.reports import outcomes
 from portal.accounts.models import User
 
+LIMIT = 0.5  # seconds: every report at 100,000 placements
+
 
 class Rollback(Exception):
     pass
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 class Command(BaseCommand):
@@ -86,6 +108,7 @@ class Command(BaseCommand):
                 spread_days=1800,
                 extra_referrals=per_area // 10,
             )
+        self._strands(programme, areas)
         self._enquiries(programme, areas, enquiries)
         self._fund(programme, areas, fund_requests)
         self.stdout.write(f"Created {placements:,} placements and their records in "
@@ -94,12 +117,34 @@ class Command(BaseCommand):
         user = User(email="bench@example.org", is_superuser=True, is_active=True)
         user.save()
         scope = selectors.report_scope(user, programme)
+        self.stdout.write(f"Database: {connection.vendor}; load average: {_load()}")
         for report in reports.REPORTS:
-            if report.slug == "strands":
-                continue
             best = min(self._time(report.slug, scope) for _ in range(repeat))
-            verdict = "ok" if best <= 1.0 else "SLOWER THAN 1 s"
+            verdict = "ok" if best <= LIMIT else f"SLOWER THAN {LIMIT * 1000:.0f} ms"
             self.stdout.write(f"{report.title:<24} {best * 1000:8.0f} ms  {verdict}")
+        self.stdout.write(f"Load average after: {_load()}")
+
+    def _strands(self, programme, areas):
+        """Five strands, with registered employers and opportunities that went live."""
+        employers = list(Employer.objects.filter(name__startswith=programme.name)[:1])
+        employer = employers[0] if employers else Employer.objects.create(name="Bench employer")
+        now = timezone.now()
+        for i in range(5):
+            strand = Strand.objects.create(programme=programme, name=f"Strand {i}",
+                                           slug=f"strand-{i}", order=i)
+            Target.objects.create(programme=programme, strand=strand,
+                                  measure=Measure.OPPORTUNITIES_CREATED, value=500,
+                                  period_start=programme.start_date,
+                                  period_end=programme.end_date)
+            StrandRegistration.objects.create(employer=employer, strand=strand,
+                                              registered_at=now)
+            Opportunity.objects.bulk_create([
+                Opportunity(employer=employer, programme=programme, strand=strand,
+                            title=f"Bench {i}-{n}", opportunity_type=OpportunityType.VACANCY,
+                            status=OpportunityStatus.CLOSED, places=1 + n % 3,
+                            approved_at=now - datetime.timedelta(days=n % 700))
+                for n in range(400)
+            ])
 
     def _time(self, kind, scope) -> float:
         start = time.perf_counter()
