@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from brokerage.employers import companies_house
 from brokerage.employers.matching import normalise_companies_house_number
 from brokerage.employers.models import InteractionKind, MembershipRole
 from brokerage.reference.choices import DisabilityConfident, Sector, SizeBand
@@ -64,6 +65,54 @@ class OrganisationForm(GovUKForm):
         label="Website (optional)", required=False, assume_scheme="https",
         error_messages={"invalid": "Enter a web address, like https://www.example.co.uk"},
     )
+    companies_house_confirmed = forms.BooleanField(
+        label="The details I entered are right", required=False, widget=forms.HiddenInput,
+    )
+
+    def clean(self):
+        """Check the organisation with Companies House (by number, or by name when no number
+        is given): a name or postcode that differs, or a company no longer trading, is shown
+        as a problem until the person confirms their answers. Without Companies House (not
+        set up, or not answering) the form carries on as before."""
+        cleaned = super().clean()
+        # Not an organisation field: the views pass cleaned_data to the services as it is.
+        self._confirmed = bool(cleaned.pop("companies_house_confirmed", False))
+        self.companies_house_company = None
+        if self.errors or not companies_house.configured():
+            return cleaned
+        name, postcode = cleaned.get("name", ""), cleaned.get("postcode", "")
+        number = cleaned.get("companies_house_number", "")
+        try:
+            company = (companies_house.company_get(number) if number
+                       else companies_house.exact_match(name))
+        except companies_house.CompaniesHouseUnavailable:
+            return cleaned
+        if company is None:
+            if number:
+                self._warn(f"Companies House has no company numbered {number}. Check the "
+                           "number, or leave it blank")
+            return cleaned
+        self.companies_house_company = company
+        if not number:
+            cleaned["companies_house_number"] = company.number
+        differences = companies_house.mismatches(company, name=name, postcode=postcode)
+        if differences:
+            self._warn(f"Companies House has a different record for {company.number}: "
+                       + "; ".join(differences)
+                       + ". Check your answers, or confirm they are right")
+        return cleaned
+
+    def _warn(self, message: str) -> None:
+        if self._confirmed:
+            return
+        self.fields["companies_house_confirmed"].widget = forms.CheckboxInput()
+        self.add_error(None, message)
+
+    def ask_confirm_different(self) -> None:
+        """Ask whether the organisation is different from one that looks like it."""
+        self.fields["confirm_different"] = forms.BooleanField(
+            label="Yes, my organisation is a different one: create it", required=False,
+        )
 
 
 class PartnerEmployerForm(OrganisationForm):
@@ -83,7 +132,8 @@ class PartnerEmployerForm(OrganisationForm):
     )
 
     field_order = ["name", "companies_house_number", "postcode", "email", "sector", "size_band",
-                   "disability_confident", "website", "requires_employer_signoff"]
+                   "disability_confident", "website", "requires_employer_signoff",
+                   "companies_house_confirmed"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

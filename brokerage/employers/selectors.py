@@ -195,6 +195,79 @@ def employer_pending_join_requests(employer: Employer) -> QuerySet[EmployerJoinR
     return employer.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("user")
 
 
+@dataclass(frozen=True)
+class JoinOwner:
+    """Who decides a request to join an organisation: ``kind`` is "admins", "partner" or
+    "coordinators"; ``name`` says it to the person asking; ``users`` are the deciders."""
+
+    kind: str
+    name: str
+    users: QuerySet
+
+
+def join_request_owner(employer: Employer) -> JoinOwner:
+    """A request to join always has an owner: the organisation's active admins; without any,
+    the partner working with it (a relationship in force, else the partner that created the
+    record); else the coordinators covering its area. An email domain match only suggests the
+    organisation; it never makes anyone a member."""
+    from django.contrib.auth import get_user_model
+
+    admins = employer_admins(employer)
+    if admins.exists():
+        return JoinOwner("admins", f"the admins of {employer.name}", admins)
+    users = get_user_model().objects.filter(is_active=True)
+    partner_staff = users.filter(groups__name=Role.PARTNER_STAFF.label)
+    partner_ids = list(
+        employer.partner_relationships.filter(
+            status__in=RIGHTS_STATUSES, ended_at__isnull=True
+        ).values_list("partner_id", flat=True)
+    ) or ([employer.created_by_partner_id] if employer.created_by_partner_id else [])
+    if partner_ids:
+        staff = partner_staff.filter(partner_id__in=partner_ids).distinct()
+        if staff.exists():
+            partner = staff.first().partner
+            return JoinOwner("partner", str(partner), staff)
+    coordinators = users.filter(groups__name=Role.COORDINATOR.label)
+    local = coordinators.filter(areas=employer.area) if employer.area_id else coordinators.none()
+    if not local.exists():
+        local = coordinators.filter(areas__isnull=True)
+    if not local.exists():
+        local = coordinators
+    return JoinOwner("coordinators", "the programme's coordinators", local.distinct())
+
+
+def employer_lookalikes(*, name: str, companies_house_number: str = "",
+                        domain: str = "") -> QuerySet[Employer]:
+    """Live organisations that look like the one being created: the same Companies House
+    number, the same (non-webmail) email domain, or the same name once case, punctuation and
+    legal suffixes are set aside."""
+    from brokerage.employers.matching import normalise_employer_name
+
+    match = Q(normalised_name=normalise_employer_name(name)) & ~Q(normalised_name="")
+    if companies_house_number:
+        match |= Q(companies_house_number=companies_house_number)
+    if domain:
+        match |= Q(email_domain=domain)
+    return _live().filter(match, merged_into__isnull=True).select_related("area").order_by("name")
+
+
+def employer_lookalikes_by_pk(user, pks: list[int]) -> QuerySet[Employer]:
+    """The live organisations with these ids the user is not a member of (join suggestions)."""
+    return _live().filter(pk__in=pks, merged_into__isnull=True).exclude(
+        memberships__user=user
+    ).select_related("area").order_by("name")
+
+
+def join_requests_to_decide(user) -> QuerySet[EmployerJoinRequest]:
+    """Pending requests to join organisations with no admin that this member of staff owns."""
+    pending = EmployerJoinRequest.objects.filter(status=JoinRequestStatus.PENDING).select_related(
+        "employer", "user"
+    )
+    return pending.filter(
+        pk__in=[r.pk for r in pending if join_request_owner(r.employer).users.filter(pk=user.pk).exists()]
+    ).order_by("created_at")
+
+
 def employer_admins(employer: Employer) -> QuerySet:
     from django.contrib.auth import get_user_model
 

@@ -284,6 +284,7 @@ def employer_find_or_create(
             data={"source": source},
             acting_for=employer.name if partner is not None else "",
         )
+        _check_companies_house_after_commit(employer)
     return employer, True
 
 
@@ -298,16 +299,31 @@ def employer_register(
     website: str = "",
     disability_confident: str = "",
     site_name: str = "",
+    confirm_different: bool = False,
 ) -> Employer:
     """An employer user creates their organisation and becomes its first admin.
 
-    Always a new record (the user is vouching for it); if it looks like one the partnership
-    already holds, coordinators see the pair as suspected duplicates and merge it.
+    If it looks like one the partnership already holds (``selectors.employer_lookalikes``),
+    the person is asked first (``ValidationError`` code ``looks_like_existing``): they can ask
+    to join that one instead. Created anyway (``confirm_different``), both records note the
+    other as a suspected duplicate, for coordinators to merge or tell apart.
     """
+    from brokerage.employers.selectors import employer_lookalikes
+
     postcode = _postcode_or_error(postcode)
     number = _companies_house_or_error(companies_house_number)
     if not (name or "").strip():
         raise ValidationError({"name": "Enter the organisation's name"})
+    lookalikes = list(employer_lookalikes(
+        name=name, companies_house_number=number, domain=email_domain(actor.email)
+    ))
+    if lookalikes and not confirm_different:
+        names = ", ".join(f"{e.name} ({e.postcode or 'no postcode'})" for e in lookalikes[:3])
+        raise ValidationError({"name": ValidationError(
+            f"An organisation like this is already registered: {names}. Ask to join it, or "
+            "confirm that yours is a different organisation",
+            code="looks_like_existing",
+        )})
     with transaction.atomic():
         area = Area.for_postcode(postcode)
         employer = Employer.objects.create(
@@ -336,7 +352,17 @@ def employer_register(
         audit_event_record(
             actor=actor, action="employer.registered", obj=employer,
             summary=f"{employer.name} registered by {actor.email}",
+            data={"suspected_duplicates": [e.pk for e in lookalikes]} if lookalikes else None,
         )
+        for other in lookalikes:  # the pair is linked on both timelines for coordinators
+            for record, twin in ((employer, other), (other, employer)):
+                interaction_record(
+                    employer=record, kind=InteractionKind.NOTE, actor=actor,
+                    summary=f"Suspected duplicate of {twin.name} (record {twin.pk}): "
+                    f"{actor.display_name} said it is a different organisation when creating "
+                    f"{employer.name}. A coordinator should merge the two or tell them apart.",
+                )
+        _check_companies_house_after_commit(employer)
     return employer
 
 
@@ -373,6 +399,8 @@ def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
                 summary=f"Changed {', '.join(sorted(changed))}", data={"changes": changed},
                 acting_for=_acting_for(actor, employer),
             )
+            if {"name", "companies_house_number", "postcode"} & set(changed):
+                _check_companies_house_after_commit(employer)
     return employer
 
 
@@ -445,7 +473,8 @@ def employer_contact_remove(*, actor, contact: EmployerContact) -> None:
 
 
 def employer_join_request_create(*, user, employer: Employer) -> EmployerJoinRequest:
-    """Ask to join an organisation; its admins are emailed and decide."""
+    """Ask to join an organisation. Its owner decides (``selectors.join_request_owner``): the
+    admins, else the partner working with it, else the coordinators; they are emailed."""
     from brokerage.employers.tasks import employer_join_request_email_task
 
     if _is_member(user, employer):
@@ -468,12 +497,17 @@ def employer_join_request_create(*, user, employer: Employer) -> EmployerJoinReq
 def employer_join_request_decide(
     *, actor, join_request: EmployerJoinRequest, approve: bool
 ) -> EmployerJoinRequest:
+    from brokerage.employers.selectors import join_request_owner
+
     with transaction.atomic():
         join_request = EmployerJoinRequest.objects.select_for_update(of=("self",)).get(
             pk=join_request.pk
         )
         if join_request.status != JoinRequestStatus.PENDING:
             raise ValidationError("This request has already been decided")
+        owner = join_request_owner(join_request.employer)
+        if not (getattr(actor, "is_superuser", False) or owner.users.filter(pk=actor.pk).exists()):
+            raise ValidationError(f"Only {owner.name} can decide this request")
         join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
         join_request.decided_by = actor
         join_request.decided_at = timezone.now()
@@ -936,3 +970,66 @@ def partner_employer_add(
         )
         _started_working(relationship, actor=actor, how="it added the employer to the portal")
     return PartnerEmployerResult(employer=employer, created=True, relationship=relationship)
+
+
+# --- Companies House ----------------------------------------------------------------------
+
+
+def employer_companies_house_check(*, employer: Employer, actor=None) -> Employer | None:
+    """Ask Companies House about the employer (by its number, else by an exact name match) and
+    keep its status, registered office and any mismatch with our record. ``None`` when
+    Companies House is not set up or could not be asked (the record is left as it was)."""
+    from brokerage.employers import companies_house
+
+    if not companies_house.configured():
+        return None
+    try:
+        number = employer.companies_house_number
+        if number:
+            company = companies_house.company_get(number)
+        else:
+            company = companies_house.exact_match(employer.name)
+    except companies_house.CompaniesHouseUnavailable:
+        return None
+    with transaction.atomic():
+        employer = Employer.objects.select_for_update().get(pk=employer.pk)
+        employer.companies_house_checked_at = timezone.now()
+        fields = ["companies_house_checked_at", "companies_house_warning", "updated_at"]
+        if company is None:
+            employer.companies_house_warning = (
+                f"Companies House has no company numbered {number}" if number else ""
+            )
+        else:
+            if not number:
+                employer.companies_house_number = company.number
+                fields.append("companies_house_number")
+            employer.companies_house_status = company.status
+            employer.companies_house_name = company.name[:200]
+            employer.registered_address = company.address.one_line()[:300]
+            employer.registered_postcode = company.address.postal_code[:10]
+            fields += ["companies_house_status", "companies_house_name", "registered_address",
+                       "registered_postcode"]
+            warning = "; ".join(companies_house.mismatches(
+                company, name=employer.name, postcode=employer.postcode
+            ))
+            employer.companies_house_warning = (warning[:1].upper() + warning[1:])[:300]
+        employer.save(update_fields=fields)
+        audit_event_record(
+            actor=actor, action="employer.companies_house_checked", obj=employer,
+            summary=f"Checked with Companies House: "
+            f"{company.status_label if company else 'not found'}"
+            + (f" ({employer.companies_house_warning})" if employer.companies_house_warning else ""),
+            data={"number": employer.companies_house_number,
+                  "status": company.status if company else None},
+        )
+    return employer
+
+
+def _check_companies_house_after_commit(employer: Employer) -> None:
+    """Look the new record up once it is saved (a task: Companies House may be slow)."""
+    from brokerage.employers import companies_house
+
+    if companies_house.configured():
+        from brokerage.employers.tasks import employer_companies_house_check_task
+
+        transaction.on_commit(lambda: employer_companies_house_check_task.delay(employer.pk))

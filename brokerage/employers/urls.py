@@ -45,6 +45,10 @@ urlpatterns = [
     path("staff/employers/duplicates/", views.duplicates, name="duplicates"),
     path("staff/employers/merge/<int:first>/<int:second>/", views.merge, name="merge"),
     path("staff/employers/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path(
+        "staff/employers/<int:pk>/join-requests/<int:request_pk>/",
+        views.staff_join_request_decide, name="staff_join_request_decide",
+    ),
     path("staff/employers/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/employers/<int:pk>/sites/add/", views.staff_site_add, name="staff_site_add"),
     path("staff/employers/<int:pk>/contacts/add/", views.staff_contact_add, name="staff_contact_add"),

@@ -25,6 +25,8 @@ from brokerage.employers.forms import (
     RelationshipForm,
     SiteForm,
 )
+from brokerage.employers.home import employer_home
+from brokerage.employers.matching import email_domain
 from brokerage.employers.merge import employer_duplicate_dismiss, employer_merge
 from brokerage.employers.models import EmployerContact, EmployerSite, MembershipRole
 from portal.accounts.decorators import role_required
@@ -43,9 +45,12 @@ STAFF_ROLES = (Role.PARTNER_STAFF, Role.COORDINATOR)
 
 @role_required(Role.EMPLOYER)
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The employer's home: a task list of what needs doing, or how to set up an organisation."""
     memberships = list(selectors.memberships_for_user(request.user))
-    if len(memberships) == 1 and not request.GET.get("all"):
-        return _organisation_page(request, memberships[0])
+    if memberships:
+        return render(
+            request, "employers/home.html", {"home": employer_home(request.user, memberships)}
+        )
     return render(
         request,
         "employers/dashboard.html",
@@ -89,20 +94,42 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.EMPLOYER)
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
+    lookalikes: list = []
+    if "confirm_different" in request.POST:
+        form.ask_confirm_different()
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirm = bool(data.pop("confirm_different", False))
         try:
-            employer = services.employer_register(actor=request.user, **form.cleaned_data)
+            employer = services.employer_register(
+                actor=request.user, confirm_different=confirm, **data
+            )
         except ValidationError as exc:
+            if any(e.code == "looks_like_existing"
+                   for e in getattr(exc, "error_dict", {}).get("name", [])):
+                lookalikes = list(selectors.employer_lookalikes(
+                    name=data["name"], companies_house_number=data.get("companies_house_number", ""),
+                    domain=email_domain(request.user.email),
+                ))
+                # The join page may offer these (not only the email-domain suggestions).
+                request.session["join_lookalikes"] = [e.pk for e in lookalikes]
+                form.ask_confirm_different()
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"{employer.name} has been created. You are its admin.")
             return redirect("employers:organisation", pk=employer.pk)
-    return render(request, "employers/organisation_form.html", {"form": form, "creating": True})
+    return render(request, "employers/organisation_form.html",
+                  {"form": form, "creating": True, "lookalikes": lookalikes})
 
 
 @role_required(Role.EMPLOYER)
 def join(request: HttpRequest) -> HttpResponse:
     candidates = list(selectors.employer_join_candidates(request.user))
+    asked_about = [pk for pk in request.session.get("join_lookalikes", []) if isinstance(pk, int)]
+    if asked_about:  # organisations shown when creating one that looked like them
+        known = {e.pk for e in candidates}
+        candidates += [e for e in selectors.employer_lookalikes_by_pk(request.user, asked_about)
+                       if e.pk not in known]
     form = JoinForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         employer = next(e for e in candidates if e.pk == form.cleaned_data["employer"])
@@ -111,9 +138,8 @@ def join(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(
-                request, f"We have asked the admins of {employer.name} to approve your request."
-            )
+            owner = selectors.join_request_owner(employer)
+            messages.success(request, f"We have asked {owner.name} to approve your request.")
             return redirect("employers:dashboard")
     return render(request, "employers/join.html", {"form": form, "candidates": candidates})
 
@@ -454,8 +480,36 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ) if is_coordinator else [],
             "history": audit_events_for(employer).select_related("actor__partner")[:15],
             "members": selectors.employer_members(employer),
+            "join_requests": _join_requests_owned(request.user, employer),
         },
     )
+
+
+def _join_requests_owned(user, employer) -> list:
+    """Requests to join this organisation that ``user`` decides (it has no admin)."""
+    owner = selectors.join_request_owner(employer)
+    if owner.kind == "admins" or not owner.users.filter(pk=user.pk).exists():
+        return []
+    return list(selectors.employer_pending_join_requests(employer))
+
+
+@role_required(*STAFF_ROLES)
+@require_POST
+def staff_join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    """The partner or coordinator who owns a request to join an organisation with no admin."""
+    employer = selectors.employer_for_user_or_404(request.user, pk)
+    join_request = get_object_or_404(employer.join_requests.select_related("user"), pk=request_pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.employer_join_request_decide(
+            actor=request.user, join_request=join_request, approve=approve
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        verb = "is now a member" if approve else "was not added"
+        messages.success(request, f"{join_request.user.email} {verb}.")
+    return redirect("employers:staff_detail", pk=employer.pk)
 
 
 @role_required(Role.PARTNER_STAFF)

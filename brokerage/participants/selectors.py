@@ -124,6 +124,10 @@ def anonymised_profile(participant: Participant) -> dict:
     qualifications = [
         line.strip() for line in (latest.qualifications if latest else "").splitlines() if line.strip()
     ]
+    # Free text written for the record: anything that could identify the person is left out.
+    from brokerage.participants.anonymity import anonymity_screen
+
+    qualifications = anonymity_screen(qualifications, participant)
     if participant.hours_min and participant.hours_max:
         hours = f"{participant.hours_min} to {participant.hours_max} hours a week"
     elif participant.hours_max:
@@ -133,7 +137,7 @@ def anonymised_profile(participant: Participant) -> dict:
     return {
         "reference": participant.reference,
         "readiness": participant.get_readiness_display(),
-        "skills": list(participant.skills),
+        "skills": anonymity_screen(list(participant.skills), participant),
         "qualifications": qualifications,
         "licences": _labels(participant.licences, Licence),
         "sector_interests": _labels(participant.sector_interests, Sector),

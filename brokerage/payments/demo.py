@@ -77,6 +77,39 @@ def _financial_year(today: datetime.date) -> tuple[datetime.date, datetime.date]
     return datetime.date(start_year, 4, 1), datetime.date(start_year + 1, 3, 31)
 
 
+#: Organisations whose payout account is ready in the demo (Stripe stand-in, test mode).
+READY_PAYOUT_EMPLOYERS = ["Tees Components Ltd"]
+READY_PAYOUT_SUPPLIERS = ["Teesside Workwear Ltd"]
+
+
+def _ready_payout_accounts(stdout) -> None:
+    """A demo employer and supplier that can be paid at once: their connected accounts made and
+    onboarded in the development Stripe stand-in (never with real keys)."""
+    from brokerage.employers.models import Employer
+    from brokerage.payments import services
+    from brokerage.payments import stripe_gateway as gateway
+
+    if not gateway.standin_in_use():
+        stdout.write("  payments: not using the Stripe stand-in; no demo payout accounts made")
+        return
+    from portal.standins.stripe import development_account_onboard
+
+    accounts = []
+    for name in READY_PAYOUT_EMPLOYERS:
+        employer = Employer.objects.filter(name=name).first()
+        if employer is not None:
+            accounts.append(services.employer_payout_account_start(employer=employer, actor=None))
+    for name in READY_PAYOUT_SUPPLIERS:
+        supplier = Supplier.objects.filter(name=name).first()
+        if supplier is not None:
+            accounts.append(services.supplier_payout_account_start(supplier=supplier, actor=None))
+    for account in accounts:
+        if not account.ready:
+            development_account_onboard(account.account_id)
+            services.payout_account_refresh(account=account)
+    stdout.write(f"  payments: {len(accounts)} payout accounts ready (Stripe stand-in, test mode)")
+
+
 def load(stdout) -> None:
     from brokerage.participants.models import Participant
     from brokerage.payments import fund
@@ -126,6 +159,7 @@ def load(stdout) -> None:
         except Exception as exc:  # a demo gap (e.g. no budget) should not stop the seed
             stdout.write(f"  payments: fund request for {nino} skipped: {exc}")
     stdout.write(f"  payments: {made} fund budgets, {len(CATALOGUE)} catalogue items, {requested} fund requests")
+    _ready_payout_accounts(stdout)
 
     from brokerage.payments.incentive_demo import load as incentives_load
 

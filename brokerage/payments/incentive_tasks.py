@@ -20,8 +20,10 @@ def incentive_payments_check_task() -> int:
 
 @shared_task
 def incentive_run_propose_task() -> int:
-    """Propose this week's payment run (returns the waiting one if there is one already)."""
-    return incentives.payment_run_propose().pk
+    """Propose this week's payment run (returns the waiting one if there is one already; 0 when
+    nothing is due, so no run is made)."""
+    run = incentives.payment_run_propose()
+    return run.pk if run is not None else 0
 
 
 @shared_task(

@@ -5,7 +5,9 @@ Stripe failure becomes a ``PaymentProviderError`` whose message a finance office
 Calls that move money require an ``idempotency_key`` derived from the portal record, so a
 retried task, a double click or two workers send the same key and Stripe creates one object.
 
-``settings.STRIPE_API_BASE`` points the client at a local stub in tests.
+``settings.STRIPE_API_BASE`` points the client at a local stub in tests; with
+``settings.STRIPE_STANDIN`` (development without keys) it talks to the stand-in the portal
+starts itself (``portal/standins/stripe.py``), in test mode.
 
 The API version is pinned: every request carries ``settings.STRIPE_API_VERSION`` (the version the
 installed ``stripe`` library was generated for), so the shape of what Stripe sends back never
@@ -99,12 +101,28 @@ def _translate(exc: stripe.StripeError) -> PaymentProviderError:
     return PaymentProviderError(f"Stripe refused the request: {detail}", code=code, detail=detail)
 
 
+def standin_in_use() -> bool:
+    """True when the portal talks to its own Stripe stand-in (development without keys)."""
+    return bool(settings.STRIPE_STANDIN)
+
+
+def in_test_mode() -> bool:
+    """True when no real money can move: the stand-in, or Stripe with test keys."""
+    return standin_in_use() or (settings.STRIPE_SECRET_KEY or "").startswith(("sk_test_", "rk_test_"))
+
+
 def _client() -> stripe.StripeClient:
     base_addresses: dict[str, str] = {}
-    if settings.STRIPE_API_BASE:
-        base_addresses = {"api": settings.STRIPE_API_BASE, "connect": settings.STRIPE_API_BASE}
+    secret_key = settings.STRIPE_SECRET_KEY or "sk_unset"
+    api_base = settings.STRIPE_API_BASE
+    if standin_in_use():
+        from portal.standins import stripe as standin
+
+        api_base, secret_key = standin.development_server().url, standin.STANDIN_SECRET_KEY
+    if api_base:
+        base_addresses = {"api": api_base, "connect": api_base}
     return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY or "sk_unset",
+        secret_key,
         base_addresses=base_addresses or None,  # type: ignore[arg-type]
         stripe_version=settings.STRIPE_API_VERSION,  # pinned (see the module docstring)
         max_network_retries=2,  # the library retries with the same Idempotency-Key
@@ -113,7 +131,19 @@ def _client() -> stripe.StripeClient:
 
 def livemode() -> bool:
     """True when the portal uses live keys: events and objects must then say ``livemode``."""
+    if standin_in_use():
+        return False
     return (settings.STRIPE_SECRET_KEY or "").startswith(("sk_live_", "rk_live_"))
+
+
+def card_test_purchase_url(card_id: str, *, return_url: str) -> str:
+    """Where a person can make a test purchase with a card: the stand-in's page ("" unless the
+    stand-in is in use; with real Stripe test keys, use the Stripe dashboard)."""
+    if not standin_in_use() or not card_id:
+        return ""
+    from portal.standins import stripe as standin
+
+    return standin.card_purchase_url(card_id, return_url=return_url)
 
 
 def _list_all(fn, params: dict, *, most: int = 1000) -> list[dict]:

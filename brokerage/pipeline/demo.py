@@ -167,6 +167,7 @@ def load(stdout) -> None:
             contract_type="permanent",
             pay_pence=proposal.opportunity.pay_pence,
             pay_basis=proposal.opportunity.pay_basis if proposal.opportunity.pay_pence else "",
+            confirm_before_opportunity_start=True,  # demo history: some started early
         )
 
     a, b, c, d, e = people

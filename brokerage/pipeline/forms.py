@@ -5,6 +5,7 @@ from django import forms
 
 from brokerage.pipeline.models import (
     ContractType,
+    DecisionContext,
     InterviewFormat,
     MentoringOutcome,
     PayBasis,
@@ -12,6 +13,7 @@ from brokerage.pipeline.models import (
     SupportMethod,
     SupportWith,
 )
+from brokerage.pipeline.reasons import reasons_clean, reasons_field_add
 from brokerage.reference.choices import Sector
 from portal.core.forms import GovUKDateField, GovUKForm
 
@@ -82,6 +84,18 @@ class ReasonForm(GovUKForm):
                              error_messages={"required": "Enter a reason"})
 
 
+class DeclineForm(ReasonForm):
+    """Declining a candidate: reasons from the list coordinators keep, and the employer's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons_field_add(self, context=DecisionContext.CANDIDATE_DECLINED, text_field="reason",
+                          label="Why are you declining this candidate?")
+
+    def clean(self):
+        return reasons_clean(self, super().clean() or {})
+
+
 class QuestionForm(GovUKForm):
     question = forms.CharField(
         label="Your question",
@@ -140,14 +154,31 @@ class EmployerDecisionForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    #: The reasons offered with an interview outcome (the key worker's form has none).
+    REASON_CONTEXT: str | None = DecisionContext.INTERVIEW_OUTCOME
+    REASON_NEEDED_FOR = ("decline", "no_show")
+
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["action"]).choices = [
             c for c in self.ACTIONS if c[0] in allowed
         ]
+        if self.REASON_CONTEXT and set(allowed) & set(self.REASON_NEEDED_FOR):
+            reasons_field_add(self, context=self.REASON_CONTEXT, text_field="reason",
+                              label="If they were not successful or did not attend, why?")
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if self.REASON_CONTEXT:
+            cleaned = reasons_clean(
+                self, cleaned, needed=cleaned.get("action") in self.REASON_NEEDED_FOR
+            )
+        return cleaned
 
 
 class KeyWorkerDecisionForm(EmployerDecisionForm):
+    REASON_CONTEXT = None
+
     ACTIONS = [
         ("interviewed", "The interview took place"),
         ("no_show", "They did not attend the interview"),
@@ -187,6 +218,12 @@ class StartForm(GovUKForm):
     pay_basis = forms.ChoiceField(
         label="Pay is", required=False, choices=[("", "Not given"), *PayBasis.choices]
     )
+
+    def ask_early_start(self) -> None:
+        """Ask the key worker to confirm a start before the opportunity's own start date."""
+        self.fields["confirm_before_opportunity_start"] = forms.BooleanField(
+            label="Yes, they started before the opportunity's start date", required=False,
+        )
 
 
 class CheckpointConfirmForm(GovUKForm):

@@ -62,16 +62,25 @@ def proposals_for_participant(participant) -> QuerySet[Proposal]:
     return _proposals().filter(participant=participant).order_by("-created_at", "-id")
 
 
+#: A proposal in one of these stands: the person cannot be proposed for the same opportunity again.
+STANDING_STATUSES = [
+    *EMPLOYER_FILTERS["new"], *EMPLOYER_FILTERS["interviews"], *EMPLOYER_FILTERS["offers"],
+    S.STARTED,
+]
+
+
+def standing_proposals(participant) -> QuerySet[Proposal]:
+    """The participant's proposals that stand (so each of those opportunities is taken)."""
+    return (
+        _proposals().filter(participant=participant, status__in=STANDING_STATUSES)
+        .order_by("-created_at")
+    )
+
+
 def proposable_opportunities(participant) -> QuerySet[Opportunity]:
     """Live opportunities taking candidates from key workers, not already proposed for."""
     taken = Proposal.objects.filter(
-        participant=participant,
-        status__in=[
-            *EMPLOYER_FILTERS["new"],
-            *EMPLOYER_FILTERS["interviews"],
-            *EMPLOYER_FILTERS["offers"],
-            S.STARTED,
-        ],
+        participant=participant, status__in=STANDING_STATUSES
     ).values("opportunity_id")
     return (
         Opportunity.objects.filter(

@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from brokerage.employers.models import Employer
+from brokerage.participants.anonymity import identifying_details
 from brokerage.participants.selectors import (
     ProfileNotShareable,
     anonymised_profile,
@@ -131,9 +133,14 @@ def participant_pipeline(request: HttpRequest, reference: str) -> HttpResponse:
 def propose(request: HttpRequest, reference: str) -> HttpResponse:
     participant = participant_for_user_or_404(request.user, reference)
     opportunities = selectors.proposable_opportunities(participant)
+    standing = list(selectors.standing_proposals(participant))
     initial = {}
+    already = None  # the proposal already made for the opportunity asked for, shown as such
     if request.GET.get("opportunity", "").isdigit():
         initial["opportunity"] = int(request.GET["opportunity"])
+        already = next((p for p in standing if p.opportunity_id == initial["opportunity"]), None)
+        if already is not None:
+            del initial["opportunity"]
     form = forms.ProposeForm(request.POST or None, initial=initial, opportunities=opportunities)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +161,7 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("pipeline:proposal", pk=proposal.pk)
     return render(request, "pipeline/propose.html", _record_context(
         request, participant, form=form, shareable=profile_is_shareable(participant),
-        has_opportunities=opportunities.exists(),
+        has_opportunities=opportunities.exists(), standing=standing, already=already,
     ))
 
 
@@ -203,6 +210,22 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_key_worker_or_404(request.user, pk)
     form = forms.KeyWorkerDecisionForm(request.POST, allowed=_key_worker_actions(proposal))
     if form.is_valid():
+        if form.cleaned_data["action"] == "withdraw" and request.POST.get("confirm") != "yes":
+            return render(request, "core/confirm.html", {
+                "heading": f"Withdraw {proposal.participant.full_name} from "
+                           f"{proposal.opportunity.title}?",
+                "body": [
+                    f"{proposal.opportunity.employer.name} will be told the candidate has been "
+                    "withdrawn, and any interview or offer ends.",
+                    f"Your reason: {form.cleaned_data['reason']}",
+                ],
+                "warning": "A withdrawal cannot be undone: to put them forward again, make a "
+                           "new proposal.",
+                "fields": [("action", "withdraw"), ("reason", form.cleaned_data["reason"])],
+                "button": "Yes, withdraw the candidate",
+                "danger": True,
+                "cancel_url": reverse("pipeline:proposal", args=[proposal.pk]),
+            })
         try:
             proposals.proposal_transition(
                 actor=request.user,
@@ -258,6 +281,8 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
         "pay_basis": opp.pay_basis,
     }
     form = forms.StartForm(request.POST or None, initial=initial)
+    if "confirm_before_opportunity_start" in request.POST:
+        form.ask_early_start()  # the question was asked: keep it on the page
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -270,8 +295,14 @@ def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
                 contract_type=data["contract_type"],
                 pay_pence=_pence(data["pay"]),
                 pay_basis=data["pay_basis"] if data["pay"] is not None else "",
+                confirm_before_opportunity_start=bool(
+                    data.get("confirm_before_opportunity_start")
+                ),
             )
         except ValidationError as exc:
+            if any(error.code == "before_opportunity_start"
+                   for error in getattr(exc, "error_dict", {}).get("start_date", [])):
+                form.ask_early_start()
             apply_service_errors(form, exc)
         else:
             messages.success(
@@ -549,15 +580,27 @@ def _candidate_page(request, proposal, *, question_form=None, decision_form=None
     except ProfileNotShareable:
         profile = None
     allowed = _employer_actions(proposal)
+    revealed = proposals.identity_revealed(proposal)
+    questions = list(proposal.questions.all())
+    note = proposal.note
+    withheld_answers: set[int] = set()
+    if not revealed:  # written before the rule, or changed since: never shown if it identifies
+        participant = proposal.participant
+        note = "" if identifying_details(note, participant) else note
+        withheld_answers = {
+            q.pk for q in questions if identifying_details(q.answer, participant)
+        }
     return render(
         request,
         "pipeline/employer_candidate.html",
         {
             "proposal": proposal,
             "profile": profile,
-            "revealed": proposals.identity_revealed(proposal),
+            "revealed": revealed,
+            "note": note,
+            "withheld_answers": withheld_answers,
             "interview": proposal.interviews.first(),
-            "questions": proposal.questions.all(),
+            "questions": questions,
             "question_form": question_form or forms.QuestionForm(),
             "decision_form": (decision_form or forms.EmployerDecisionForm(allowed=allowed))
             if allowed
@@ -627,7 +670,13 @@ def employer_interview(request: HttpRequest, pk: int) -> HttpResponse:
     except ProfileNotShareable:
         messages.error(request, "This candidate's profile is no longer available")
         return redirect("pipeline:employer_candidate", pk=proposal.pk)
-    form = forms.InterviewForm(request.POST or None, initial={"adjustments": adjustments})
+    initial: dict[str, object] = {"adjustments": adjustments}
+    current = proposal.interviews.first() if proposal.status == S.INTERVIEW_BOOKED else None
+    if current is not None:  # "Change the interview" starts from the current booking
+        initial = {"date": current.date, "time": current.time.strftime("%H:%M"),
+                   "format": current.format, "location": current.location,
+                   "adjustments": current.adjustments}
+    form = forms.InterviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             proposals.interview_book(actor=request.user, proposal=proposal, **form.cleaned_data)
@@ -636,13 +685,14 @@ def employer_interview(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Interview booked. We have told the candidate's key worker.")
             return redirect("pipeline:employer_candidate", pk=proposal.pk)
-    return render(request, "pipeline/employer_interview.html", {"proposal": proposal, "form": form})
+    return render(request, "pipeline/employer_interview.html",
+                  {"proposal": proposal, "form": form, "current": current})
 
 
 @employer_required
 def employer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_employer_or_404(request.user, pk)
-    form = forms.ReasonForm(request.POST or None)
+    form = forms.DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             proposals.proposal_transition(

@@ -103,6 +103,7 @@ def test_employer_submits_coordinator_refers_back_then_approves(page, browser_lo
     browser_login(coordinator)
     page.goto(f"{live_server.url}/opportunities/moderation/{opportunity.pk}/")
     page.get_by_role("button", name="Approve and make live").click()
+    page.get_by_role("button", name="Yes, approve and make live").click()  # a confirmation step
     assert page.get_by_text("is approved and live").is_visible()
     assert_accessible(page, context="queue after approval")
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from brokerage.pipeline.models import CheckpointStatus, OutcomeRecord, Proposal
+from brokerage.pipeline.models import CheckpointStatus, Interview, OutcomeRecord, Proposal
 from brokerage.pipeline.services.notices import checkpoint_notices_send
 from brokerage.reference.choices import Sector
 from portal.accounts.roles import Role
@@ -80,6 +80,14 @@ def test_propose_interview_offer_start_and_confirm_from_the_emailed_link(
     assert page.get_by_text("Interview booked").first.is_visible()
     assert page.get_by_role("heading", name="Jordan Reed").is_visible()  # revealed, with consent
     assert_accessible(page, context="candidate with interview")
+    # Before the interview its outcome cannot be recorded; a month passes and it has taken place.
+    page.get_by_label("The interview took place").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Record what happened once it has taken place").first.is_visible()
+    Interview.objects.filter(proposal=proposal).update(
+        date=timezone.localdate() - datetime.timedelta(days=30)
+    )
+    page.goto(f"{live_server.url}/employer/candidates/{proposal.pk}/")
     page.get_by_label("The interview took place").check()
     page.get_by_role("button", name="Save").click()
     page.get_by_label("Offer the job").check()
@@ -98,6 +106,10 @@ def test_propose_interview_offer_start_and_confirm_from_the_emailed_link(
     _fill_date(page, "start_date", start)
     page.get_by_label("Permanent").check()
     page.get_by_role("button", name="Record the start").click()
+    if opportunity.start_date and start < opportunity.start_date:  # asked before it is recorded
+        assert page.get_by_text("The start date is before the opportunity starts").first.is_visible()
+        page.get_by_label("Yes, they started before the opportunity's start date").check()
+        page.get_by_role("button", name="Record the start").click()
     assert page.get_by_text("Start recorded: 7 checkpoints scheduled").is_visible()
     assert_accessible(page, context="placement")
 

@@ -19,6 +19,7 @@ from brokerage.payments.models import (
     IncentiveValidation,
     LedgerEntry,
     LedgerKind,
+    PaymentRun,
     PaymentStatus,
     RunStatus,
     StripeAccount,
@@ -126,8 +127,11 @@ def test_each_check_fails_on_its_own_and_keeps_the_payment_out_of_the_run(breaks
     claim.refresh_from_db()
     assert _failed(IncentivePayment.objects.get(pk=payment.pk)) == [check]
     if check != Check.NOT_PAUSED:  # a paused payment is not even a candidate
-        run = incentives.payment_run_propose(actor=w.proposer)
-        validation = IncentiveValidation.objects.get(run=run, payment=payment)
+        # Nothing passes, so no (empty) run is made; the checks are kept on the payment.
+        with pytest.raises(ValidationError, match="no payments due that pass their checks"):
+            incentives.payment_run_propose(actor=w.proposer)
+        assert not PaymentRun.objects.exists()
+        validation = IncentiveValidation.objects.filter(run=None, payment=payment).latest("pk")
         assert not validation.passed
         assert [r["check"] for r in validation.failed] == [check]
         payment.refresh_from_db()

@@ -1,6 +1,7 @@
 """Incentive pages: who may see them, and what a person sees."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from brokerage.audit.models import AuditEvent
@@ -176,8 +177,9 @@ def test_finance_blocks_an_employer_and_no_payment_passes_until_lifted(client):
     assert "Incentive payments to Tees Components Ltd are blocked" in body
     assert "Payments are blocked since" in body and "FR-12" in body
     assert "Payments blocked" in client.get(f"/payments/incentives/{claim.pk}/").content.decode()
-    run = incentives.payment_run_propose(actor=w.proposer)
-    assert run.total_pence == 0, "a blocked employer's payment does not pass the run's checks"
+    # A blocked employer's payment does not pass the run's checks, so there is no run to make.
+    with pytest.raises(ValidationError, match="no payments due that pass their checks"):
+        incentives.payment_run_propose(actor=w.proposer)
 
     # A second tab still showing "Block payments" never lifts the block it does not know about.
     stale = client.post(url, {"intent": "block", "reason": "Again", "reference": "FR-13"}, follow=True)

@@ -83,7 +83,7 @@ def advance(proposal, *, key_worker, employer_user, to: str):
         actor=employer_user,
         proposal=proposal,
         date=timezone.localdate(),
-        time=datetime.time(10, 0),
+        time=datetime.time(0, 0),  # earlier today: it has taken place, so it can be recorded
         format="in_person",
         location="Unit 4, Teesside Park",
     )
@@ -109,4 +109,5 @@ def started(proposal, key_worker, employer_user, rules):
         contract_type="permanent",
         pay_pence=1250,
         pay_basis="hour",
+        confirm_before_opportunity_start=True,  # before the opportunity's own start date
     )

@@ -41,9 +41,30 @@ def placement_start(
     contract_type: str,
     pay_pence: int | None = None,
     pay_basis: str = "",
+    confirm_before_opportunity_start: bool = False,
 ) -> Placement:
-    """Record a start: the placement, its checkpoints and the start outcome, in one go."""
-    errors = {}
+    """Record a start: the placement, its checkpoints and the start outcome, in one go.
+
+    A start comes after an accepted offer (``TRANSITIONS``). A start date before the
+    opportunity's own start date is possible (an employer may take someone on early) but is
+    asked about first: without ``confirm_before_opportunity_start`` it is refused with the code
+    ``before_opportunity_start``, so the page can ask.
+    """
+    errors: dict[str, str | ValidationError] = {}
+    opportunity_starts = proposal.opportunity.start_date
+    if (
+        opportunity_starts
+        and start_date
+        and start_date < opportunity_starts
+        and not confirm_before_opportunity_start
+    ):
+        from portal.core.templatetags.govuk_format import govuk_date
+
+        errors["start_date"] = ValidationError(
+            f"The start date is before the opportunity starts ({govuk_date(opportunity_starts)}). "
+            "Check the date, or confirm that the person started early",
+            code="before_opportunity_start",
+        )
     if start_date > timezone.localdate():
         errors["start_date"] = (
             "The start date must be today or in the past: "
@@ -57,7 +78,7 @@ def placement_start(
         raise ValidationError(errors)
     with transaction.atomic():
         proposal = locked_proposal(proposal)
-        transition_apply(proposal, "start", actor=actor)
+        transition_apply(proposal, "start", actor=actor)  # only after an accepted offer
         opportunity = proposal.opportunity
         placement = Placement.objects.create(
             proposal=proposal,

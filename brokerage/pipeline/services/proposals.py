@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
 from brokerage.opportunities.models import OpportunityStatus
+from brokerage.participants.anonymity import anonymity_check
 from brokerage.participants.selectors import profile_is_shareable
 from brokerage.pipeline.models import (
     OPEN_STATUSES,
@@ -49,6 +50,7 @@ def proposal_create(
         raise ValidationError(
             {"note": "Enter a note for the employer about why this person suits the role"}
         )
+    anonymity_check(note, participant, field="note", what="the note for the employer")
     with transaction.atomic():
         if Proposal.objects.filter(
             participant=participant, opportunity=opportunity, status__in=[*OPEN_STATUSES, S.STARTED]
@@ -117,6 +119,8 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
                 "This candidate completed your route-way course and is "
                 "guaranteed an interview: book an interview before deciding"
             )
+        if action in ("interviewed", "no_show"):
+            _interview_has_happened(proposal)
         event = transition_apply(proposal, action, actor=actor, reason=reason)
         if action == "interviewed":
             _count_pledge_interview(proposal)
@@ -139,6 +143,23 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
             recipients,
         )
     return proposal
+
+
+def _interview_has_happened(proposal: Proposal) -> None:
+    """What happened at an interview can be recorded once its time has come, not before."""
+    interview = proposal.interviews.first()  # the current booking
+    if interview is None:
+        return
+    starts = timezone.make_aware(
+        datetime.datetime.combine(interview.date, interview.time), timezone.get_current_timezone()
+    )
+    if starts > timezone.now():
+        from portal.core.templatetags.govuk_format import govuk_date, govuk_time
+
+        raise IllegalTransition(
+            f"The interview is on {govuk_date(interview.date)} at {govuk_time(interview.time)}. "
+            "Record what happened once it has taken place"
+        )
 
 
 def _count_pledge_interview(proposal: Proposal) -> None:
@@ -247,6 +268,8 @@ def question_answer(*, actor, question: ProposalQuestion, answer: str) -> Propos
         raise ValidationError("You cannot answer for this candidate")
     if not answer.strip():
         raise ValidationError({"answer": "Enter your answer"})
+    if not identity_revealed(question.proposal):  # the employer does not know who they are yet
+        anonymity_check(answer, question.proposal.participant, field="answer", what="your answer")
     with transaction.atomic():
         question = ProposalQuestion.objects.select_for_update(of=("self",)).get(pk=question.pk)
         question.answer = answer.strip()
