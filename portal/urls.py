@@ -7,10 +7,14 @@ from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
+from wagtail.contrib.sitemaps import views as sitemap_views
+from wagtail.contrib.sitemaps.sitemap_generator import Sitemap as WagtailSitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.urls import serve_pattern
 from wagtail.views import serve as wagtail_serve
 
+from brokerage.api.api import api as partner_api
+from brokerage.opportunities.sitemaps import OpportunitySitemap
 from brokerage.reference.programme_admin import ProgrammeScopedSiteHistoryView
 from portal.accounts import views as account_views
 from portal.core import public_cache
@@ -30,6 +34,10 @@ _ONE_WAY_IN = [
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Wagtail pages and live public opportunities, for search engines.
+    path("sitemap.xml", sitemap_views.sitemap,
+         {"sitemaps": {"pages": WagtailSitemap, "opportunities": OpportunitySitemap}},
+         name="sitemap"),
     path("dashboard/", core_views.dashboard, name="core_dashboard"),
     path("assets/<path:path>", core_views.govuk_asset),
     *_ONE_WAY_IN,
@@ -53,7 +61,10 @@ urlpatterns = [
     path("", include("brokerage.payments.urls")),
     path("", include("brokerage.reporting.urls")),
     path("", include("brokerage.retention.urls")),
+    path("", include("brokerage.messaging.urls")),
     path("", include("search.urls")),
+    path("", include("brokerage.api.urls")),  # /partner/api-tokens/
+    path("api/v1/", partner_api.urls),  # the partner API (docs/api.md)
 ]
 
 if settings.DEBUG:

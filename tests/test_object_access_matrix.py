@@ -56,6 +56,8 @@ OPEN_TO: dict[str, set[str]] = {
     "reporting:export": {Role.COORDINATOR, Role.FINANCE_OFFICER},  # a report's table as a file
     # live opportunities are there to be matched by any key worker or coordinator
     "opportunities:staff_detail": {Role.KEY_WORKER, Role.COORDINATOR, Role.PARTNER_STAFF},
+    # ...with its safeguarding evidence, which a key worker reads before proposing anyone
+    "opportunities:staff_evidence": {Role.KEY_WORKER, Role.COORDINATOR, Role.PARTNER_STAFF},
     # coordinators share the moderation queue
     "opportunities:moderation_detail": {Role.COORDINATOR},
     "opportunities:moderation_refer_back": {Role.COORDINATOR},
@@ -120,8 +122,34 @@ def _pending_fund_change():
 NOT_LINKED: dict[str, str] = {
     "employers:invitation_accept": "an emailed invitation's token (the token is the key)",
     "pipeline:checkpoint_link": "an emailed signed token (the token is the key)",
+    "enquiries:follow_link": "an emailed signed token (the token is the key; tests/enquiries)",
     "opportunities:employer_new_details": "a step of making an opportunity (no record yet)",
     "reporting:print": "printable copy of a report page (tested in tests/reporting)",
+    "messaging:preferences_link": "an emailed signed token (the token is the key; tests/messaging)",
+    "employers:staff_join_request_decide": "a POST-only button beside a request to join; no demo "
+    "organisation has one waiting (owner-only decisions in tests/employers/test_join_owner.py)",
+    "opportunities:employer_evidence": "no demo employer login owns an opportunity with evidence "
+    "(404 for others in tests/opportunities/test_apprenticeships_and_safeguarding.py)",
+    "opportunities:moderation_evidence": "no demo opportunity with evidence waits for moderation "
+    "(tests/opportunities/test_apprenticeships_and_safeguarding.py)",
+    "payments:fund_quote": "no demo fund request has a quote (404 for others in "
+    "tests/payments/test_fund_quotes.py)",
+    "pipeline:checkpoint_call": "the key worker's rung of the evidence ladder, reached from its "
+    "email (404 for others in tests/messaging/test_evidence_ladder.py)",
+    "pipeline:checkpoint_payslip": "the payslip rung of the evidence ladder, reached from its "
+    "email (tests/messaging/test_evidence_ladder.py)",
+    "pipeline:checkpoint_payslip_file": "a payslip uploaded on that rung "
+    "(tests/messaging/test_evidence_ladder.py)",
+    "api:token_revoke": "a POST-only button (no page to GET); another partner's admin gets 404 "
+    "and anyone else 403 in tests/api/test_tokens.py",
+    **dict.fromkeys(
+        [f"partner_api:{name}" for name in (
+            "get_opportunity", "update_opportunity", "submit_opportunity", "get_enquiry",
+            "accept_enquiry", "record_enquiry_contact", "close_enquiry", "get_participant",
+        )],
+        "the partner API: bearer tokens, not sign-in; every endpoint is tried with another "
+        "partner's token, a read-only, revoked and expired one in tests/api/test_permissions.py",
+    ),
 }
 
 

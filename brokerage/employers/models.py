@@ -50,6 +50,21 @@ class Employer(models.Model):
         help_text="Set when a coordinator merged this duplicate into another record.",
     )
     merged_at = models.DateTimeField(null=True, blank=True)
+    # What Companies House said when last asked (brokerage/employers/companies_house.py).
+    companies_house_status = models.CharField(
+        max_length=30, blank=True,
+        help_text="Companies House's company status, e.g. active, dissolved, liquidation.",
+    )
+    companies_house_name = models.CharField(max_length=200, blank=True)
+    registered_address = models.CharField(
+        max_length=300, blank=True, help_text="Registered office, from Companies House."
+    )
+    registered_postcode = models.CharField(max_length=10, blank=True)
+    companies_house_checked_at = models.DateTimeField(null=True, blank=True)
+    companies_house_warning = models.CharField(
+        max_length=300, blank=True,
+        help_text="Where the record differs from Companies House (name, postcode, status).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -217,3 +217,19 @@ class ReassignForm(GovUKForm):
         if current_partner is not None:
             partners = partners.exclude(pk=current_partner.pk)
         self.fields["to_partner"].queryset = partners
+
+
+class EnquiryFollowForm(GovUKForm):
+    """Check an enquiry: its reference and the email address it was sent from."""
+
+    reference = forms.CharField(
+        label="Reference number", max_length=20,
+        help_text="It is in the email we sent you, for example ENQ-7K3M2Q",
+        error_messages={"required": "Enter your enquiry's reference number"},
+    )
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        help_text="The email address you gave when you sent the enquiry",
+        error_messages={"required": "Enter the email address you gave",
+                        "invalid": "Enter an email address in the correct format, like name@example.com"},
+    )

@@ -6,14 +6,16 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from brokerage.enquiries import selectors, services
+from brokerage.enquiries import follow, selectors, services
 from brokerage.enquiries.forms import (
     CloseForm,
     ContactRecordForm,
     EnquiryContactForm,
     EnquiryDetailsForm,
+    EnquiryFollowForm,
     EnquiryOrganisationForm,
     EnquiryTypesForm,
     InboxFilterForm,
@@ -191,14 +193,58 @@ def enquiry_check(request: HttpRequest) -> HttpResponse:
     return render(request, "enquiries/check.html", {"rows": _summary_rows(answers)})
 
 
+@never_cache
 def enquiry_sent(request: HttpRequest) -> HttpResponse:
     reference = request.session.get(SENT_KEY)
     if not reference:
         return redirect("enquiries:start")
+    enquiry = follow.enquiry_sent_get(reference)
     return render(
         request, "enquiries/sent.html",
-        {"reference": reference, "working_days": settings.ENQUIRY_RESPONSE_WORKING_DAYS},
+        {"reference": reference, "working_days": settings.ENQUIRY_RESPONSE_WORKING_DAYS,
+         "items": list(enquiry.items.all()) if enquiry else [],
+         "follow_url": reverse("enquiries:follow_link", args=[follow.enquiry_follow_token(enquiry)])
+         if enquiry else ""},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking on an enquiry (no account): reference and email, or the signed link we emailed.
+
+FOLLOW_LIMIT = (10, 3600)  # attempts per client address per hour
+FOLLOW_NOT_FOUND = (
+    "We could not find an enquiry with that reference number and email address. Check both "
+    "against the email we sent you"
+)
+
+
+def _follow_page(request: HttpRequest, enquiry) -> HttpResponse:
+    return render(request, "enquiries/follow.html", {
+        "enquiry": enquiry, "items": follow.enquiry_follow_items(enquiry),
+    })
+
+
+@never_cache
+def enquiry_follow(request: HttpRequest) -> HttpResponse:
+    form = EnquiryFollowForm(request.POST or None)
+    if request.method == "POST":
+        if limit_exceeded(request, scope="enquiry-follow", limit=FOLLOW_LIMIT[0],
+                          window_seconds=FOLLOW_LIMIT[1]):
+            return render(request, "enquiries/rate_limited.html", status=429)
+        if form.is_valid():
+            enquiry = follow.enquiry_for_follow_up(**form.cleaned_data)
+            if enquiry is not None:
+                return _follow_page(request, enquiry)
+            form.add_error("reference", FOLLOW_NOT_FOUND)
+    return render(request, "enquiries/follow_find.html", {"form": form})
+
+
+@never_cache
+def enquiry_follow_link(request: HttpRequest, token: str) -> HttpResponse:
+    enquiry = follow.enquiry_from_follow_token(token)
+    if enquiry is None:
+        return render(request, "enquiries/follow_link_problem.html", status=404)
+    return _follow_page(request, enquiry)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -238,7 +238,60 @@ TEES = [
      "TS17 6BL", 2, "40", 1300, PayBasis.HOUR, [Licence.DRIVING], ["driving"], S.SUBMITTED, False),
     ("Tees Components Ltd", "Year 10 careers talk", OpportunityType.SCHOOL_ENGAGEMENT, Sector.MANUFACTURING,
      "TS18 2NT", 3, None, None, "", [], [], S.DRAFT, False),
+    ("Thornaby Freight Services Ltd", "Warehouse work experience", OpportunityType.WORK_EXPERIENCE,
+     Sector.LOGISTICS, "TS17 6BL", 2, "30", None, "", [], ["teamwork"], S.LIVE, False),
 ]
+
+# The apprenticeship's and the work-experience placement's own answers (filled in even on a
+# database seeded before these fields existed). The evidence files are small stand-in PDFs,
+# stored through the private-file component like any upload.
+APPRENTICESHIP_ANSWERS = {
+    "Engineering apprentice": {
+        "apprenticeship_standard": "ST0457", "apprenticeship_level": 3,
+        "qualification": "Engineering technician apprenticeship (level 3)",
+        "training_provider": "Stockton Riverside College",
+        "off_the_job_hours_per_week": Decimal("7.5"), "min_age": 16,
+    },
+}
+WORK_EXPERIENCE_ANSWERS = {
+    "Warehouse work experience": {
+        "supervisor_name": "Karen Whitfield, warehouse team leader",
+        "insurance_confirmed": True, "min_age": 16, "max_age": 24, "duration_weeks": 2,
+        "target_groups": [TargetGroup.YOUNG_NEET],
+    },
+}
+
+
+def _demo_pdf(title: str):
+    from django.core.files.base import ContentFile
+
+    body = f"%PDF-1.4\n% Demo document: {title}. Not a real document.\n%%EOF\n".encode()
+    return ContentFile(body, name=f"{title.lower().replace(' ', '-')}.pdf")
+
+
+def _load_answers(stdout) -> None:
+    from django.db import transaction
+
+    from brokerage.opportunities.services import DRAFT_FILE_RULES
+    from portal.core.files import private_file_replace
+
+    filled = 0
+    for title, answers in {**APPRENTICESHIP_ANSWERS, **WORK_EXPERIENCE_ANSWERS}.items():
+        for opportunity in Opportunity.objects.filter(title=title):
+            with transaction.atomic():
+                for field, value in answers.items():
+                    if getattr(opportunity, field) in (None, "", [], False):
+                        setattr(opportunity, field, value)
+                if title in WORK_EXPERIENCE_ANSWERS:
+                    for field, rule in DRAFT_FILE_RULES.items():
+                        if not getattr(opportunity, field):
+                            private_file_replace(
+                                instance=opportunity, field_name=field,
+                                upload=_demo_pdf(f"{title} {rule.noun}"), rule=rule,
+                            )
+                opportunity.save()
+            filled += 1
+    stdout.write(f"  opportunities: apprenticeship and safeguarding answers on {filled}")
 
 
 def _load_tees(stdout) -> None:
@@ -284,3 +337,4 @@ def _load_tees(stdout) -> None:
 def load(stdout) -> None:
     _load_plan_500(stdout)
     _load_tees(stdout)
+    _load_answers(stdout)

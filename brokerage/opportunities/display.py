@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from brokerage.opportunities.forms import OpportunityForm
 from brokerage.opportunities.models import FieldComment, Opportunity, PayBasis, TargetGroup
+from brokerage.opportunities.rules import safeguarding_needs, type_spec
+from brokerage.reference.apprenticeships import apprenticeship_standard
 from brokerage.reference.choices import Adjustment, Licence
 from portal.core.money import pence_display
 
@@ -59,6 +61,15 @@ def _value(opp: Opportunity, name: str) -> str:
         return _labels(Adjustment.choices, value)
     if name in ("essential_skills", "desirable_skills"):
         return ", ".join(value or []) or "None"
+    if name == "apprenticeship_standard":
+        standard = apprenticeship_standard(value or "")
+        if standard:
+            return standard.label
+        return value or "Not given"
+    if name == "off_the_job_hours_per_week":
+        return f"{value.normalize():f} hours a week" if value is not None else "Not given"
+    if name in OpportunityForm.FILE_FIELDS:
+        return "Uploaded" if value else "Not uploaded"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     display = getattr(opp, f"get_{name}_display", None)
@@ -108,3 +119,52 @@ def answer_rows(opp: Opportunity, *, comments=None) -> list[AnswerRow]:
 def field_labels(opportunity_type: str) -> dict[str, str]:
     rows = answer_rows(Opportunity(opportunity_type=opportunity_type, title=""))
     return {row.name: row.label for row in rows if row.name != "opportunity_type"}
+
+
+@dataclass
+class SafeguardingRow:
+    label: str
+    value: str
+    evidence: str = ""  # the evidence view's kind, when a file can be downloaded
+    missing: bool = False  # needed before anyone is placed, and not given
+
+
+@dataclass
+class SafeguardingSummary:
+    under_18: bool
+    rows: list[SafeguardingRow]
+
+    @property
+    def complete(self) -> bool:
+        return not any(row.missing for row in self.rows)
+
+
+def safeguarding_summary(opp: Opportunity) -> SafeguardingSummary | None:
+    """What a key worker checks before proposing anyone for work experience (None otherwise)."""
+    if not type_spec(opp.opportunity_type).safeguarding:
+        return None
+    needs = safeguarding_needs(opp)
+    supervisor = (opp.supervisor_name or "").strip()
+    rows = [
+        SafeguardingRow(
+            "Named supervisor", supervisor or "Not given",
+            missing=needs["supervisor"] and not supervisor,
+        ),
+        SafeguardingRow(
+            "Risk assessment", "Uploaded" if opp.risk_assessment else "Not uploaded",
+            evidence="risk-assessment" if opp.risk_assessment else "",
+            missing=needs["risk_assessment"] and not opp.risk_assessment,
+        ),
+        SafeguardingRow(
+            "Employer's liability insurance",
+            "Confirmed by the employer" if opp.insurance_confirmed else "Not confirmed",
+            missing=needs["insurance"] and not opp.insurance_confirmed,
+        ),
+        SafeguardingRow(
+            "Insurance certificate",
+            "Uploaded" if opp.insurance_certificate else "Not uploaded",
+            evidence="insurance-certificate" if opp.insurance_certificate else "",
+            missing=needs["insurance"] and not opp.insurance_certificate,
+        ),
+    ]
+    return SafeguardingSummary(under_18=needs["supervisor"], rows=rows)

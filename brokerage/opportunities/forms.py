@@ -11,9 +11,15 @@ from brokerage.opportunities.models import (
     TargetGroup,
 )
 from brokerage.opportunities.rules import type_spec
+from brokerage.opportunities.services import DRAFT_FILE_RULES
+from brokerage.pipeline.models import DecisionContext
+from brokerage.pipeline.reasons import reasons_clean, reasons_field_add
+from brokerage.reference.apprenticeships import apprenticeship_standard_choices
 from brokerage.reference.choices import Adjustment, DisabilityConfident, Licence, Sector
 from brokerage.reference.models import Strand
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from brokerage.reference.vocabulary import skills_from_text
+from portal.core.files import private_file_validate
 from portal.core.forms import GovUKDateField, GovUKForm
 from portal.core.money import pence_as_pounds
 
@@ -52,8 +58,7 @@ class OpportunityTypeForm(GovUKForm):
 
 
 def _skills(value: str) -> list[str]:
-    parts = [" ".join(p.lower().split()) for p in (value or "").replace("\n", ",").split(",")]
-    return list(dict.fromkeys(p for p in parts if p))
+    return skills_from_text(value)
 
 
 class OpportunityForm(GovUKForm):
@@ -191,8 +196,60 @@ class OpportunityForm(GovUKForm):
         label="Also show it on the public list of opportunities while it is live", required=False
     )
 
-    def __init__(self, *args, opportunity_type: str, **kwargs):
+    # Apprenticeships (rules.py: _apprenticeship_errors)
+    apprenticeship_standard = forms.ChoiceField(
+        label="Apprenticeship standard", required=False,
+        help_text="The standard the apprentice will train to. Its level is shown beside it",
+        error_messages={"invalid_choice": "Select an apprenticeship standard from the list"},
+    )
+    training_provider = forms.CharField(
+        label="Training provider", required=False, max_length=200,
+        help_text="The college or training provider delivering the apprenticeship",
+    )
+    off_the_job_hours_per_week = forms.DecimalField(
+        label="Off-the-job training, hours per week", required=False, max_digits=4,
+        decimal_places=1,
+        help_text=(
+            "Training in paid working hours, away from normal duties. At least 6 hours a week "
+            "for 30 hours or more a week; for fewer hours, at least 20% of the hours worked"
+        ),
+        error_messages={
+            "invalid": "Off-the-job training must be a number of hours, like 6",
+            "max_digits": "Off-the-job training must be a number of hours, like 6",
+            "max_decimal_places": "Give off-the-job training to one decimal place, like 7.5",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+    )
+
+    # Work experience: safeguarding and insurance (rules.py: safeguarding_needs)
+    supervisor_name = forms.CharField(
+        label="Name of the person who will supervise them", required=False, max_length=120,
+        help_text="Needed if the placement is open to anyone under 18",
+    )
+    risk_assessment = forms.FileField(
+        label="Risk assessment for the placement", required=False, widget=forms.FileInput,
+        help_text="Needed if the placement is open to anyone under 18. A PDF or Word document, "
+        "smaller than 10MB",
+        error_messages={"empty": "The selected file is empty"},
+    )
+    insurance_confirmed = forms.BooleanField(
+        label="We hold employer's liability insurance that covers people on work experience",
+        required=False,
+    )
+    insurance_certificate = forms.FileField(
+        label="Employer's liability insurance certificate", required=False,
+        widget=forms.FileInput, help_text="A PDF, JPG or PNG, smaller than 10MB",
+        error_messages={"empty": "The selected file is empty"},
+    )
+
+    FILE_FIELDS = tuple(DRAFT_FILE_RULES)
+
+    def __init__(self, *args, opportunity_type: str, held_files=(), **kwargs):
+        """``held_files``: the evidence already uploaded (a new file replaces it)."""
         super().__init__(*args, **kwargs)
+        self.fields["apprenticeship_standard"].choices = _blank_first(
+            apprenticeship_standard_choices(), "Select a standard"
+        )
         self.opportunity_type = opportunity_type
         spec = type_spec(opportunity_type)
         self.fields["strand"].queryset = Strand.objects.select_related("programme").order_by(
@@ -212,6 +269,23 @@ class OpportunityForm(GovUKForm):
             drop.append("qualification")
         if not spec.school_activity:
             drop.append("school_activity")
+        if not spec.apprenticeship:
+            drop += ["apprenticeship_standard", "training_provider", "off_the_job_hours_per_week"]
+        if not spec.safeguarding:
+            drop += ["supervisor_name", *self.FILE_FIELDS, "insurance_confirmed"]
+        # The type's own questions follow how long it lasts.
+        extra = ["apprenticeship_standard", "training_provider", "off_the_job_hours_per_week",
+                 "supervisor_name", "risk_assessment", "insurance_confirmed",
+                 "insurance_certificate"]
+        order = [n for n in self.fields if n not in extra]
+        at = order.index("duration_weeks") + 1 if "duration_weeks" in order else len(order)
+        self.order_fields(order[:at] + extra + order[at:])
+        for name in held_files:
+            if name in self.fields and name not in drop:
+                self.fields[name].help_text = (
+                    f"Already uploaded. Choose a file only to replace it. "
+                    f"{self.fields[name].help_text}"
+                )
         if not spec.skills:
             drop += ["essential_skills", "desirable_skills", "required_licences"]
         if spec.needs_closing_date:
@@ -251,6 +325,32 @@ class OpportunityForm(GovUKForm):
             raise ValidationError("Hours per week must be more than 0")
         return value
 
+    def _clean_evidence(self, name: str):
+        upload = self.cleaned_data.get(name)
+        if upload:
+            private_file_validate(upload, rule=DRAFT_FILE_RULES[name])
+        return upload
+
+    def clean_risk_assessment(self):
+        return self._clean_evidence("risk_assessment")
+
+    def clean_insurance_certificate(self):
+        return self._clean_evidence("insurance_certificate")
+
+    def clean_off_the_job_hours_per_week(self):
+        value = self.cleaned_data.get("off_the_job_hours_per_week")
+        if value is not None and value <= 0:
+            raise ValidationError("Off-the-job training must be more than 0 hours a week")
+        return value
+
+    def uploads(self) -> dict:
+        """The evidence files chosen on this form (field name -> upload)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.FILE_FIELDS
+            if self.cleaned_data.get(name)
+        }
+
     def clean_essential_skills(self):
         return _skills(self.cleaned_data.get("essential_skills", ""))
 
@@ -259,7 +359,7 @@ class OpportunityForm(GovUKForm):
 
     def to_data(self) -> dict:
         """The cleaned answers, as opportunity field values."""
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.FILE_FIELDS}
         if "paid" in data:
             data["paid"] = data["paid"] != "no"
         elif type_spec(self.opportunity_type).pay == "required":
@@ -284,7 +384,13 @@ class OpportunityForm(GovUKForm):
         initial["essential_skills"] = ", ".join(opportunity.essential_skills or [])
         initial["desirable_skills"] = ", ".join(opportunity.desirable_skills or [])
         initial["strand"] = opportunity.strand_id
+        for name in OpportunityForm.FILE_FIELDS:
+            initial.pop(name, None)  # a file input shows no value; held_files says it is there
         return initial
+
+    @staticmethod
+    def held_files_of(opportunity) -> list[str]:
+        return [name for name in OpportunityForm.FILE_FIELDS if getattr(opportunity, name)]
 
 
 class ReferBackForm(GovUKForm):
@@ -306,9 +412,12 @@ class ReferBackForm(GovUKForm):
             )
             self.comment_fields.append(key)
         self.order_fields(self.comment_fields + ["note"])
+        reasons_field_add(self, context=DecisionContext.OPPORTUNITY_REFERRED_BACK,
+                          text_field="note", label="Why is it referred back? (optional)",
+                          required=False)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = reasons_clean(self, super().clean() or {})
         if not any((cleaned.get(k) or "").strip() for k in self.comment_fields):
             raise ValidationError("Add a comment on at least one answer")
         return cleaned
@@ -328,6 +437,14 @@ class RejectForm(GovUKForm):
         help_text="The employer will see this",
         error_messages={"required": "Enter the reason for rejecting the opportunity"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons_field_add(self, context=DecisionContext.OPPORTUNITY_REJECTED, text_field="reason",
+                          label="Why is it rejected? The employer will see this")
+
+    def clean(self):
+        return reasons_clean(self, super().clean() or {})
 
 
 class WithdrawForm(GovUKForm):

@@ -9,6 +9,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 
 from brokerage.reference.choices import DisabilityConfident, Sector
+from portal.core.files import PrivateFileField
 from portal.core.money import pence_display
 
 
@@ -114,6 +115,25 @@ class Opportunity(models.Model):
         max_length=200, blank=True, help_text="Apprenticeships and work-based qualifications"
     )
     school_activity = models.CharField(max_length=30, choices=SchoolActivity.choices, blank=True)
+
+    # Apprenticeships: the standard (reference code from brokerage/reference/apprenticeships.py)
+    # and its level when chosen, who trains, and the off-the-job training (rules.py).
+    apprenticeship_standard = models.CharField(max_length=10, blank=True)
+    apprenticeship_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    training_provider = models.CharField(max_length=200, blank=True)
+    off_the_job_hours_per_week = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True
+    )
+
+    # Work experience: safeguarding and insurance (rules.py says when each is needed). The
+    # files are private evidence, handed out only by views.opportunity_file.
+    supervisor_name = models.CharField(max_length=120, blank=True)
+    risk_assessment = PrivateFileField(folder="risk-assessments", blank=True)
+    insurance_confirmed = models.BooleanField(
+        default=False,
+        help_text="The employer holds employer's liability insurance covering work experience",
+    )
+    insurance_certificate = PrivateFileField(folder="insurance-certificates", blank=True)
 
     # Where
     site = models.ForeignKey(

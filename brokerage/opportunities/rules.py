@@ -21,6 +21,7 @@ from brokerage.opportunities.models import (
     OpportunityType,
     PayBasis,
 )
+from brokerage.reference.apprenticeships import apprenticeship_standard
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
 from portal.core.money import pence_display
 
@@ -45,6 +46,8 @@ class TypeSpec:
     places_label: str = "Number of places"
     needs_closing_date: bool = False  # a period end, not an application deadline
     needs_programme: bool = False
+    apprenticeship: bool = False  # standard, training provider, off-the-job training
+    safeguarding: bool = False  # supervisor, risk assessment, insurance (see safeguarding_needs)
 
 
 TYPE_SPECS: dict[str, TypeSpec] = {
@@ -53,11 +56,16 @@ TYPE_SPECS: dict[str, TypeSpec] = {
         pay=REQUIRED,
         hours=REQUIRED,
         duration=REQUIRED,
-        qualification=REQUIRED,
         min_hours=Decimal("16"),
+        apprenticeship=True,
     ),
     OpportunityType.WORK_EXPERIENCE: TypeSpec(
-        pay=OPTIONAL, hours=REQUIRED, duration=REQUIRED, max_hours=Decimal("40"), max_weeks=52
+        pay=OPTIONAL,
+        hours=REQUIRED,
+        duration=REQUIRED,
+        max_hours=Decimal("40"),
+        max_weeks=52,
+        safeguarding=True,
     ),
     OpportunityType.WORK_TRIAL: TypeSpec(hours=REQUIRED, duration=REQUIRED, max_weeks=6),
     OpportunityType.SWAP: TypeSpec(hours=REQUIRED, duration=REQUIRED, max_weeks=6),
@@ -153,6 +161,100 @@ def _wage_error(opp: Opportunity) -> str | None:
         f"Pay must be at least {pence_display(rate.hourly_pence)} an hour, the "
         f"legal minimum for {who} from {rate.effective_from:%-d %B %Y}{basis}"
     )
+
+
+# Off-the-job training (apprenticeship funding rules from 1 August 2022): at least 6 hours a
+# week for an apprentice working 30 hours or more; for fewer hours, the same share (20%) of the
+# hours they work.
+OFF_THE_JOB_FULL_TIME_HOURS = Decimal("30")
+OFF_THE_JOB_FULL_TIME_MINIMUM = Decimal("6")
+OFF_THE_JOB_SHARE = Decimal("0.2")
+ADULT_AGE = 18
+
+
+def _number(value: Decimal) -> str:
+    """Decimal("4.0") -> "4", Decimal("7.5") -> "7.5"."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def off_the_job_minimum(hours_per_week: Decimal) -> Decimal:
+    """The least off-the-job training a week for an apprentice working ``hours_per_week``."""
+    if hours_per_week >= OFF_THE_JOB_FULL_TIME_HOURS:
+        return OFF_THE_JOB_FULL_TIME_MINIMUM
+    return (Decimal(hours_per_week) * OFF_THE_JOB_SHARE).quantize(
+        Decimal("0.1"), rounding=ROUND_CEILING
+    )
+
+
+def _apprenticeship_errors(opp: Opportunity, add) -> None:
+    if not opp.apprenticeship_standard:
+        add("apprenticeship_standard", "Select the apprenticeship standard")
+    elif apprenticeship_standard(opp.apprenticeship_standard) is None:
+        add("apprenticeship_standard", "Select an apprenticeship standard from the list")
+    if not (opp.training_provider or "").strip():
+        add("training_provider", "Enter the name of the training provider")
+    otj = opp.off_the_job_hours_per_week
+    if otj is None:
+        add("off_the_job_hours_per_week", "Enter the hours of off-the-job training each week")
+    elif otj <= 0:
+        add("off_the_job_hours_per_week", "Off-the-job training must be more than 0 hours a week")
+    elif opp.hours_per_week:
+        minimum = off_the_job_minimum(opp.hours_per_week)
+        if otj > opp.hours_per_week:
+            add(
+                "off_the_job_hours_per_week",
+                "Off-the-job training is part of the apprentice's paid hours: it cannot be more "
+                f"than the {_number(opp.hours_per_week)} hours a week they work",
+            )
+        elif otj < minimum:
+            if opp.hours_per_week >= OFF_THE_JOB_FULL_TIME_HOURS:
+                why = (
+                    f"an apprentice working {_number(OFF_THE_JOB_FULL_TIME_HOURS)} hours a week "
+                    "or more"
+                )
+            else:
+                why = (
+                    f"{_number(OFF_THE_JOB_SHARE * 100)}% of the {_number(opp.hours_per_week)} "
+                    "hours a week "
+                    "the apprentice works"
+                )
+            add(
+                "off_the_job_hours_per_week",
+                f"Off-the-job training must be at least {_number(minimum)} hours a week: {why}",
+            )
+
+
+def safeguarding_needs(opp: Opportunity) -> dict[str, bool]:
+    """What a work-experience placement must have before it is submitted.
+
+    Employer's liability insurance must cover everyone on work experience; a named supervisor
+    and a risk assessment are needed when the placement is open to anyone under 18 (no youngest
+    age, or a youngest age under 18).
+    """
+    if not type_spec(opp.opportunity_type).safeguarding:
+        return {"supervisor": False, "risk_assessment": False, "insurance": False}
+    under_18 = opp.min_age is None or opp.min_age < ADULT_AGE
+    return {"supervisor": under_18, "risk_assessment": under_18, "insurance": True}
+
+
+def _safeguarding_errors(opp: Opportunity, add) -> None:
+    needs = safeguarding_needs(opp)
+    if needs["supervisor"] and not (opp.supervisor_name or "").strip():
+        add(
+            "supervisor_name",
+            "Enter the name of the person who will supervise young people on the placement",
+        )
+    if needs["risk_assessment"] and not opp.risk_assessment:
+        add("risk_assessment", "Upload the risk assessment for the placement")
+    if needs["insurance"]:
+        if not opp.insurance_confirmed:
+            add(
+                "insurance_confirmed",
+                "Confirm you hold employer's liability insurance that covers people on "
+                "work experience",
+            )
+        if not opp.insurance_certificate:
+            add("insurance_certificate", "Upload your employer's liability insurance certificate")
 
 
 def matching_rules(opp: Opportunity):
@@ -278,6 +380,10 @@ def opportunity_errors(
         add("qualification", "Enter the qualification")
     if spec.school_activity == REQUIRED and not opp.school_activity:
         add("school_activity", "Select the kind of school activity")
+    if spec.apprenticeship:
+        _apprenticeship_errors(opp, add)
+    if spec.safeguarding:
+        _safeguarding_errors(opp, add)
 
     # Ages
     if opp.min_age is not None and not MIN_AGE <= opp.min_age <= MAX_AGE:

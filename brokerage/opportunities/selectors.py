@@ -118,6 +118,26 @@ def public_opportunity_get(pk: int) -> Opportunity:
     return get_object_or_404(public_opportunities(), pk=pk)
 
 
+#: A public opportunity that was live once and has ended: its page says so (410 Gone).
+ENDED_STATUSES = (S.CLOSED, S.FILLED, S.WITHDRAWN)
+
+
+def public_opportunity_find(pk: int) -> Opportunity | None:
+    """A live public opportunity, or one that was published and has since ended (else None)."""
+    return _with_related(
+        Opportunity.objects.filter(public=True).filter(
+            Q(status=S.LIVE) | Q(status__in=ENDED_STATUSES, approved_at__isnull=False)
+        )
+    ).filter(pk=pk).first()
+
+
+def sitemap_opportunities() -> QuerySet:
+    """Live public opportunities for the sitemap, newest change first."""
+    return Opportunity.objects.filter(status=S.LIVE, public=True).only(
+        "pk", "updated_at"
+    ).order_by("-updated_at", "-pk")
+
+
 @dataclass
 class ListingFilters:
     opportunity_type: str = ""

@@ -27,10 +27,13 @@ from brokerage.opportunities.models import (
     StrandRegistration,
 )
 from brokerage.opportunities.rules import automatic_check_findings, opportunity_errors
+from brokerage.reference.apprenticeships import apprenticeship_standard
 from brokerage.reference.models import Area
 from brokerage.reference.postcodes import PostcodeError, centroid, normalise_postcode
+from brokerage.reference.vocabulary import licences_normalise, sector_normalise, skills_normalise
 from portal.accounts.roles import Role
 from portal.core.exceptions import IllegalTransition
+from portal.core.files import PDF, WORD, FileRule, private_file_delete, private_file_replace
 
 S = OpportunityStatus
 
@@ -69,7 +72,18 @@ DRAFT_FIELDS = (
     "min_age", "max_age", "ring_fenced", "target_groups", "required_licences",
     "essential_skills", "desirable_skills", "adjustments", "disability_confident",
     "candidate_route", "candidate_instructions", "show_employer_name", "public",
+    "apprenticeship_standard", "training_provider", "off_the_job_hours_per_week",
+    "supervisor_name", "insurance_confirmed",
 )
+# Evidence an employer uploads with the answers (private files, portal/core/files.py).
+RISK_ASSESSMENT_RULE = FileRule(
+    noun="risk assessment", types={**PDF, **WORD}, types_text="a PDF or Word document"
+)
+INSURANCE_CERTIFICATE_RULE = FileRule(noun="insurance certificate")
+DRAFT_FILE_RULES: dict[str, FileRule] = {
+    "risk_assessment": RISK_ASSESSMENT_RULE,
+    "insurance_certificate": INSURANCE_CERTIFICATE_RULE,
+}
 REMINDER_DAYS_BEFORE_CLOSING = 3
 
 
@@ -180,13 +194,43 @@ def _default_strand(opportunity: Opportunity) -> None:
 
 
 def opportunity_save_draft(
-    *, actor, employer: Employer, data: dict, opportunity: Opportunity | None = None
+    *,
+    actor,
+    employer: Employer,
+    data: dict,
+    opportunity: Opportunity | None = None,
+    files: dict | None = None,
 ) -> Opportunity:
-    """Create or update an opportunity that is a draft or has been referred back."""
+    """Create or update an opportunity that is a draft or has been referred back.
+
+    ``files`` maps an evidence field (``DRAFT_FILE_RULES``: risk assessment, insurance
+    certificate) to an upload; each is checked, scanned and stored privately, replacing the
+    file before it once the change commits. Nothing is saved if any upload is refused.
+    """
     _require_can_edit(actor, employer)
     unknown = set(data) - set(DRAFT_FIELDS)
     if unknown:
         raise ValueError(f"Unknown opportunity fields: {sorted(unknown)}")
+    files = {name: upload for name, upload in (files or {}).items() if upload}
+    if set(files) - set(DRAFT_FILE_RULES):
+        raise ValueError(f"Unknown opportunity files: {sorted(set(files) - set(DRAFT_FILE_RULES))}")
+    stored: list[str] = []
+    try:
+        return _save_draft(
+            actor=actor, employer=employer, data=data, opportunity=opportunity, files=files,
+            stored=stored,
+        )
+    except BaseException:
+        for name in stored:  # the row was not saved: the new files must not linger
+            private_file_delete(storage=Opportunity._meta.get_field("risk_assessment").storage,
+                                name=name)
+        raise
+
+
+def _save_draft(
+    *, actor, employer: Employer, data: dict, opportunity: Opportunity | None, files: dict,
+    stored: list[str],
+) -> Opportunity:
     with transaction.atomic():
         if opportunity is None:
             opportunity = Opportunity(employer=employer, created_by=actor)
@@ -210,10 +254,27 @@ def opportunity_save_draft(
             setattr(opportunity, field, value)
         for field in ("essential_skills", "desirable_skills"):
             setattr(opportunity, field, _clean_skills(getattr(opportunity, field)))
+        opportunity.required_licences = licences_normalise(opportunity.required_licences)
+        opportunity.sector = sector_normalise(opportunity.sector)
         if not opportunity.title:
             raise ValidationError({"title": "Enter a title"})
+        standard = apprenticeship_standard(opportunity.apprenticeship_standard)
+        opportunity.apprenticeship_level = standard.level if standard else None
+        if standard:
+            opportunity.qualification = f"{standard.title} apprenticeship (level {standard.level})"
         _default_strand(opportunity)
         _apply_location(opportunity)
+        errors: dict[str, list[str]] = {}
+        for name, upload in files.items():
+            try:
+                stored.append(private_file_replace(
+                    instance=opportunity, field_name=name, upload=upload,
+                    rule=DRAFT_FILE_RULES[name],
+                ))
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
         opportunity.save()
         audit_event_record(
             actor=actor,
@@ -223,19 +284,14 @@ def opportunity_save_draft(
                 f"{'Created' if created else 'Saved'} draft "
                 f"‘{opportunity.title}’ for {employer.name}"
             ),
-            data={"employer_id": employer.pk},
+            data={"employer_id": employer.pk, "files": sorted(files)},
             acting_for=_acting_for(actor, employer),
         )
     return opportunity
 
 
 def _clean_skills(values) -> list[str]:
-    seen: list[str] = []
-    for value in values or []:
-        skill = " ".join(str(value).lower().split())
-        if skill and skill not in seen:
-            seen.append(skill)
-    return seen
+    return skills_normalise(values)
 
 
 def opportunity_duplicate(*, actor, opportunity: Opportunity) -> Opportunity:

@@ -18,14 +18,17 @@ urlpatterns = [
     path("employer/opportunities/<int:pk>/withdraw/", views.employer_withdraw, name="employer_withdraw"),
     path("employer/opportunities/<int:pk>/reopen/", views.employer_reopen, name="employer_reopen"),
     path("employer/opportunities/<int:pk>/places/", views.employer_places, name="employer_places"),
+    path("employer/opportunities/<int:pk>/evidence/<slug:kind>/", views.employer_evidence, name="employer_evidence"),
     # Staff
     path("opportunities/", views.staff_list, name="staff_list"),
     path("opportunities/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("opportunities/<int:pk>/evidence/<slug:kind>/", views.staff_evidence, name="staff_evidence"),
     # Coordinators
     path("opportunities/moderation/", views.moderation_queue, name="moderation_queue"),
     path("opportunities/moderation/<int:pk>/", views.moderation_detail, name="moderation_detail"),
     path("opportunities/moderation/<int:pk>/refer-back/", views.moderation_refer_back, name="moderation_refer_back"),
     path("opportunities/moderation/<int:pk>/reject/", views.moderation_reject, name="moderation_reject"),
+    path("opportunities/moderation/<int:pk>/evidence/<slug:kind>/", views.moderation_evidence, name="moderation_evidence"),
     path("opportunities/strands/", views.strand_reports, name="strand_reports"),
     path("opportunities/strands/<slug:slug>/", views.strand_report, name="strand_report"),
     # Public (no login)

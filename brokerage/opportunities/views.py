@@ -1,14 +1,21 @@
+from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from brokerage.opportunities import selectors, services
-from brokerage.opportunities.display import answer_rows, field_labels, pay_display
+from brokerage.opportunities import selectors, services, structured_data
+from brokerage.opportunities.display import (
+    answer_rows,
+    field_labels,
+    pay_display,
+    safeguarding_summary,
+)
 from brokerage.opportunities.forms import (
     ListingFilterForm,
     OpportunityForm,
@@ -24,6 +31,7 @@ from brokerage.opportunities.rules import opportunity_errors
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 from portal.core import public_cache
+from portal.core.files import private_file_response, safe_extension
 from portal.core.forms import apply_service_errors
 from search.selectors import can_match
 
@@ -98,13 +106,29 @@ def _form_page(request, *, form, employer, opportunity=None, comments=None):
     })
 
 
+def _rule_errors_too(request, *, form, employer, opportunity=None) -> None:
+    """Every error at once: when the form itself has errors and the person pressed Continue,
+    the opportunity rules are checked too on the answers that could be read, so the error
+    summary lists everything to fix (a field already in error keeps its own message)."""
+    if "continue" not in request.POST:
+        return
+    probe = opportunity or Opportunity(employer=employer)
+    for name, value in {**form.to_data(), **form.uploads()}.items():
+        setattr(probe, name, value)
+    for name, messages_ in opportunity_errors(probe).items():
+        field = name if name in form.fields else None
+        if field is not None and (field in form.errors or name not in form.cleaned_data):
+            continue  # its own error is shown, or it could not be read
+        form.add_error(field, messages_)
+
+
 def _save(request, *, form, employer, opportunity=None):
     """Save the answers as a draft; 'Continue' also checks them in full."""
     continuing = "continue" in request.POST
     if continuing:
         data = form.to_data()
         probe = opportunity or Opportunity(employer=employer)
-        for name, value in data.items():
+        for name, value in {**data, **form.uploads()}.items():
             setattr(probe, name, value)
         errors = opportunity_errors(probe)
         if errors:
@@ -112,7 +136,8 @@ def _save(request, *, form, employer, opportunity=None):
             return None
     try:
         opportunity = services.opportunity_save_draft(
-            actor=request.user, employer=employer, data=form.to_data(), opportunity=opportunity
+            actor=request.user, employer=employer, data=form.to_data(), opportunity=opportunity,
+            files=form.uploads(),
         )
     except ValidationError as exc:
         apply_service_errors(form, exc)
@@ -133,11 +158,15 @@ def employer_new_details(request, opportunity_type):
     initial = {"places": 1, "show_employer_name": True, "candidate_route": "key_worker",
                "disability_confident": employer.disability_confident, "postcode": employer.postcode,
                "sector": employer.sector, "paid": "yes"}
-    form = OpportunityForm(request.POST if request.method == "POST" else None, opportunity_type=opportunity_type, initial=initial)
+    form = OpportunityForm(request.POST if request.method == "POST" else None,
+                           request.FILES if request.method == "POST" else None,
+                           opportunity_type=opportunity_type, initial=initial)
     if request.method == "POST" and form.is_valid():
         response = _save(request, form=form, employer=employer)
         if response:
             return response
+    elif request.method == "POST":
+        _rule_errors_too(request, form=form, employer=employer)
     return _form_page(request, form=form, employer=employer)
 
 
@@ -148,13 +177,18 @@ def employer_edit(request, pk):
         messages.error(request, f"You cannot change an opportunity that is {opportunity.get_status_display().lower()}")
         return redirect("opportunities:employer_detail", pk)
     form = OpportunityForm(
-        request.POST if request.method == "POST" else None, opportunity_type=opportunity.opportunity_type,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        opportunity_type=opportunity.opportunity_type,
         initial=OpportunityForm.initial_from(opportunity),
+        held_files=OpportunityForm.held_files_of(opportunity),
     )
     if request.method == "POST" and form.is_valid():
         response = _save(request, form=form, employer=opportunity.employer, opportunity=opportunity)
         if response:
             return response
+    elif request.method == "POST":
+        _rule_errors_too(request, form=form, employer=opportunity.employer, opportunity=opportunity)
     comments = list(opportunity.field_comments.filter(resolved_at__isnull=True).select_related("author"))
     return _form_page(request, form=form, employer=opportunity.employer, opportunity=opportunity,
                       comments=comments)
@@ -177,6 +211,7 @@ def employer_detail(request, pk):
         "can_withdraw": opportunity.status in services.TRANSITIONS["withdraw"][0],
         "can_reopen": opportunity.status in services.TRANSITIONS["reopen"][0],
         "is_live": opportunity.status == S.LIVE,
+        "safeguarding": safeguarding_summary(opportunity),
     })
 
 
@@ -312,7 +347,62 @@ def staff_detail(request, pk):
     return render(request, "opportunities/staff_detail.html", {
         "opportunity": opportunity, "rows": answer_rows(opportunity), "pay": pay_display(opportunity),
         "can_match": can_match(request.user),
+        "safeguarding": safeguarding_summary(opportunity),
+        "evidence_url": "opportunities:staff_evidence",
     })
+
+
+# --- evidence (private files): each served beside the page that shows it, through its selector
+
+
+_EVIDENCE = {
+    "risk-assessment": ("risk_assessment", "risk-assessment"),
+    "insurance-certificate": ("insurance_certificate", "insurance-certificate"),
+}
+
+
+def _evidence_response(opportunity: Opportunity, kind: str):
+    if kind not in _EVIDENCE:
+        raise Http404
+    field_name, label = _EVIDENCE[kind]
+    field_file = getattr(opportunity, field_name)
+    return private_file_response(
+        field_file,
+        download_name=f"opportunity-{opportunity.pk}-{label}{safe_extension(field_file.name)}",
+    )
+
+
+def _roles_or_404(*roles):
+    """Like role_required, but anyone else gets a 404: the file's existence is not revealed."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(*roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorator
+
+
+@_roles_or_404(Role.EMPLOYER, Role.PARTNER_STAFF, Role.COORDINATOR)
+@require_GET
+def employer_evidence(request, pk, kind):
+    """The employer's own upload, to whoever may open the opportunity's employer page."""
+    return _evidence_response(selectors.employer_opportunity_get(request.user, pk), kind)
+
+
+@_roles_or_404(Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR)
+@require_GET
+def staff_evidence(request, pk, kind):
+    """For the key worker checking a live placement before proposing anyone."""
+    return _evidence_response(selectors.staff_opportunity_get(request.user, pk), kind)
+
+
+@_roles_or_404(Role.COORDINATOR)
+@require_GET
+def moderation_evidence(request, pk, kind):
+    return _evidence_response(selectors.moderation_opportunity_get(request.user, pk), kind)
 
 
 # --- public ----------------------------------------------------------------------------------------
@@ -331,10 +421,18 @@ def public_list(request):
 
 @public_cache.cache_public_page(public_cache.OPPORTUNITIES, public_cache.SETTINGS)
 def public_detail(request, pk):
-    opportunity = selectors.public_opportunity_get(pk)
+    opportunity = selectors.public_opportunity_find(pk)
+    if opportunity is None:
+        raise Http404("No such opportunity")
+    if opportunity.status != S.LIVE:
+        # Published once, now closed: gone for good (410), so search engines drop it.
+        return render(request, "opportunities/public_gone.html", {"opportunity": opportunity},
+                      status=410)
+    url = request.build_absolute_uri(reverse("opportunities:public_detail", args=[pk]))
     return render(request, "opportunities/preview.html", {
         "opportunity": opportunity, "pay": pay_display(opportunity), "public": True,
         "rows": answer_rows(opportunity),
+        "job_posting": structured_data.json_ld(structured_data.job_posting(opportunity, url=url)),
     })
 
 
@@ -359,6 +457,17 @@ def moderation_detail(request, pk):
                 messages.success(request, "You are reviewing this opportunity")
                 return redirect("opportunities:moderation_detail", pk)
             if action == "approve":
+                if request.POST.get("confirm") != "yes":
+                    return render(request, "core/confirm.html", {
+                        "heading": f"Approve ‘{opportunity.title}’ and make it live?",
+                        "body": [
+                            "It will be listed straight away, and key workers can put people "
+                            f"forward for it. {opportunity.employer.name} will be emailed.",
+                        ],
+                        "fields": [("action", "approve")],
+                        "button": "Yes, approve and make live",
+                        "cancel_url": reverse("opportunities:moderation_detail", args=[pk]),
+                    })
                 services.opportunity_approve(actor=request.user, opportunity=opportunity)
                 messages.success(request, f"‘{opportunity.title}’ is approved and live. The employer has been emailed.")
                 return redirect("opportunities:moderation_queue")
@@ -374,6 +483,7 @@ def moderation_detail(request, pk):
         "past_comments": [c for c in comments if c.resolved_at is not None],
         "can_decide": opportunity.status in services.TRANSITIONS["approve"][0],
         "can_start": opportunity.status in services.TRANSITIONS["start_review"][0],
+        "safeguarding": safeguarding_summary(opportunity),
     })
 
 

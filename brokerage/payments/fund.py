@@ -64,6 +64,9 @@ logger = logging.getLogger(__name__)
 
 MAX_REQUEST_PENCE = 100_000_00  # £100,000: anything above is a typing mistake
 RECEIPT_RULE = FileRule(noun="receipt")  # a PDF, JPG or PNG, smaller than 10MB
+QUOTE_RULE = FileRule(noun="quote")
+# A quote is what the key worker was offered before buying: it can be attached until it is paid.
+QUOTE_STATUSES = (FundRequestStatus.REQUESTED, FundRequestStatus.APPROVED)
 # Where cards are billed: the Routes to Work team's office (Stripe needs a billing address).
 CARDHOLDER_ADDRESS = {
     "line1": "Municipal Buildings, Church Road",
@@ -233,6 +236,7 @@ def fund_request_submit(
     justification: str = "",
     supplier: Supplier | None = None,
     submission_key: str | None = None,
+    quote=None,
 ) -> FundRequest:
     """Record a request; approve it at once when it is within the programme's limit.
 
@@ -252,7 +256,31 @@ def fund_request_submit(
     )
     if errors:
         raise ValidationError(errors)
+    if quote:
+        try:
+            quote_validate(quote)
+        except ValidationError as exc:
+            raise ValidationError({"quote": exc.messages}) from None
+    stored: list[str] = []
+    try:
+        return _submit(
+            participant=participant, actor=actor, category=category, barrier=barrier,
+            description=description, amount_pence=amount_pence,
+            not_available_elsewhere=not_available_elsewhere, payment_method=payment_method,
+            item=item, action=action, justification=justification, supplier=supplier,
+            submission_key=submission_key, quote=quote, stored=stored,
+        )
+    except BaseException:
+        for name in stored:  # nothing was recorded: the quote must not linger
+            private_file_delete(storage=FundRequest._meta.get_field("quote").storage, name=name)
+        raise
 
+
+def _submit(
+    *, participant, actor, category, barrier, description, amount_pence, not_available_elsewhere,
+    payment_method, item, action, justification, supplier, submission_key, quote,
+    stored: list[str],
+) -> FundRequest:
     with transaction.atomic():
         budget_ref = fund_budget_for(participant)
         if budget_ref is None:
@@ -281,6 +309,12 @@ def fund_request_submit(
             supplier=supplier if payment_method == FundPaymentMethod.SUPPLIER else None,
             requested_by=actor, submission_key=submission_key,
         )
+        if quote:
+            stored.append(private_file_replace(
+                instance=request, field_name="quote", upload=quote, rule=QUOTE_RULE
+            ))
+            request.quote_uploaded_at = timezone.now()
+            request.save(update_fields=["quote", "quote_uploaded_at", "updated_at"])
         audit_event_record(
             actor=actor, action="payments.fund_request_submitted", obj=request,
             summary=f"Requested {pence_display(amount_pence)} from the flexible fund for {participant.reference}",
@@ -678,6 +712,44 @@ def fund_receipt_record(*, fund_request: FundRequest, actor, upload) -> FundRequ
     except BaseException:
         if stored:  # the row still names the old receipt (if any): the new file must not linger
             private_file_delete(storage=FundRequest._meta.get_field("receipt").storage, name=stored)
+        raise
+    return request
+
+
+# --- quotes -----------------------------------------------------------------------------------
+
+
+def quote_validate(upload) -> None:
+    """A PDF, JPEG or PNG of 10 MB or less, whose content matches its name."""
+    private_file_validate(upload, rule=QUOTE_RULE)
+
+
+def fund_quote_record(*, fund_request: FundRequest, actor, upload) -> FundRequest:
+    """Attach (or replace) the quote while the request waits for a decision or for payment."""
+    quote_validate(upload)
+    stored = None
+    try:
+        with transaction.atomic():
+            request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
+            if request.status not in QUOTE_STATUSES:
+                raise ValidationError(
+                    "A quote can be added only before the request is paid. "
+                    "Upload the receipt instead."
+                )
+            replacing = bool(request.quote)
+            stored = private_file_replace(
+                instance=request, field_name="quote", upload=upload, rule=QUOTE_RULE
+            )
+            request.quote_uploaded_at = timezone.now()
+            request.save(update_fields=["quote", "quote_uploaded_at", "updated_at"])
+            audit_event_record(
+                actor=actor, action="payments.fund_quote_recorded", obj=request,
+                summary=f"Quote {'replaced' if replacing else 'attached'} for {request.reference}",
+                data={"file": request.quote.name},
+            )
+    except BaseException:
+        if stored:
+            private_file_delete(storage=FundRequest._meta.get_field("quote").storage, name=stored)
         raise
     return request
 

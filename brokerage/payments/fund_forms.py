@@ -136,6 +136,35 @@ class ReceiptForm(GovUKForm):
         return upload
 
 
+class QuoteForm(GovUKForm):
+    """The supplier's quote, attached when the request is sent or while it waits."""
+
+    quote = forms.FileField(
+        label="Attach a quote", help_text="A PDF, JPG or PNG, smaller than 10MB.",
+        error_messages={"required": "Select the quote to upload",
+                        "empty": "The selected file is empty",
+                        "invalid": "Select the quote to upload"},
+    )
+
+    def __init__(self, *args, optional: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if optional:
+            self.fields["quote"].required = False
+            self.fields["quote"].label = "Attach a quote (optional)"
+            self.fields["quote"].help_text = (
+                "Coordinators may ask for one before deciding. A PDF, JPG or PNG, smaller than 10MB."
+            )
+
+    def clean_quote(self):
+        upload = self.cleaned_data.get("quote")
+        if upload:
+            try:
+                fund.quote_validate(upload)
+            except ValidationError as exc:
+                raise ValidationError(exc.messages[0]) from None
+        return upload
+
+
 class FundChangeDecisionForm(GovUKForm):
     decision = forms.ChoiceField(
         label="Your decision", widget=forms.RadioSelect,

@@ -24,6 +24,7 @@ from brokerage.payments.fund_forms import (
     FundChangeDecisionForm,
     FundDecisionForm,
     FundRequestForm,
+    QuoteForm,
     ReceiptForm,
 )
 from brokerage.payments.models import FundRequestStatus
@@ -149,19 +150,29 @@ def fund_request_check(request: HttpRequest, reference: str) -> HttpResponse:
     form = FundRequestForm(draft, participant=participant, user=request.user)
     if not form.is_valid():  # e.g. the budget ran down meanwhile: show the form with the reason
         return render(request, "payments/fund/request_form.html", _form_context(participant, form))
+    quote_form = QuoteForm(optional=True)
     if request.method == "POST":
-        try:
-            created = fund.fund_request_submit(
-                participant=participant, actor=request.user, **form.service_kwargs(),
-                submission_key=draft.get("submission_key"),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return render(request, "payments/fund/request_form.html", _form_context(participant, form))
-        request.session.pop(_draft_key(participant), None)
-        if created.status == FundRequestStatus.APPROVED:
-            _pay(request, created)
-        return redirect("payments:fund_request_detail", reference=participant.reference, pk=created.pk)
+        quote_form = QuoteForm(request.POST, request.FILES, optional=True)
+        if quote_form.is_valid():
+            try:
+                created = fund.fund_request_submit(
+                    participant=participant, actor=request.user, **form.service_kwargs(),
+                    submission_key=draft.get("submission_key"),
+                    quote=quote_form.cleaned_data.get("quote"),
+                )
+            except ValidationError as exc:
+                if "quote" in getattr(exc, "error_dict", {}):  # e.g. refused by the virus scan
+                    apply_service_errors(quote_form, exc)
+                else:
+                    apply_service_errors(form, exc)
+                    return render(request, "payments/fund/request_form.html",
+                                  _form_context(participant, form))
+            else:
+                request.session.pop(_draft_key(participant), None)
+                if created.status == FundRequestStatus.APPROVED:
+                    _pay(request, created)
+                return redirect("payments:fund_request_detail",
+                                reference=participant.reference, pk=created.pk)
     data = form.cleaned_data
     limit_pence = fund.auto_approve_limit_pence(participant.programme)
     return render(request, "payments/fund/request_check.html", {
@@ -173,6 +184,7 @@ def fund_request_check(request: HttpRequest, reference: str) -> HttpResponse:
         "category_label": dict(form.fields["category"].choices).get(data["category"]),
         "barrier_label": dict(form.fields["barrier"].choices).get(data["barrier"]),
         "method_label": dict(form.fields["payment_method"].choices).get(data["payment_method"]),
+        "form": quote_form,
     })
 
 
@@ -181,9 +193,21 @@ def fund_request_detail(request: HttpRequest, reference: str, pk: int) -> HttpRe
     participant = _participant(request, reference, "Flexible fund request")
     fund_request = fund_selectors.fund_request_for_user_or_404(request.user, participant, pk)
     form = ReceiptForm()
+    quote_form = QuoteForm()
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "receipt":
+        if action == "quote":
+            quote_form = QuoteForm(request.POST, request.FILES)
+            if quote_form.is_valid():
+                try:
+                    fund.fund_quote_record(fund_request=fund_request, actor=request.user,
+                                           upload=quote_form.cleaned_data["quote"])
+                except ValidationError as exc:
+                    quote_form.add_error("quote", exc.messages[0])
+                else:
+                    messages.success(request, "Quote attached")
+                    return redirect("payments:fund_request_detail", reference=reference, pk=pk)
+        elif action == "receipt":
             form = ReceiptForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
@@ -204,11 +228,19 @@ def fund_request_detail(request: HttpRequest, reference: str, pk: int) -> HttpRe
             else:
                 messages.success(request, "Request cancelled. The money is back in the budget.")
             return redirect("payments:fund_request_detail", reference=reference, pk=pk)
+    test_purchase_url = ""
+    if fund_request.status == FundRequestStatus.PAID and fund_request.card_id:
+        test_purchase_url = gateway.card_test_purchase_url(
+            fund_request.card_id, return_url=request.build_absolute_uri()
+        )
     return render(request, "payments/fund/request_detail.html", {
         "participant": participant,
         "fund_request": fund_request,
         "form": form,
+        "quote_form": quote_form,
+        "can_attach_quote": fund_request.status in fund.QUOTE_STATUSES,
         "statuses": FundRequestStatus,
+        "test_purchase_url": test_purchase_url,
     })
 
 
@@ -220,6 +252,18 @@ def fund_receipt(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     fund_request = fund_selectors.fund_request_for_user_or_404(request.user, participant, pk)
     return private_file_response(
         fund_request.receipt, download_name=f"{fund_request.reference}-receipt{safe_extension(fund_request.receipt.name)}"
+    )
+
+
+@fund_user_required
+@require_GET
+def fund_quote(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The quote, as a download, to whoever may open the request's page (404 for anyone else)."""
+    participant = _participant(request, reference, "Flexible fund quote")
+    fund_request = fund_selectors.fund_request_for_user_or_404(request.user, participant, pk)
+    return private_file_response(
+        fund_request.quote,
+        download_name=f"{fund_request.reference}-quote{safe_extension(fund_request.quote.name)}",
     )
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from brokerage.employers.selectors import memberships_for_user
-from brokerage.payments.incentives import CHECKPOINT_WEEKS, Check
+from brokerage.payments.incentives import CHECKPOINT_WEEKS, Check, stage_amounts
 from brokerage.payments.models import (
     ClawbackStatus,
     IncentiveClaim,
     IncentivePayment,
+    IncentiveScheme,
     IncentiveValidation,
     PaymentRun,
     PaymentRunCheck,
@@ -74,6 +76,7 @@ def payment_plain_status(payment: IncentivePayment, *, account_ready: bool) -> P
         Check.NOT_BLOCKED: "On hold: contact the programme team",
         Check.NOT_PAUSED: "On hold",
         Check.NO_CLAWBACK_OWED: "On hold: money to pay back first",
+        Check.COMPANY_TRADING: "On hold: Companies House says the company is not trading",
     }
     if blocking in messages:
         return PlainStatus(messages[blocking], "govuk-tag--yellow" if blocking != Check.ELIGIBLE else "govuk-tag--grey",
@@ -122,6 +125,50 @@ def employer_incentives(user) -> EmployerIncentives:
             (p, payment_plain_status(p, account_ready=account_ready)) for p in claim.payments.all()
         ]))
     return EmployerIncentives(employers=employers, rows=rows)
+
+
+@dataclass
+class StageExplained:
+    name: str
+    day_offset: int
+    share_percent: int
+    checkpoint: str  # e.g. "4-week"
+    employer_verified: bool
+    still_eligible: bool
+    amounts: list[tuple[object, int]]  # (age band, pence)
+
+
+@dataclass
+class SchemeExplained:
+    scheme: IncentiveScheme
+    stages: list[StageExplained]
+
+
+def schemes_explained(*, today=None) -> list[SchemeExplained]:
+    """Active schemes open to new starts, each stage with its amount for every age band."""
+    today = today or timezone.localdate()
+    schemes = (
+        IncentiveScheme.objects.filter(active=True)
+        .filter(Q(starts_until__isnull=True) | Q(starts_until__gte=today))
+        .select_related("programme")
+        .prefetch_related("age_bands", "stages")
+    )
+    explained = []
+    for scheme in schemes:
+        bands = sorted(scheme.age_bands.all(), key=lambda b: (b.sort_order or 0, b.min_age))
+        stages = sorted(scheme.stages.all(), key=lambda s: (s.day_offset, s.sort_order or 0, s.pk))
+        by_band = [(band, stage_amounts(stages, band.amount_pence)) for band in bands]
+        explained.append(SchemeExplained(scheme, [
+            StageExplained(
+                name=stage.name, day_offset=stage.day_offset, share_percent=stage.share_percent,
+                checkpoint=CHECKPOINT_WEEKS.get(stage.checkpoint_measure, ""),
+                employer_verified=stage.check_employer_verified,
+                still_eligible=stage.check_participant_eligible,
+                amounts=[(band, amounts[stage.pk]) for band, amounts in by_band],
+            )
+            for stage in stages
+        ]))
+    return explained
 
 
 # --- finance side -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.views import employer_required, finance_required
 from portal.core.forms import apply_service_errors
-from portal.core.templatetags.portal_tags import pence
+from portal.core.money import pence_display
 
 RUNS_PAGE_SIZE = 20
 CLAIMS_PAGE_SIZE = 50
@@ -44,7 +44,10 @@ def _message(exc: ValidationError) -> str:
 @employer_required
 @require_GET
 def employer_incentives(request: HttpRequest) -> HttpResponse:
-    return render(request, "payments/incentives/employer.html", {"data": selectors.employer_incentives(request.user)})
+    return render(request, "payments/incentives/employer.html", {
+        "data": selectors.employer_incentives(request.user),
+        "schemes": selectors.schemes_explained(),
+    })
 
 
 # --- payment runs -------------------------------------------------------------------------------
@@ -132,9 +135,23 @@ def run_revalidate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @finance_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_for_user_or_404(request.user, pk)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        return render(request, "core/confirm.html", {
+            "heading": f"Cancel payment run {run.reference}?",
+            "body": [
+                f"Nothing in it has been paid. Its {run.payments.count()} payments, "
+                f"{pence_display(run.total_pence)} in all, go back to being due and can go in "
+                "the next run.",
+            ],
+            "warning": "A cancelled run cannot be approved later.",
+            "button": "Yes, cancel this run",
+            "danger": True,
+            "cancel_url": reverse("payments:incentive_run", args=[run.pk]),
+            "cancel_label": "No, keep the run",
+        })
     try:
         incentives.payment_run_cancel(run=run, actor=request.user)
     except ValidationError as exc:
@@ -242,7 +259,7 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"A clawback of {pence(clawback.amount_pence)} is recorded for "
+            messages.success(request, f"A clawback of {pence_display(clawback.amount_pence)} is recorded for "
                                       f"{payment.reference}. Recover it or write it off below.")
             return redirect("payments:incentive_claim", pk=claim.pk)
     return render(request, "payments/incentives/payment_reverse.html", {

@@ -18,6 +18,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
+from brokerage.employers.companies_house import NOT_TRADING_STATUSES, STATUS_LABELS
 from brokerage.payments import outbox
 from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.models import (
@@ -271,6 +272,7 @@ class Check:
     NOT_BLOCKED = "employer_not_blocked"
     NOT_PAUSED = "not_paused"
     NO_CLAWBACK_OWED = "no_clawback_owed"
+    COMPANY_TRADING = "company_trading"
 
     LABELS = {
         DUE_DATE: "The stage's date has passed",
@@ -282,6 +284,7 @@ class Check:
         NOT_BLOCKED: "Employer not blocked",
         NOT_PAUSED: "Payments not paused",
         NO_CLAWBACK_OWED: "Employer owes no money from a clawback",
+        COMPANY_TRADING: "Company still trading (Companies House)",
     }
 
 
@@ -319,6 +322,23 @@ def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date 
     else:
         results.append(CheckResult(Check.EMPLOYER_VERIFIED, True, "Not needed for this stage"))
 
+    # What Companies House said when the portal last asked (brokerage/employers/companies_house.py).
+    if employer.companies_house_status in NOT_TRADING_STATUSES:
+        when = timezone.localtime(employer.companies_house_checked_at) \
+            if employer.companies_house_checked_at else None
+        results.append(CheckResult(Check.COMPANY_TRADING, False, (
+            f"Companies House lists {employer.companies_house_name or employer.name} "
+            f"({employer.companies_house_number}) as "
+            f"{STATUS_LABELS.get(employer.companies_house_status, employer.companies_house_status)}"
+            + (f" (checked {when:%-d %B %Y})" if when else "")
+            + ": payments to it are held"
+        )))
+    else:
+        results.append(CheckResult(Check.COMPANY_TRADING, True, (
+            f"Companies House: {employer.companies_house_status}"
+            if employer.companies_house_status else "Not checked with Companies House"
+        )))
+
     account = StripeAccount.objects.filter(employer_id=employer.pk).first()
     ok = account is not None and account.ready
     results.append(CheckResult(Check.PAYOUT_ACCOUNT, ok, "" if ok else (
@@ -336,6 +356,11 @@ def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date 
             o.checkpoint is None or o.checkpoint.status == CheckpointStatus.MET for o in met
         )
         ok = ok and not outcomes.filter(kind=OutcomeKind.CHECKPOINT_MISSED).exists()
+        # The evidence the scheme's stage accepts (IncentiveStage.accepted_evidence; empty: any).
+        accepted = list(payment.stage.accepted_evidence or []) if payment.stage_id else []
+        weak = [o.checkpoint for o in met if o.checkpoint and accepted
+                and o.checkpoint.confirmed_via not in accepted]
+        ok = ok and not weak
         ok = ok and not IncentiveClawback.objects.filter(
             payment__claim__placement_id=placement.pk, reason=ClawbackReason.CHECKPOINT_REVERSED,
             payment__checkpoint_measure=payment.checkpoint_measure,
@@ -343,7 +368,9 @@ def incentive_payment_checks(payment: IncentivePayment, *, today: datetime.date 
         weeks = CHECKPOINT_WEEKS.get(payment.checkpoint_measure, payment.checkpoint_measure)
         results.append(CheckResult(Check.CHECKPOINT, ok, "" if ok else (
             f"The {weeks} check is not confirmed" if not met
-            else f"The {weeks} check is no longer met"
+            else f"The {weeks} check was confirmed "
+            f"{weak[0].get_confirmed_via_display().lower()}, which this scheme does not accept"
+            if weak else f"The {weeks} check is no longer met"
         )))
     else:
         results.append(CheckResult(Check.CHECKPOINT, True, "No checkpoint needed for this stage"))
@@ -557,10 +584,19 @@ def _run_total(run: PaymentRun) -> int:
     return IncentivePayment.objects.filter(run=run).aggregate(t=Sum("amount_pence", default=0))["t"]
 
 
-def payment_run_propose(*, actor=None, today: datetime.date | None = None) -> PaymentRun:
+#: Why no run is made when nothing can go in it.
+EMPTY_RUN_REFUSAL = (
+    "There are no payments due that pass their checks, so there is nothing to put in a payment "
+    "run. Payments show on the claims page when they fall due."
+)
+
+
+def payment_run_propose(*, actor=None, today: datetime.date | None = None) -> PaymentRun | None:
     """Put every due payment that passes its checks in a new run waiting for approval.
 
     ``actor`` is None when the weekly task proposes the run. There is at most one run waiting.
+    A run with nothing in it is never made: a person is told why (``ValidationError``); the
+    weekly task gets None.
     """
     if actor is not None:
         _require_finance(actor)
@@ -576,11 +612,23 @@ def payment_run_propose(*, actor=None, today: datetime.date | None = None) -> Pa
             )
         run = PaymentRun.objects.create(requested_by=actor)
         _fill_run(run, actor=actor, today=today, proposal=True)
-        audit_event_record(
-            actor=actor, action="payments.run_proposed", obj=run,
-            summary=f"Payment run {run.reference} proposed: {run.total_pence} pence",
-            data={"payments": list(run.payments.values_list("pk", flat=True))},
-        )
+        empty = not run.payments.exists()
+        if empty:
+            # No empty run is kept; what the checks found stays on each payment (as a daily
+            # re-check would have recorded it), so finance and employers still see why.
+            IncentiveValidation.objects.filter(run=run).update(run=None)
+            PaymentRunCheck.objects.filter(run=run).delete()
+            run.delete()
+        else:
+            audit_event_record(
+                actor=actor, action="payments.run_proposed", obj=run,
+                summary=f"Payment run {run.reference} proposed: {run.total_pence} pence",
+                data={"payments": list(run.payments.values_list("pk", flat=True))},
+            )
+    if empty:
+        if actor is None:
+            return None
+        raise ValidationError(EMPTY_RUN_REFUSAL)
     return run
 
 

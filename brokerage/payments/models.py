@@ -409,6 +409,10 @@ class FundRequest(models.Model):
     # Card authorisations as Stripe last reported them: {authorisation id: {amount, approved, status}}.
     card_authorisations = models.JSONField(default=dict, blank=True)
     spent_pence = models.BigIntegerField(default=0)
+    # quote: what the key worker was quoted before buying (coordinators ask for one)
+    # Private: stored under an unguessable name, handed out only by fund_views.fund_quote.
+    quote = PrivateFileField(folder="fund-quotes", blank=True)
+    quote_uploaded_at = models.DateTimeField(null=True, blank=True)
     # receipt
     # Private: stored under an unguessable name, handed out only by fund_views.fund_receipt.
     receipt = PrivateFileField(folder="fund-receipts", blank=True)

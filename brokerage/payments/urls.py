@@ -46,6 +46,10 @@ urlpatterns = [
         "participants/<str:reference>/fund/<int:pk>/receipt/", fund_views.fund_receipt,
         name="fund_receipt",
     ),
+    path(
+        "participants/<str:reference>/fund/<int:pk>/quote/", fund_views.fund_quote,
+        name="fund_quote",
+    ),
 ]
 
 # employer incentives (brokerage/payments/incentive_views.py)

@@ -20,6 +20,7 @@ from wagtail.admin.panels import FieldPanel
 
 from brokerage.reference.choices import Sector
 from brokerage.reference.models import Measure
+from portal.core.files import PrivateFileField
 
 # --- proposals and interviews ----------------------------------------------------------------
 
@@ -320,6 +321,19 @@ class ConfirmedVia(models.TextChoices):
     EMAIL_LINK = "email_link", "Employer, from the emailed link"
     EMPLOYER_DASHBOARD = "employer_dashboard", "Employer, signed in"
     KEY_WORKER_EVIDENCE = "key_worker_evidence", "Key worker, with evidence"
+    # The sustainment evidence ladder (brokerage/pipeline/services/evidence.py).
+    PARTICIPANT_TEXT = "participant_text", "Participant, replying to a text"
+    KEY_WORKER_CALL = "key_worker_call", "Key worker, by phoning the participant"
+    PAYSLIP = "payslip", "Key worker, with a payslip uploaded"
+
+
+class EvidenceRung(models.TextChoices):
+    """The ladder a due checkpoint climbs until someone confirms it, in this order."""
+
+    EMPLOYER_LINK = "employer_link", "Employer asked by emailed link"
+    PARTICIPANT_TEXT = "participant_text", "Participant asked by text"
+    KEY_WORKER_CALL = "key_worker_call", "Key worker asked to call"
+    PAYSLIP = "payslip", "Payslip asked for"
 
 
 class Checkpoint(models.Model):
@@ -346,6 +360,10 @@ class Checkpoint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The evidence ladder: which rung the check is on and since when (services/evidence.py).
+    evidence_rung = models.CharField(max_length=20, choices=EvidenceRung.choices, blank=True)
+    evidence_rung_since = models.DateField(null=True, blank=True)
+    payslip = PrivateFileField(folder="payslips", blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -496,11 +514,22 @@ class OutcomeQuerySet(models.QuerySet):
         raise ImmutableRecord("Outcome records cannot be deleted")
 
 
+class OutcomeContext(models.TextChoices):
+    """Where an outcome record's context (area, enrolment, key worker's partner) came from."""
+
+    RECORDED = "recorded", "Recorded with the fact"
+    EARLIER_FACT = "earlier_fact", "Taken from the person's earlier fact (they changed since)"
+    FILLED = "filled", "Filled in later from the person's record"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 class OutcomeRecord(models.Model):
     """An immutable, dated fact that reporting and payments read.
 
     ``key`` is unique: one record per (kind, placement, checkpoint or progression), so a fact is
-    never counted twice however often a service or task runs.
+    never counted twice however often a service or task runs. The fact keeps its context at the
+    time it happened (``area``, ``enrolment``, ``key_worker_partner``, ``strand``,
+    ``opportunity_type``): reports read those, never the person's current values.
     """
 
     key = models.CharField(max_length=80, unique=True, editable=False)
@@ -531,6 +560,23 @@ class OutcomeRecord(models.Model):
     occurred_on = models.DateField(db_index=True)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     detail = models.CharField(max_length=200, blank=True)
+    # Context at the time of the fact (see ``brokerage.pipeline.services.outcomes``).
+    enrolment = models.ForeignKey(
+        "reference.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The programme the person was enrolled on when the fact happened.",
+    )
+    key_worker_partner = models.ForeignKey(
+        "reference.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The partner the person's key worker worked for when the fact happened.",
+    )
+    strand = models.ForeignKey(
+        "reference.Strand", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The strand of the opportunity, when it belongs to one.",
+    )
+    opportunity_type = models.CharField(max_length=40, blank=True)
+    context = models.CharField(
+        max_length=20, choices=OutcomeContext.choices, default=OutcomeContext.RECORDED
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -546,6 +592,19 @@ class OutcomeRecord(models.Model):
             models.Index(
                 fields=["programme", "kind", "occurred_on", "measure", "area", "participant"],
                 name="outcome_report_covering",
+            ),
+            # The reports read by enrolment (attribution) and as at a date (created_at).
+            models.Index(
+                fields=[
+                    "enrolment", "kind", "occurred_on", "measure", "opportunity_type", "area",
+                    "participant", "created_at",
+                ],
+                name="outcome_enrolment_covering",
+            ),
+            models.Index(
+                fields=["strand", "kind", "occurred_on", "measure", "opportunity_type",
+                        "participant", "created_at"],
+                name="outcome_strand_covering",
             ),
         ]
 
@@ -732,3 +791,37 @@ class RouteWayCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} completed {self.route_way}"
+
+
+# --- reasons for decisions (rules as data) ------------------------------------------------------
+
+
+class DecisionContext(models.TextChoices):
+    CANDIDATE_DECLINED = "candidate_declined", "Declining a candidate"
+    INTERVIEW_OUTCOME = "interview_outcome", "Interview outcome (not successful, did not attend)"
+    OPPORTUNITY_REFERRED_BACK = "opportunity_referred_back", "Referring an opportunity back"
+    OPPORTUNITY_REJECTED = "opportunity_rejected", "Rejecting an opportunity"
+
+
+class DecisionReason(models.Model):
+    """A reason people pick when they make a decision, shown with their own words to the key
+    worker (candidates) or the employer (opportunities). Coordinators edit the list."""
+
+    context = models.CharField(max_length=40, choices=DecisionContext.choices)
+    label = models.CharField(max_length=160, help_text="As the person deciding reads it, "
+                             "e.g. 'Not enough experience for the role'.")
+    needs_explanation = models.BooleanField(
+        default=False, help_text="Ask for words of their own when this reason is picked "
+        "(for 'Another reason').",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True, help_text="Only active reasons are offered.")
+
+    class Meta:
+        ordering = ["context", "sort_order", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["context", "label"], name="unique_decision_reason")
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -3,7 +3,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from brokerage.pipeline.models import CheckpointRule, RouteWay
+from brokerage.pipeline.models import CheckpointRule, DecisionReason, RouteWay
 from brokerage.reference.programme_admin import ProgrammeScopedViewSet
 
 
@@ -33,8 +33,20 @@ class RouteWayViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
+class DecisionReasonViewSet(SnippetViewSet):
+    """The reasons offered when declining a candidate, recording an interview outcome, or
+    referring back or rejecting an opportunity (``brokerage/pipeline/reasons.py``)."""
+
+    model = DecisionReason
+    icon = "help"
+    menu_label = "Decision reasons"
+    list_display = ["label", "context", "needs_explanation", "sort_order", "active"]
+    list_filter = ["context", "active"]
+    ordering = ["context", "sort_order", "label"]
+
+
 class PipelineViewSetGroup(SnippetViewSetGroup):
-    items = (CheckpointRuleViewSet, RouteWayViewSet)
+    items = (CheckpointRuleViewSet, RouteWayViewSet, DecisionReasonViewSet)
     menu_icon = "date"
     menu_label = "Pipeline"
     menu_name = "pipeline"

@@ -84,6 +84,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "pipeline.add_routeway",
         "pipeline.change_routeway",
         "pipeline.view_routeway",
+        # Reports (brokerage.reporting): which opportunity types count toward each measure.
+        "reporting.add_measurerule",
+        "reporting.change_measurerule",
+        "reporting.delete_measurerule",
+        "reporting.view_measurerule",
         # Flexible fund (brokerage.payments): budgets, limits, catalogue, suppliers, as snippets.
         "payments.add_fundbudget",
         "payments.change_fundbudget",

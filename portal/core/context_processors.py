@@ -12,6 +12,7 @@ _NAVIGATION = [
     ("Your organisation", "employers:dashboard", {Role.EMPLOYER}),
     ("Opportunities", "opportunities:employer_list", {Role.EMPLOYER}),
     ("Candidates", "pipeline:employer_candidates", {Role.EMPLOYER}),
+    ("Incentives and payments", "payments:employer_incentives", {Role.EMPLOYER}),
     ("Enquiries", "enquiries:inbox", {Role.PARTNER_STAFF, Role.COORDINATOR}),
     ("Caseload", "participants:caseload", {Role.KEY_WORKER, Role.COORDINATOR}),
     (
@@ -50,6 +51,8 @@ def _navigation(request) -> list[dict]:
             continue
         seen.add(url)
         items.append({"label": label, "url": url, "active": False})
+    if user and user.is_authenticated and user.partner_id and user.has_perm("api.manage_api_tokens"):
+        items.append({"label": "API tokens", "url": reverse("api:token_list"), "active": False})
     # One current item: the one whose address is the longest start of this page's path.
     current = max(
         (item for item in items if item["url"] != "/" and request.path.startswith(item["url"])),
@@ -72,4 +75,12 @@ def portal(request) -> dict:
         "FOOTER_LINKS": contact.get("footer_links", []),
         "NAVIGATION": _navigation(request),
         "DEMO_MODE": not settings.PRODUCTION,
+        "PAYMENTS_TEST_MODE": _payments_test_mode(),
     }
+
+
+def _payments_test_mode() -> bool:
+    """Every page says so while no real money can move (the Stripe stand-in or test keys)."""
+    from brokerage.payments.stripe_gateway import in_test_mode
+
+    return in_test_mode()

@@ -1,5 +1,6 @@
-"""Private files: evidence people upload (fund receipts today; quotes, risk assessments and the
-like when they arrive). One place for how such a file is stored, checked and handed out.
+"""Private files: evidence people upload (fund receipts and quotes, work-experience risk
+assessments and insurance certificates; docs/architecture.md "Private files" lists them and says
+how to add one). One place for how such a file is stored, checked and handed out.
 
 - Stored by the ``private`` storage (``STORAGES["private"]``): on disk under
   ``PRIVATE_MEDIA_ROOT``, outside ``MEDIA_ROOT`` and with no URL, so neither ``/media/`` in
@@ -14,6 +15,7 @@ like when they arrive). One place for how such a file is stored, checked and han
 - Virus-scan hook: ``PRIVATE_FILES_VIRUS_SCANNER`` names a function ``scanner(file, *, label)``
   called on every upload before it is stored. It raises ``ValidationError`` with a message for the
   person to refuse the file. The default, ``virus_scan_log_only``, scans nothing and logs that.
+  ``virus_scan_eicar_test`` (tests and demonstrations only) refuses the EICAR test file.
 - Handed out only by a view that first loads the record through the same selector as the
   record's page (so whoever may not see the page gets a 404), then returns
   ``private_file_response(...)``: the file as an attachment, ``nosniff``, ``Cache-Control:
@@ -150,6 +152,8 @@ def private_file_delete(*, storage, name: str) -> None:
 
 PDF = {".pdf": b"%PDF"}
 JPEG_OR_PNG = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+# Word: .docx is a ZIP package, .doc an OLE2 compound file.
+WORD = {".docx": b"PK\x03\x04", ".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,22 @@ def virus_scan_log_only(upload, *, label: str) -> None:
     logger.info(
         "Not scanned for viruses (PRIVATE_FILES_VIRUS_SCANNER is the log-only default): %s", label
     )
+
+
+#: The EICAR anti-virus test file: harmless, and recognised as a virus by every scanner.
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def virus_scan_eicar_test(upload, *, label: str) -> None:
+    """A scanner for tests and demonstrations, NOT protection: refuses any file containing the
+    EICAR test string and accepts everything else. Lets a test (or a person trying the service)
+    see what a refused upload looks like without a real scanner running."""
+    content = upload.read()
+    if EICAR in content:
+        logger.warning("Upload refused by the EICAR test scanner: %s", label)
+        raise ValidationError(
+            "The selected file contains a virus. Check your computer, then upload a clean copy"
+        )
 
 
 # --- saving -----------------------------------------------------------------------------------

@@ -105,12 +105,15 @@ INSTALLED_APPS = [
     "brokerage.payments",
     "brokerage.reporting",
     "brokerage.retention",
+    "brokerage.api",
+    "brokerage.messaging",
     "search",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -134,9 +137,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Django's widget templates, found by the GOV.UK form renderer (portal.core.forms).
     "django.forms",
     "django_filters",
+    "ninja",  # the partner API's docs page (Swagger UI from static files)
 ]
 
 MIDDLEWARE = [
@@ -172,6 +177,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.core.context_processors.portal",
             ],
+            # Dates, times, money and hours the GOV.UK way, in every template without a {% load %}.
+            "builtins": ["portal.core.templatetags.govuk_format"],
         },
     },
 ]
@@ -319,11 +326,44 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Employer portal <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Emails and texts (brokerage/messaging; README "Emails and texts"). Email goes through GOV.UK
+# Notify or Django's email backend (EMAIL_URL); texts always through Notify. NOTIFY_BASE_URL left
+# empty outside production starts the local Notify stand-in, so nothing leaves the machine.
+MESSAGING_EMAIL_BACKEND = env.str("MESSAGING_EMAIL_BACKEND", default="django" if TESTING else "notify")
+NOTIFY_API_KEY = env.str(
+    "NOTIFY_API_KEY",
+    default="portal_local-5e0b2a4c-3f1d-4d8e-9a7b-1c2d3e4f5a6b-0f9e8d7c-6b5a-4c3d-8e2f-1a2b3c4d5e6f",
+)
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="")
+# Template ids: "email" (content ((subject)) / ((body))) and "sms" (((body))) are required; a
+# message's own template name (e.g. "pipeline/checkpoint_text") may have its own id.
+NOTIFY_TEMPLATES = env.json("NOTIFY_TEMPLATES", default={
+    "email": "9d1c6a3e-2b4f-4c8a-9e7d-0a1b2c3d4e5f",
+    "sms": "7f2e8b1a-4c6d-4e9f-8a3b-5c6d7e8f9a0b",
+})
+# The bearer token Notify sends with delivery receipts and received texts (set in Notify's API
+# integration callbacks page).
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="" if PRODUCTION else "local-notify-callback-token")
+NOTIFY_STANDIN_RECEIPTS = env.bool("NOTIFY_STANDIN_RECEIPTS", default=DJANGO_ENV == "development")
+# Partners together may contact one employer this many times in this many days (a ContactLimit
+# row in the admin overrides it); beyond it, messages wait for the employer's daily digest.
+# Days each rung of the sustainment evidence ladder waits for an answer before the next is tried
+# (employer's link → text to the participant → key worker's call → payslip).
+CHECKPOINT_EVIDENCE_WAIT_DAYS = env.int("CHECKPOINT_EVIDENCE_WAIT_DAYS", default=3)
+MESSAGING_EMPLOYER_CONTACT_LIMIT = env.list("MESSAGING_EMPLOYER_CONTACT_LIMIT", cast=int, default=[3, 7])
+
 # Stripe
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_development")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # a local stub in tests
+# Without Stripe keys in development the portal starts its own Stripe stand-in
+# (portal/standins/stripe.py): test mode, nothing leaves the machine, every page says so.
+STRIPE_STANDIN = env.bool("STRIPE_STANDIN", default=DJANGO_ENV == "development" and not STRIPE_SECRET_KEY)
+STRIPE_STANDIN_STATE = env.path("STRIPE_STANDIN_STATE", default=BASE_DIR / "stripe-standin.json")
+STRIPE_STANDIN_PORT = env.int("STRIPE_STANDIN_PORT", default=0)  # 0: any free port
+if STRIPE_STANDIN and PRODUCTION:
+    raise ImproperlyConfigured("STRIPE_STANDIN is for development only: production needs real Stripe keys.")
 # Every request names this Stripe API version (pinned, not the account's default): the one the
 # installed stripe library (16.1) was generated for. Change it only together with the library,
 # after reading Stripe's upgrade notes (docs/money.md).
@@ -407,6 +447,23 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 
 # Programme defaults
 ENQUIRY_RESPONSE_WORKING_DAYS = env.int("ENQUIRY_RESPONSE_WORKING_DAYS", default=2)
+
+# Partner API (brokerage/api, docs/api.md): requests per token per period ("120/m", "5000/h").
+PARTNER_API_RATE_LIMIT = env.str("PARTNER_API_RATE_LIMIT", default="120/m")
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_MAX_PER_PAGE_SIZE = 200
+
+# Companies House (brokerage/employers/companies_house.py). Development and tests use the local
+# stand-in (brokerage/employers/companies_house_standin.py); nothing leaves the machine unless
+# COMPANIES_HOUSE_API_URL is set to https://api.company-information.service.gov.uk.
+COMPANIES_HOUSE_API_URL = env.str("COMPANIES_HOUSE_API_URL", default="")
+COMPANIES_HOUSE_API_KEY = env.str("COMPANIES_HOUSE_API_KEY", default="")
+COMPANIES_HOUSE_TIMEOUT_SECONDS = env.float("COMPANIES_HOUSE_TIMEOUT_SECONDS", default=5.0)
+COMPANIES_HOUSE_STANDIN = env.bool(
+    "COMPANIES_HOUSE_STANDIN", default=DJANGO_ENV == "development" and not COMPANIES_HOUSE_API_URL
+)
+if COMPANIES_HOUSE_STANDIN and PRODUCTION:
+    raise ImproperlyConfigured("COMPANIES_HOUSE_STANDIN is for development only.")
 DEMO_PASSWORD = "Brokerage-Demo-2026"
 
 LOGGING = {

@@ -27,7 +27,7 @@ def test_start_to_paid(page, browser_login, live_server, stripe_stub, context): 
     # The employer sees the stage checked and the next one not yet due.
     browser_login(w.employer_user)
     page.goto("/employer/incentives/")
-    page.get_by_role("heading", name="Employer incentives").wait_for()
+    page.get_by_role("heading", name="Incentives and payments", level=1).wait_for()
     assert page.get_by_text("Checked: waiting for the next payment run").is_visible()
     assert_accessible(page, context="employer incentives before payment")
 

@@ -4,7 +4,11 @@ from decimal import Decimal
 import pytest
 
 from brokerage.opportunities.models import OpportunityType, PayBasis, TargetGroup
-from brokerage.opportunities.rules import minimum_wage_for, opportunity_errors
+from brokerage.opportunities.rules import (
+    minimum_wage_for,
+    off_the_job_minimum,
+    opportunity_errors,
+)
 from tests.factories.opportunities import OpportunityFactory, OpportunityRuleFactory, in_days
 from tests.factories.reference import ProgrammeFactory
 
@@ -73,10 +77,92 @@ def test_weekly_pay_is_checked_per_hour():
     assert "works out at £10.67 an hour" in message
 
 
+APPRENTICESHIP = {
+    "opportunity_type": OpportunityType.APPRENTICESHIP, "duration_weeks": 56,
+    "apprenticeship_standard": "ST0259", "training_provider": "Tees Valley College",
+    "off_the_job_hours_per_week": Decimal("6"),
+}
+
+
 def test_an_apprenticeship_can_pay_the_apprentice_rate():
-    opp = build(opportunity_type=OpportunityType.APPRENTICESHIP, pay_pence=800, duration_weeks=56,
-                qualification="Level 2 Warehousing", start_date=APRIL_2026, closing_date=APRIL_2026)
+    opp = build(**APPRENTICESHIP, pay_pence=800, start_date=APRIL_2026, closing_date=APRIL_2026)
     assert opportunity_errors(opp, today=datetime.date(2026, 4, 1)) == {}
+
+
+def test_an_apprenticeship_below_the_apprentice_rate_is_refused_with_the_rate():
+    opp = build(**APPRENTICESHIP, pay_pence=799, start_date=APRIL_2026, closing_date=APRIL_2026)
+    assert opportunity_errors(opp, today=datetime.date(2026, 4, 1))["pay_pence"] == [
+        "Pay must be at least £8.00 an hour, the legal minimum for apprentices from 1 April 2026"
+    ]
+
+
+def test_an_apprenticeship_needs_a_known_standard_a_provider_and_off_the_job_training():
+    opp = build(**{**APPRENTICESHIP, "apprenticeship_standard": "", "training_provider": " ",
+                   "off_the_job_hours_per_week": None})
+    errors = opportunity_errors(opp)
+    assert errors["apprenticeship_standard"] == ["Select the apprenticeship standard"]
+    assert errors["training_provider"] == ["Enter the name of the training provider"]
+    assert errors["off_the_job_hours_per_week"] == [
+        "Enter the hours of off-the-job training each week"
+    ]
+    opp.apprenticeship_standard = "ST9999"
+    assert opportunity_errors(opp)["apprenticeship_standard"] == [
+        "Select an apprenticeship standard from the list"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hours", "otj", "message"),
+    [
+        ("37.5", "5.5", "Off-the-job training must be at least 6 hours a week: an apprentice "
+                        "working 30 hours a week or more"),
+        ("20", "3.5", "Off-the-job training must be at least 4 hours a week: 20% of the 20 hours "
+                      "a week the apprentice works"),
+        ("20", "21", "Off-the-job training is part of the apprentice's paid hours: it cannot be "
+                     "more than the 20 hours a week they work"),
+    ],
+)
+def test_off_the_job_training_follows_the_six_hours_or_20_percent_rule(hours, otj, message):
+    opp = build(**{**APPRENTICESHIP, "hours_per_week": Decimal(hours),
+                   "off_the_job_hours_per_week": Decimal(otj)})
+    assert opportunity_errors(opp)["off_the_job_hours_per_week"] == [message]
+    opp.off_the_job_hours_per_week = off_the_job_minimum(Decimal(hours))
+    assert "off_the_job_hours_per_week" not in opportunity_errors(opp)
+
+
+WORK_EXPERIENCE = {
+    "opportunity_type": OpportunityType.WORK_EXPERIENCE, "paid": False, "pay_pence": None,
+    "duration_weeks": 2, "hours_per_week": Decimal("30"),
+}
+
+
+def test_work_experience_open_to_under_18s_needs_a_supervisor_risk_assessment_and_insurance():
+    opp = build(**WORK_EXPERIENCE, min_age=16)
+    errors = opportunity_errors(opp)
+    assert errors["supervisor_name"] == [
+        "Enter the name of the person who will supervise young people on the placement"
+    ]
+    assert errors["risk_assessment"] == ["Upload the risk assessment for the placement"]
+    assert errors["insurance_confirmed"] == [
+        "Confirm you hold employer's liability insurance that covers people on work experience"
+    ]
+    assert errors["insurance_certificate"] == [
+        "Upload your employer's liability insurance certificate"
+    ]
+    opp.supervisor_name = "Sam Patel"
+    opp.risk_assessment.name = "risk-assessments/x.pdf"
+    opp.insurance_confirmed = True
+    opp.insurance_certificate.name = "insurance-certificates/y.pdf"
+    assert opportunity_errors(opp) == {}
+
+
+def test_work_experience_for_adults_needs_only_the_insurance():
+    opp = build(**WORK_EXPERIENCE, min_age=18, insurance_confirmed=True)
+    opp.insurance_certificate.name = "insurance-certificates/y.pdf"
+    assert opportunity_errors(opp) == {}
+    # no youngest age: open to under-18s
+    opp.min_age = None
+    assert set(opportunity_errors(opp)) == {"supervisor_name", "risk_assessment"}
 
 
 def test_a_vacancy_must_be_paid():
@@ -102,8 +188,7 @@ def test_hours_outside_bounds_are_refused(hours):
 
 
 def test_apprenticeships_need_16_hours():
-    opp = build(opportunity_type=OpportunityType.APPRENTICESHIP, hours_per_week=Decimal("10"),
-                duration_weeks=52, qualification="Level 2")
+    opp = build(**{**APPRENTICESHIP, "hours_per_week": Decimal("10"), "duration_weeks": 52})
     assert opportunity_errors(opp)["hours_per_week"] == ["Hours per week must be between 16 and 48"]
 
 
@@ -139,7 +224,8 @@ def test_school_students_work_experience_up_to_two_weeks():
         (OpportunityType.MENTORING, "duration_weeks", "Enter how many weeks it lasts"),
         (OpportunityType.SCHOOL_ENGAGEMENT, "school_activity", "Select the kind of school activity"),
         (OpportunityType.WORK_BASED_QUALIFICATION, "qualification", "Enter the qualification"),
-        (OpportunityType.APPRENTICESHIP, "qualification", "Enter the qualification"),
+        (OpportunityType.APPRENTICESHIP, "apprenticeship_standard",
+         "Select the apprenticeship standard"),
         (OpportunityType.WORK_TRIAL, "hours_per_week", "Enter the hours per week"),
     ],
 )

@@ -178,6 +178,9 @@ def test_automatic_check_flags_a_paid_role_with_no_pay(member):
         paid=True,
         pay_pence=None,
         duration_weeks=4,
+        min_age=18,  # adults only: insurance needed, not a supervisor or risk assessment
+        insurance_confirmed=True,
+        insurance_certificate="insurance-certificates/certificate.pdf",
     )
     assert opp.status == S.REFERRED_BACK
     assert opp.field_comments.get().field_name == "pay_pence"
@@ -226,12 +229,13 @@ def test_auto_close_task_closes_expired_once_even_when_run_twice(member, coordin
     assert expired.status == S.LIVE
 
 
-def test_closing_reminder_sent_once(member, coordinator):
+def test_closing_reminder_sent_once(member, coordinator, django_capture_on_commit_callbacks):
     from brokerage.opportunities.tasks import opportunity_closing_reminders_task
 
     opp = live(member, coordinator)
     Opportunity.objects.filter(pk=opp.pk).update(closing_date=in_days(2))
-    assert opportunity_closing_reminders_task() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # emails go once committed
+        assert opportunity_closing_reminders_task() == 1
     assert opportunity_closing_reminders_task() == 0
     assert "closes on" in mail.outbox[-1].subject
 
@@ -258,6 +262,9 @@ def test_strand_counts_registrations_places_and_distinct_employers(coordinator):
         places=50,
         duration_weeks=56,
         qualification="Level 2",
+        apprenticeship_standard="ST0259",
+        training_provider="Tees Valley College",
+        off_the_job_hours_per_week=6,
         pay_pence=1300,
     )
     live(both, coordinator, opportunity_type=OpportunityType.MENTORING, strand=mentoring, places=2,

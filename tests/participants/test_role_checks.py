@@ -65,7 +65,8 @@ REPORTED_TO_OWNERS = {
 # Fields that record who did something (set from the signed-in user by the service that did it,
 # or a log): they give nobody a role.
 RECORDS_WHO = {
-    "audit.AuditEvent.actor", "employers.Employer.created_by", "employers.Interaction.recorded_by",
+    "audit.AuditEvent.actor", "api.ApiToken.created_by", "api.ApiToken.revoked_by",
+    "employers.Employer.created_by", "employers.Interaction.recorded_by",
     "employers.EmployerInvitation.invited_by", "employers.EmployerInvitation.accepted_by",
     "employers.EmployerJoinRequest.decided_by", "employers.PartnerRelationship.created_by",
     "employers.PartnerRelationship.requested_by", "employers.PartnerRelationship.decided_by",
@@ -95,6 +96,7 @@ RECORDS_WHO = {
     "payments.PaymentRunCheck.checked_by", "payments.FundChange.proposed_by",
     "payments.FundChange.decided_by", "payments.IncentivePaymentRetry.actor",
     "search.ArchivedMatch.archived_by", "search.SavedSearch.owner",
+    "messaging.Message.user",  # who a message was sent to
     # A log of digest emails already sent (search.services.match_digest_send writes it, for
     # active key workers only); it grants nothing.
     "search.MatchDigestSent.key_worker",

@@ -24,6 +24,7 @@ DEMO_MODULES = [
     "brokerage.payments.demo",
     "brokerage.reporting.demo",
     "brokerage.retention.demo",
+    "brokerage.api.demo",
 ]
 
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
 
 DEMO_LOGINS = [
     ("employer@example.org", "Employer (admin of Tees Components Ltd)"),
-    ("partner@example.org", "Partner staff (Stockton Jobcentre Plus)"),
+    ("partner@example.org", "Partner staff (Stockton Jobcentre Plus; API tokens admin)"),
     ("keyworker@example.org", "Key worker"),
     ("keyworker2@example.org", "Key worker (a second caseload)"),
     ("coordinator@example.org", "Coordinator"),
