@@ -25,7 +25,7 @@ from brokerage.enquiries.models import (
     Outcome,
     RoutingRule,
 )
-from brokerage.enquiries.working_days import response_deadline
+from brokerage.reference.dates import response_deadline
 from brokerage.reference.models import Area, Partner, Programme
 from portal.accounts.models import User
 

@@ -212,7 +212,7 @@ class EnquiryItem(models.Model):
 
     @property
     def deadline_display(self) -> str:
-        from brokerage.enquiries.working_days import format_uk_datetime
+        from brokerage.reference.dates import format_uk_datetime
 
         return format_uk_datetime(self.deadline)
 

@@ -23,7 +23,7 @@ from brokerage.enquiries.models import (
     Outcome,
 )
 from brokerage.enquiries.routing import route_enquiry, working_days_for
-from brokerage.enquiries.working_days import response_deadline
+from brokerage.reference.dates import response_deadline
 from brokerage.reference.models import Area, Partner, PartnerStanding
 from brokerage.reference.postcodes import normalise_postcode
 

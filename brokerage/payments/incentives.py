@@ -48,7 +48,7 @@ from brokerage.payments.models import (
     ValidationMoment,
 )
 from brokerage.payments.services import ledger_entry_record
-from brokerage.pipeline.schedule import incentive_stage_due_on
+from brokerage.reference.dates import incentive_stage_due_on
 from portal.accounts.roles import Role
 from portal.core.money import pence_display
 

@@ -1,7 +1,7 @@
 from celery.schedules import crontab
 
 # Working days only: a reminder whose date falls on a weekend was moved to the Friday before
-# when it was scheduled (see brokerage.pipeline.schedule), so nothing is sent late.
+# when it was scheduled (see brokerage.reference.dates), so nothing is sent late.
 SCHEDULE = {
     "pipeline-checkpoint-notices": {
         "task": "brokerage.pipeline.tasks.checkpoint_notices_send_task",

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from brokerage.enquiries.working_days import (
+from brokerage.reference.dates import (
     add_working_days,
     format_uk_datetime,
     is_working_day,

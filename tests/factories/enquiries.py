@@ -11,8 +11,8 @@ from brokerage.enquiries.models import (
     ItemStatus,
     RoutingRule,
 )
-from brokerage.enquiries.working_days import response_deadline
 from brokerage.reference.choices import Sector, SizeBand
+from brokerage.reference.dates import response_deadline
 from tests.factories.reference import PartnerFactory
 
 

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
-from brokerage.pipeline import schedule
 from brokerage.pipeline.models import OutcomeKind, Placement, Progression, SupportContact
 from brokerage.pipeline.services.access import require_key_worker
 from brokerage.pipeline.services.outcomes import outcome_write
+from brokerage.reference import dates
 
 
 def progression_record(
@@ -25,7 +25,7 @@ def progression_record(
     """A progression within 26 weeks of the start, with date and evidence."""
     require_key_worker(actor, placement.participant)
     errors = {}
-    deadline = schedule.progression_deadline(placement.start_date)
+    deadline = dates.progression_deadline(placement.start_date)
     if occurred_on is None:
         errors["occurred_on"] = "Enter the date of the progression"
     elif occurred_on > timezone.localdate():
@@ -72,7 +72,7 @@ def support_contact_record(
     """In-work support for up to 12 months after the start."""
     require_key_worker(actor, placement.participant)
     errors = {}
-    ends = schedule.support_ends_on(placement.start_date)
+    ends = dates.support_ends_on(placement.start_date)
     if happened_on is None:
         errors["happened_on"] = "Enter the date of the contact"
     elif happened_on > timezone.localdate():

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
 from brokerage.participants.selectors import profile_is_shareable
-from brokerage.pipeline import schedule
 from brokerage.pipeline.models import (
     MentoringAgreement,
     MentoringContact,
@@ -24,6 +23,7 @@ from brokerage.pipeline.services.access import (
     require_key_worker,
 )
 from brokerage.pipeline.services.emails import email_after_commit
+from brokerage.reference import dates
 from portal.core.exceptions import IllegalTransition
 
 
@@ -100,7 +100,7 @@ def mentoring_agreement_create(
         if not (value or "").strip():
             errors[field] = "Enter what was agreed"
     if starts_on and ends_on:
-        latest = schedule.mentoring_latest_end(starts_on, MentoringAgreement.MAX_MONTHS)
+        latest = dates.mentoring_latest_end(starts_on, MentoringAgreement.MAX_MONTHS)
         if ends_on <= starts_on:
             errors["ends_on"] = "The end date must be after the start date"
         elif ends_on > latest:

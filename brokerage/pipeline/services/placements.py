@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
 from brokerage.opportunities.models import OpportunityStatus, OpportunityType
-from brokerage.pipeline import schedule
 from brokerage.pipeline.models import (
     Checkpoint,
     CheckpointRule,
@@ -25,6 +24,7 @@ from brokerage.pipeline.models import (
 from brokerage.pipeline.services.access import is_employer_member, require_key_worker
 from brokerage.pipeline.services.outcomes import outcome_write
 from brokerage.pipeline.services.transitions import locked_proposal, transition_apply
+from brokerage.reference import dates
 from portal.core.exceptions import IllegalTransition
 
 # Opportunity types that are jobs: a start is a "job start"; anything else is a "placement".
@@ -149,7 +149,7 @@ def checkpoints_schedule(*, placement: Placement) -> list[Checkpoint]:
     """Create the placement's checkpoints from its programme's active rules (idempotent)."""
     made = []
     for rule in CheckpointRule.objects.filter(programme=placement.programme, active=True):
-        due = schedule.checkpoint_due_on(
+        due = dates.checkpoint_due_on(
             placement.start_date, months=rule.offset_months, days=rule.offset_days
         )
         checkpoint, _ = Checkpoint.objects.get_or_create(
@@ -157,7 +157,7 @@ def checkpoints_schedule(*, placement: Placement) -> list[Checkpoint]:
             defaults={
                 "name": rule.name, "kind": rule.kind, "counts_as": rule.counts_as,
                 "min_hours": rule.min_hours, "due_on": due,
-                "remind_on": schedule.reminder_on(due, rule.reminder_days_before),
+                "remind_on": dates.reminder_on(due, rule.reminder_days_before),
                 "missed_after": due + datetime.timedelta(days=rule.grace_days),
             },
         )
