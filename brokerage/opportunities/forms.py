@@ -1,4 +1,3 @@
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,9 +20,11 @@ from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
 from brokerage.reference.vocabulary import skills_from_text
 from portal.core.files import private_file_validate
 from portal.core.forms import GovUKDateField, GovUKForm
-from portal.core.money import pence_as_pounds
+from portal.core.money import pence_as_pounds, pounds_to_pence
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+MAX_PAY_PENCE = 100_000_000  # £1,000,000: beyond any wage, so a slip of the keyboard is caught
 
 
 def _blank_first(choices, label="Select one"):
@@ -306,18 +307,11 @@ class OpportunityForm(GovUKForm):
             raise ValidationError(str(exc)) from exc
 
     def clean_pay_pence(self):
-        value = (self.cleaned_data.get("pay_pence") or "").strip().replace("£", "").replace(",", "")
+        value = (self.cleaned_data.get("pay_pence") or "").strip()
         if not value:
             return None
-        try:
-            pounds = Decimal(value)
-        except InvalidOperation as exc:
-            raise ValidationError("Enter the pay as a number, like 12.71") from exc
-        if pounds <= 0 or pounds != pounds.quantize(Decimal("0.01")):
-            raise ValidationError("Enter the pay in pounds and pence, like 12.71")
-        if pounds > 1_000_000:
-            raise ValidationError("Pay must be less than £1,000,000")
-        return int(pounds * 100)
+        return pounds_to_pence(value, what="pay", example="£12.71", like="12.71",
+                               maximum_pence=MAX_PAY_PENCE)
 
     def clean_hours_per_week(self):
         value = self.cleaned_data.get("hours_per_week")

@@ -20,7 +20,6 @@ Stripe.
 from __future__ import annotations
 
 import logging
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -52,6 +51,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.services import ledger_entry_record
 from portal.accounts.roles import Role
+from portal.core import money
 from portal.core.files import (
     FileRule,
     private_file_delete,
@@ -82,38 +82,10 @@ class FundRequestAlreadyDecided(ValidationError):
 # --- money ------------------------------------------------------------------------------------
 
 
-# Pounds, with commas only between groups of three digits, then a point and at most two digits of
-# pence: "1,234.50", "12", "12.5". Nothing else is guessed at.
-_AMOUNT = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?$")
-# Digits, points and commas that are not pounds and pence written that way: a decimal comma
-# ("12,50", "1.234,56"), three or more decimals, a point or comma out of place.
-_AMBIGUOUS = re.compile(r"^[\d.,]*\d[\d.,]*$")
-HOW_TO_WRITE_AMOUNT = "Enter the amount in pounds and pence, like 12.50"
-
-
 def pounds_to_pence(text) -> int:
-    """'£12.50', '12.50', '12.5', '12', '1,250.00' -> pence. Raises ValidationError with a clear
-    message. An amount that could be read two ways ("12,50", "1.234,56", "12.505") is refused and
-    the person told how to write it, never read as something else."""
-    raw = str(text if text is not None else "").strip()
-    if raw.startswith("£"):
-        raw = raw[1:].strip()
-    if not raw:
-        raise ValidationError("Enter the amount, for example £45.00", code="required")
-    if raw.startswith("-") and _AMOUNT.match(raw[1:]):
-        raise ValidationError("The amount must be more than £0", code="min_value")
-    match = _AMOUNT.match(raw)
-    if match is None:
-        if _AMBIGUOUS.match(raw):
-            raise ValidationError(HOW_TO_WRITE_AMOUNT, code="invalid")
-        raise ValidationError("Enter the amount in pounds and pence, for example £45.00", code="invalid")
-    pounds, pennies = match["pounds"].replace(",", ""), (match["pence"] or "0").ljust(2, "0")
-    amount = int(pounds) * 100 + int(pennies)
-    if amount <= 0:
-        raise ValidationError("The amount must be more than £0", code="min_value")
-    if amount > MAX_REQUEST_PENCE:
-        raise ValidationError(f"The amount must be {pence_display(MAX_REQUEST_PENCE)} or less", code="max_value")
-    return amount
+    """A fund request's amount typed in pounds, as pence: the portal's one reading of pounds
+    (``portal.core.money.pounds_to_pence``) with the flexible fund's maximum."""
+    return money.pounds_to_pence(text, maximum_pence=MAX_REQUEST_PENCE)
 
 
 # --- rules ------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_pay_below_minimum_wage_shows_a_clear_error_and_saves_nothing(login, mem
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("pay_pence", "lots", "Enter the pay as a number, like 12.71"),
+        ("pay_pence", "lots", "Enter the pay in pounds and pence, for example £12.71"),
         ("places", "0", "Number of places must be 1 or more"),
         ("postcode", "NOT A POSTCODE", "Enter a real postcode"),
         ("start_date_month", "13", "Enter a real date"),
