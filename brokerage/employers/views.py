@@ -320,10 +320,8 @@ def invitation_cancel(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     return redirect("employers:members", pk=pk)
 
 
-@role_required(Role.EMPLOYER)
-@require_POST
-def join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    employer, _ = selectors.employer_for_member_or_404(request.user, pk, admin=True)
+def _join_request_decide(request: HttpRequest, employer, request_pk: int, *, declined: str) -> None:
+    """Approve or decline a request to join ``employer`` (already checked: the viewer owns it)."""
     join_request = get_object_or_404(employer.join_requests.select_related("user"), pk=request_pk)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -333,8 +331,15 @@ def join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpR
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        verb = "is now a member" if approve else "has been declined"
+        verb = "is now a member" if approve else declined
         messages.success(request, f"{join_request.user.email} {verb}.")
+
+
+@role_required(Role.EMPLOYER)
+@require_POST
+def join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    employer, _ = selectors.employer_for_member_or_404(request.user, pk, admin=True)
+    _join_request_decide(request, employer, request_pk, declined="has been declined")
     return redirect("employers:members", pk=pk)
 
 
@@ -498,17 +503,7 @@ def _join_requests_owned(user, employer) -> list:
 def staff_join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     """The partner or coordinator who owns a request to join an organisation with no admin."""
     employer = selectors.employer_for_user_or_404(request.user, pk)
-    join_request = get_object_or_404(employer.join_requests.select_related("user"), pk=request_pk)
-    approve = request.POST.get("decision") == "approve"
-    try:
-        services.employer_join_request_decide(
-            actor=request.user, join_request=join_request, approve=approve
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        verb = "is now a member" if approve else "was not added"
-        messages.success(request, f"{join_request.user.email} {verb}.")
+    _join_request_decide(request, employer, request_pk, declined="was not added")
     return redirect("employers:staff_detail", pk=employer.pk)
 
 

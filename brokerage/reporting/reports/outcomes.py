@@ -22,6 +22,7 @@ from brokerage.reporting.measures import (
     measure_type_text,
     measure_types,
 )
+from brokerage.reporting.models import RULED_MEASURES
 from brokerage.reporting.selectors import OTHER, UNKNOWN, ReportScope
 from brokerage.reporting.tables import (
     DETAILS,
@@ -36,14 +37,7 @@ from brokerage.reporting.tables import (
 
 # The measures the outcome report shows, in order (seed 003's table), and the kinds of
 # outcome record that count toward them. Missed checkpoints and leavers never count.
-OUTCOME_MEASURES = [
-    Measure.STARTS,
-    Measure.PLACEMENTS,
-    Measure.JOB_STARTS_4W,
-    Measure.SUSTAINED_13W,
-    Measure.SUSTAINED_26W,
-    Measure.PROGRESSIONS,
-]
+OUTCOME_MEASURES = RULED_MEASURES  # each counts the opportunity types its programme sets
 COUNTED_KINDS = [
     OutcomeKind.START,
     OutcomeKind.PLACEMENT,
