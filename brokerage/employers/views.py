@@ -29,6 +29,7 @@ from brokerage.employers.home import employer_home
 from brokerage.employers.matching import email_domain
 from brokerage.employers.merge import employer_duplicate_dismiss, employer_merge
 from brokerage.employers.models import EmployerContact, EmployerSite, MembershipRole
+from brokerage.payments.views import allows_stripe_onboarding
 from portal.accounts.decorators import role_required
 from portal.accounts.roles import Role
 from portal.core.forms import apply_service_errors
@@ -48,9 +49,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The employer's home: a task list of what needs doing, or how to set up an organisation."""
     memberships = list(selectors.memberships_for_user(request.user))
     if memberships:
-        return render(
+        return allows_stripe_onboarding(render(  # its payout card's form leads to Stripe
             request, "employers/home.html", {"home": employer_home(request.user, memberships)}
-        )
+        ))
     return render(
         request,
         "employers/dashboard.html",

@@ -21,6 +21,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -127,6 +128,20 @@ def _client() -> stripe.StripeClient:
         stripe_version=settings.STRIPE_API_VERSION,  # pinned (see the module docstring)
         max_network_retries=2,  # the library retries with the same Idempotency-Key
     )
+
+
+def onboarding_origin() -> str:
+    """Where Stripe's hosted onboarding lives (the stand-in's own page in development). A page
+    whose form sends an employer there must allow it in the Content-Security-Policy's
+    ``form-action``: browsers apply it to the redirect that follows the form."""
+    if standin_in_use():
+        from portal.standins import stripe as standin
+
+        base = standin.development_server().url
+    else:
+        base = settings.STRIPE_API_BASE or "https://connect.stripe.com"
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def livemode() -> bool:

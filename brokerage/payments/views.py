@@ -159,9 +159,16 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 # --- employer payout account ------------------------------------------------------------------
 
 
+def allows_stripe_onboarding(response: HttpResponse) -> HttpResponse:
+    """Let this page's "Set up payout account with Stripe" form lead to Stripe's onboarding
+    (the form's redirect is checked against the page's ``form-action`` policy)."""
+    response._csp_update = {"form-action": [gateway.onboarding_origin()]}  # type: ignore[attr-defined]
+    return response
+
+
 def _payout_page(request, employer, *, returned=False, error="") -> HttpResponse:
     account = selectors.stripe_account_for_employer(employer)
-    return render(
+    return allows_stripe_onboarding(render(
         request,
         "payments/employer_payouts.html",
         {
@@ -171,7 +178,7 @@ def _payout_page(request, employer, *, returned=False, error="") -> HttpResponse
             "returned": returned,
             "error": error,
         },
-    )
+    ))
 
 
 def _admin_employer_or_response(request, pk):

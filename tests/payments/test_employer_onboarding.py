@@ -29,6 +29,19 @@ def test_the_page_explains_what_to_do(login, admin, stripe_stub):
     assert stripe_stub.requests == []  # looking does not create anything
 
 
+def test_pages_with_the_set_up_form_let_it_lead_to_stripe(login, admin, stripe_stub, settings):
+    """Browsers check the redirect after a form against the page's form-action policy: the pages
+    with the "Set up payout account" form allow Stripe's onboarding, and other pages do not."""
+    client = login(admin.user)
+    stripe_origin = settings.STRIPE_API_BASE.rstrip("/")
+    for name in ("payments:employer_payouts", "employers:dashboard"):
+        policy = client.get(reverse(name))["Content-Security-Policy"]
+        form_action = next(part for part in policy.split(";") if "form-action" in part)
+        assert stripe_origin in form_action and "'self'" in form_action, (name, form_action)
+    other = client.get(reverse("opportunities:employer_list"))["Content-Security-Policy"]
+    assert stripe_origin not in other
+
+
 def test_starting_creates_one_account_and_sends_the_admin_to_stripe(login, admin, stripe_stub):
     client = login(admin.user)
     url = reverse("payments:employer_payouts_start", args=[admin.employer.pk])
