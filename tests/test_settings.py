@@ -28,6 +28,7 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp://portal:secret@smtp.example.org:587",
     "DEFAULT_FROM_EMAIL": "Employer portal <noreply@portal.example.org>",
     "PORTAL_BASE_URL": "https://portal.example.org",
+    "MESSAGING_EMAIL_BACKEND": "django",  # email by EMAIL_URL; Notify's own settings tested below
 }
 
 
@@ -140,3 +141,13 @@ def test_production_settings_are_secure():
     assert values["rate_limits"] is True
     assert values["verification"] == "mandatory"
     assert values["static"].startswith("whitenoise.")
+
+
+def test_production_through_notify_refuses_to_start_without_notifys_settings():
+    env = {**PRODUCTION_ENV, "MESSAGING_EMAIL_BACKEND": "notify", "NOTIFY_API_KEY": "key-from-notify"}
+    result = _run(["-c", "import django; django.setup()"], env)
+    assert result.returncode != 0
+    assert "NOTIFY_BASE_URL, NOTIFY_CALLBACK_TOKEN" in result.stderr
+    complete = {**env, "NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk",
+                "NOTIFY_CALLBACK_TOKEN": secrets.token_urlsafe(32)}
+    assert _run(["-c", "import django; django.setup()"], complete).returncode == 0

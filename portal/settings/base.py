@@ -345,6 +345,16 @@ NOTIFY_TEMPLATES = env.json("NOTIFY_TEMPLATES", default={
 # integration callbacks page).
 NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="" if PRODUCTION else "local-notify-callback-token")
 NOTIFY_STANDIN_RECEIPTS = env.bool("NOTIFY_STANDIN_RECEIPTS", default=DJANGO_ENV == "development")
+if PRODUCTION and MESSAGING_EMAIL_BACKEND == "notify":
+    _notify_missing = [
+        name for name in ("NOTIFY_API_KEY", "NOTIFY_BASE_URL", "NOTIFY_CALLBACK_TOKEN")
+        if not env.str(name, default="")
+    ]
+    if _notify_missing:
+        raise ImproperlyConfigured(
+            "Email through GOV.UK Notify (MESSAGING_EMAIL_BACKEND=notify) needs: "
+            + ", ".join(_notify_missing) + ". Or set MESSAGING_EMAIL_BACKEND=django to send by EMAIL_URL."
+        )
 # Partners together may contact one employer this many times in this many days (a ContactLimit
 # row in the admin overrides it); beyond it, messages wait for the employer's daily digest.
 # Days each rung of the sustainment evidence ladder waits for an answer before the next is tried
