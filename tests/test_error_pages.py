@@ -44,3 +44,12 @@ def test_a_server_error_page_renders_without_a_request_context():
     html = response.content.decode()
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in html and "Try again later." in html
+
+
+@pytest.mark.parametrize("path", ["/find-opportunities/?q=chef%00", "/search/?q=%00"])
+def test_a_nul_character_in_an_address_gets_the_bad_request_page(client, path):
+    """A NUL cannot be stored or compared by PostgreSQL: refused with a 400 page, not a 500."""
+    client.force_login(UserFactory(role=Role.KEY_WORKER))
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "govuk-header" in response.content.decode()

@@ -13,6 +13,8 @@ from csp.middleware import CSPMiddleware as _DjangoCSPMiddleware
 from csp.middleware import PolicyParts
 from csp.utils import default_config
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import JsonResponse
 
 
 class CSPMiddleware(_DjangoCSPMiddleware):
@@ -32,3 +34,42 @@ class CSPMiddleware(_DjangoCSPMiddleware):
             # editor: the page keeps its own policy but may be framed by the admin.
             parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
         return parts
+
+
+NUL = "\x00"
+
+
+class RejectNulCharactersMiddleware:
+    """A request carrying a NUL character in its path, query string or JSON body is answered 400.
+
+    No one types a NUL; PostgreSQL cannot store or compare one in a text column, so a query
+    filtered by such a value would fail with a server error. Forms already refuse it (Django's
+    ``ProhibitNullCharactersValidator``); this covers the values read without a form. The partner
+    API answers in its documented error shape (docs/api.md); pages get the "bad request" page.
+    """
+
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            if request.path_info.startswith(self.API_PREFIX):
+                return JsonResponse(
+                    {"error": {"code": "bad_request", "fields": {},
+                               "message": "The request contains a NUL character"}},
+                    status=400,
+                )
+            raise SuspiciousOperation("NUL character in the request")
+        return self.get_response(request)
+
+    def _carries_nul(self, request) -> bool:
+        if NUL in request.path_info:
+            return True
+        if any(NUL in key + "".join(values) for key, values in request.GET.lists()):
+            return True
+        if request.content_type == "application/json" and request.method in ("POST", "PUT",
+                                                                                "PATCH"):
+            return b"\\u0000" in request.body.lower()
+        return False

@@ -196,3 +196,19 @@ def test_rate_limit_per_token(world, settings):
     assert int(response["Retry-After"]) >= 1
     # Another token has its own allowance.
     assert world.b.client.get("/api/v1/employers").status_code == 200
+
+
+@pytest.mark.parametrize("request_", [
+    ("get", "/api/v1/outcomes/summary?programme=tees%00valley", None),
+    ("get", "/api/v1/participants/P%00-1", None),
+    ("post", "/api/v1/opportunities", '{"title": "Chef\\u0000"}'),
+])
+def test_a_nul_character_is_a_bad_request_in_the_error_shape(world, request_):
+    """PostgreSQL cannot hold a NUL: the request is refused before any query, on both databases."""
+    method, path, body = request_
+    before = Opportunity.objects.count()
+    send = getattr(world.a.client, method)
+    response = send(path, body, content_type=JSON) if body else send(path)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+    assert Opportunity.objects.count() == before
