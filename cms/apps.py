@@ -7,6 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Front door pages"
 
     def ready(self) -> None:
-        from cms import signals
+        from cms import notifications, signals
 
         signals.connect()
+        notifications.connect()

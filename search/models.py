@@ -113,3 +113,27 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_label} {self.object_id} changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MatchingChange(models.Model):
+    """One saved or deleted opportunity or participant, written in the same transaction (so seen
+    by every process once committed). The database backend's packed candidates
+    (``search.packed``) read the rows after the last one they applied, on every request, and
+    re-read just those records; ``token`` tells a row from one that reused its id after a
+    rollback. Rows older than ``search.packed.CHANGES_KEPT`` are pruned (a process that had not
+    caught up by then re-reads everything)."""
+
+    CREATED, UPDATED, DELETED = "c", "u", "d"
+
+    id = models.BigAutoField(primary_key=True)
+    model_label = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=1)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model_label", "id"], name="search_change_label_id")]
+
+    def __str__(self) -> str:
+        return f"{self.model_label} {self.object_id} ({self.kind})"

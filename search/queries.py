@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime
 import math
+from typing import TYPE_CHECKING
 
 from brokerage.reference.ages import age_on, years_before
 from search import scoring
 from search.backends.base import MatchFilters
 from search.scoring import NOT_FUNDABLE_LICENCES, WEIGHTS, Offer, Seeker
+
+if TYPE_CHECKING:
+    from brokerage.participants.visibility import ParticipantScope
 
 #: How many pre-ranked hits are re-scored exactly.
 CANDIDATES = 500
@@ -180,18 +184,19 @@ def opportunity_match_query(
 
 
 def participant_match_query(
-    offer: Offer, *, filters: MatchFilters, today: datetime.date, visibility: dict | None = None,
+    offer: Offer, *, filters: MatchFilters, today: datetime.date, scope: ParticipantScope | None = None,
     exclude_ids=(), size: int = CANDIDATES,
 ) -> dict:
     """Consenting participants who fit an opportunity, pre-ranked. Only indexable people are in
-    the index (consent given, record open, job ready or getting ready)."""
+    the index (consent given, record open, job ready or getting ready); with ``scope``, only
+    those its user may see (``brokerage.participants.visibility``)."""
     must = [
         {"terms": {"readiness": list(scoring.readiness_allowed(filters.include_getting_ready))}},
         # eligible when indexed; the backend checks each hit again as the rules stand now
         {"term": {"eligible": True}},
     ]
-    if visibility is not None:
-        must.append(visibility)
+    if scope is not None:
+        must.append(scope.es_filter())
     if offer.ring_fenced and offer.programme_id:
         must.append({"term": {"programme_id": offer.programme_id}})
     dob = {}
@@ -271,30 +276,6 @@ def participant_match_query(
         },
         "sort": ["_score", {"pk": "asc"}],
     }
-
-
-def participant_visibility_filter(
-    *, key_worker_ids=(), supporting_user_id=None, programme_ids=(), area_ids=None, everyone=False
-) -> dict:
-    """The ``participants_for_user`` rules as a filter (see ``search.backends.elasticsearch``)."""
-    if everyone:
-        return {"match_all": {}}
-    should = []
-    if key_worker_ids:
-        should.append({"terms": {"key_worker_id": sorted(key_worker_ids)}})
-    if supporting_user_id is not None:
-        should.append({"term": {"supporting_worker_ids": supporting_user_id}})
-    if programme_ids:
-        clause = {"bool": {"filter": [{"terms": {"programme_id": sorted(programme_ids)}}]}}
-        if area_ids:
-            clause["bool"]["filter"].append(_one_of(
-                {"terms": {"area_id": sorted(area_ids)}},
-                {"bool": {"must_not": {"exists": {"field": "area_id"}}}},
-            ))
-        should.append(clause)
-    if not should:
-        return {"bool": {"must_not": {"match_all": {}}}}
-    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def staff_opportunity_query(text: str, *, size: int = 20) -> dict:

@@ -22,10 +22,12 @@ from brokerage.opportunities.models import Opportunity
 from brokerage.opportunities.selectors import staff_opportunity_get
 from brokerage.participants.models import Participant
 from brokerage.participants.selectors import (
-    can_use_caseload,
     participant_for_user_or_404,
     participants_for_user,
 )
+from brokerage.pipeline.models import Proposal
+from brokerage.pipeline.selectors import STANDING_STATUSES
+from portal.accounts.permissions import can_match
 from search.backends import database_backend, get_backend
 from search.backends.base import MatchFilters, Results, SearchBackend, SearchUnavailable
 from search.models import ArchivedMatch, SavedSearch
@@ -45,11 +47,6 @@ def _answered(ask: Callable[[SearchBackend], list]) -> Results:
         results = Results(ask(database_backend()))
         results.fallback = True
         return results
-
-
-def can_match(user) -> bool:
-    """Key workers and coordinators match people and opportunities."""
-    return can_use_caseload(user)
 
 
 def participant_for_matching_or_404(user, reference: str) -> Participant:
@@ -97,6 +94,30 @@ def attach_participants(matches: list[Match]) -> list[Match]:
     for m in matches:
         m.participant = found.get(m.participant_id)
     return [m for m in matches if m.participant is not None]
+
+
+def standing_proposals_for(
+    matches: list[Match], *, participant: Participant | None = None,
+    opportunity: Opportunity | None = None,
+) -> dict[int, Proposal]:
+    """The standing proposal of each pair on one page of matches (one query), keyed by the other
+    side's id (the opportunity's for a ``participant``'s matches, the participant's for an
+    ``opportunity``'s candidates), so the page shows "Proposed on …" instead of offering to
+    propose the pair again."""
+    if participant is not None:
+        standing = Proposal.objects.filter(
+            participant=participant, opportunity_id__in=[m.opportunity_id for m in matches]
+        )
+        key = "opportunity_id"
+    else:
+        standing = Proposal.objects.filter(
+            opportunity=opportunity, participant_id__in=[m.participant_id for m in matches]
+        )
+        key = "participant_id"
+    return {
+        getattr(p, key): p
+        for p in standing.filter(status__in=STANDING_STATUSES).order_by("created_at")
+    }
 
 
 def archived_for_participant(participant: Participant) -> QuerySet[ArchivedMatch]:

@@ -8,7 +8,11 @@ record closed or erased) is removed at once, in this process; other changes are 
 agrees, so a change made while Elasticsearch is down, or lost with a worker, is applied by
 ``index_pending_task`` when it is back.
 
-The database backend keeps no index (the tables are the index): nothing is recorded.
+The database backend keeps no index (the tables are the index), but each process keeps the
+candidates packed for matching (``search.packed``): every save or delete of an opportunity or
+participant also writes a ``MatchingChange`` row in the same transaction, whichever backend is
+configured (the database backend is the fallback), so that every process re-reads that record
+on its next match once the change is committed.
 """
 
 import logging
@@ -18,6 +22,8 @@ from django.db.models.signals import post_delete, post_save
 
 from search.backends import get_backend
 from search.indexing import OPPORTUNITY, PARTICIPANT, is_indexable
+from search.models import MatchingChange
+from search.packed import change_record
 from search.services import index_update_record
 from search.tasks import index_sync_or_keep_pending, index_sync_task
 
@@ -50,6 +56,7 @@ def participant_changed(pk: int) -> None:
     """Called by the participants app (after commit) when consent changes."""
     from brokerage.participants.models import Participant
 
+    change_record(PARTICIPANT, pk, MatchingChange.UPDATED)  # the matching packs re-read them
     if not _keeps_index():
         return
     participant = Participant.objects.filter(pk=pk).first()
@@ -60,19 +67,30 @@ def participant_changed(pk: int) -> None:
         object_changed(PARTICIPANT, participant, indexable=True)
 
 
-def _opportunity_saved(sender, instance, **kwargs):
+def _matching_changed(model_label: str, instance, kind: str, kwargs: dict) -> None:
+    if not kwargs.get("raw"):  # fixtures loaded raw: the packs notice the table changed
+        change_record(model_label, instance.pk, kind, using=kwargs.get("using"))
+
+
+def _opportunity_saved(sender, instance, created=False, **kwargs):
+    _matching_changed(OPPORTUNITY, instance, MatchingChange.CREATED if created
+                      else MatchingChange.UPDATED, kwargs)
     object_changed(OPPORTUNITY, instance)
 
 
-def _participant_saved(sender, instance, **kwargs):
+def _participant_saved(sender, instance, created=False, **kwargs):
+    _matching_changed(PARTICIPANT, instance, MatchingChange.CREATED if created
+                      else MatchingChange.UPDATED, kwargs)
     object_changed(PARTICIPANT, instance)
 
 
 def _opportunity_deleted(sender, instance, **kwargs):
+    _matching_changed(OPPORTUNITY, instance, MatchingChange.DELETED, kwargs)
     object_changed(OPPORTUNITY, instance, indexable=False)
 
 
 def _participant_deleted(sender, instance, **kwargs):
+    _matching_changed(PARTICIPANT, instance, MatchingChange.DELETED, kwargs)
     object_changed(PARTICIPANT, instance, indexable=False)
 
 

@@ -73,3 +73,14 @@ def match_digest_task() -> int:
     from search.services import match_digest_send
 
     return match_digest_send()
+
+
+@shared_task
+def matching_changes_prune_task() -> int:
+    """Delete matching change notes older than a day (``search.packed.CHANGES_KEPT``): every
+    process has applied them long since, and one that has not re-reads everything anyway."""
+    from django.utils import timezone
+
+    from search.packed import changes_prune
+
+    return changes_prune(now=timezone.now())

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from brokerage.participants.services import access_log_record
+from portal.accounts.permissions import can_match
 from portal.core.forms import apply_service_errors
 from search import selectors, services
 from search.backends.base import Results
@@ -63,10 +64,12 @@ def participant_matches(request: HttpRequest, reference: str) -> HttpResponse:
     matches = selectors.participant_matches(participant, filters=filters) if not form.errors else Results()
     page_obj = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
     page_matches = selectors.attach_opportunities(list(page_obj.object_list))
+    proposed = selectors.standing_proposals_for(page_matches, participant=participant)
     return render(request, "search/participant_matches.html", {
         "archived_count": selectors.archived_for_participant(participant).count(),
         "participant": participant, "form": form, "save_form": save_form, "page_obj": page_obj,
         "matches": page_matches, "filtered": form.is_bound, "strong_score": STRONG_MATCH_SCORE,
+        "rows": [(m, proposed.get(m.opportunity_id)) for m in page_matches],
         "fallback": matches.fallback,
         "ready": participant.readiness == "job_ready" or (
             filters.include_getting_ready and participant.readiness == "getting_ready"
@@ -99,10 +102,12 @@ def opportunity_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page_obj = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
     page_matches = selectors.attach_participants(list(page_obj.object_list))
+    proposed = selectors.standing_proposals_for(page_matches, opportunity=opportunity)
     return render(request, "search/opportunity_candidates.html", {
         "archived_count": selectors.archived_for_opportunity(request.user, opportunity).count(),
         "opportunity": opportunity, "form": form, "save_form": save_form, "page_obj": page_obj,
         "matches": page_matches, "filtered": form.is_bound, "strong_score": STRONG_MATCH_SCORE,
+        "rows": [(m, proposed.get(m.participant_id)) for m in page_matches],
         "fallback": matches.fallback,
     })
 
@@ -180,7 +185,7 @@ def _archived(request: HttpRequest, archived, *, side: str, subject: str, captio
 
 @login_required
 def saved_searches(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_match(request.user):
+    if not can_match(request.user):
         raise PermissionDenied("Only key workers and coordinators keep saved searches")
     return render(request, "search/saved_searches.html", {"saved": selectors.saved_searches_for(request.user)})
 

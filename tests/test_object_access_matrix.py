@@ -111,7 +111,7 @@ FILL = {
 
 def _pending_fund_change():
     """A coordinator's change to a demo budget, waiting for finance to confirm it."""
-    from brokerage.payments import fund
+    from brokerage.payments.fund import services as fund
     from brokerage.payments.models import FundBudget
 
     budget = FundBudget.objects.select_related("programme").order_by("pk").first()

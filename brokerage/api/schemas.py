@@ -29,7 +29,7 @@ class EmployerOut(Schema):
 class OpportunityOut(Schema):
     id: int
     employer_id: int
-    employer_name: str
+    employer_name: str = Field(alias="employer.name")
     opportunity_type: str
     status: str
     status_label: str
@@ -72,10 +72,6 @@ class OpportunityOut(Schema):
     comments: list[dict[str, str]] = Field(
         description="Open comments from moderation or the automatic checks: field and comment."
     )
-
-    @staticmethod
-    def resolve_employer_name(obj) -> str:
-        return obj.employer.name
 
     @staticmethod
     def resolve_status_label(obj) -> str:
@@ -145,19 +141,19 @@ class EnquiryOut(Schema):
     """One partner's part of an enquiry (an enquiry item), with the enquiry's details."""
 
     id: int
-    reference: str
+    reference: str = Field(alias="enquiry.reference")
     types: list[str]
     status: str
-    organisation_name: str
-    contact_name: str
-    email: str
-    phone: str
-    preferred_contact: str
-    postcode: str
+    organisation_name: str = Field(alias="enquiry.organisation_name")
+    contact_name: str = Field(alias="enquiry.contact_name")
+    email: str = Field(alias="enquiry.email")
+    phone: str = Field(alias="enquiry.phone")
+    preferred_contact: str = Field(alias="enquiry.preferred_contact")
+    postcode: str = Field(alias="enquiry.postcode")
     area: str | None
-    sector: str
-    size_band: str
-    message: str
+    sector: str = Field(alias="enquiry.sector")
+    size_band: str = Field(alias="enquiry.size_band")
+    message: str = Field(alias="enquiry.message")
     programme: str | None
     routing_reason: str
     routed_at: datetime.datetime
@@ -170,10 +166,6 @@ class EnquiryOut(Schema):
     outcome_notes: str
 
     @staticmethod
-    def resolve_reference(obj) -> str:
-        return obj.enquiry.reference
-
-    @staticmethod
     def resolve_overdue(obj) -> bool:
         return obj.is_overdue()
 
@@ -184,42 +176,6 @@ class EnquiryOut(Schema):
     @staticmethod
     def resolve_area(obj) -> str | None:
         return obj.enquiry.area.name if obj.enquiry.area_id else None
-
-    @staticmethod
-    def resolve_organisation_name(obj) -> str:
-        return obj.enquiry.organisation_name or ""
-
-    @staticmethod
-    def resolve_contact_name(obj) -> str:
-        return obj.enquiry.contact_name or ""
-
-    @staticmethod
-    def resolve_email(obj) -> str:
-        return obj.enquiry.email or ""
-
-    @staticmethod
-    def resolve_phone(obj) -> str:
-        return obj.enquiry.phone or ""
-
-    @staticmethod
-    def resolve_preferred_contact(obj) -> str:
-        return obj.enquiry.preferred_contact or ""
-
-    @staticmethod
-    def resolve_postcode(obj) -> str:
-        return obj.enquiry.postcode or ""
-
-    @staticmethod
-    def resolve_sector(obj) -> str:
-        return obj.enquiry.sector or ""
-
-    @staticmethod
-    def resolve_size_band(obj) -> str:
-        return obj.enquiry.size_band or ""
-
-    @staticmethod
-    def resolve_message(obj) -> str:
-        return obj.enquiry.message or ""
 
 
 class ContactIn(Schema):
@@ -242,17 +198,13 @@ class ParticipantOut(Schema):
     postcode: str
     email: str
     phone: str
-    programme: str
+    programme: str = Field(alias="programme.slug")
     area: str | None
     key_worker: str | None
     readiness: str
     eligibility_status: str
     referred_on: datetime.date
     consent_employer_profile: bool
-
-    @staticmethod
-    def resolve_programme(obj) -> str:
-        return obj.programme.slug
 
     @staticmethod
     def resolve_area(obj) -> str | None:
@@ -268,8 +220,8 @@ class OutcomeOut(Schema):
     kind: str
     measure: str = Field(description="The report measure it counts toward (may be empty)")
     measure_label: str
-    participant_reference: str
-    programme: str
+    participant_reference: str = Field(alias="participant.reference")
+    programme: str = Field(alias="programme.slug")
     area: str | None
     employer_id: int
     opportunity_id: int
@@ -280,14 +232,6 @@ class OutcomeOut(Schema):
     @staticmethod
     def resolve_measure_label(obj) -> str:
         return dict(Measure.choices).get(obj.measure, obj.measure)
-
-    @staticmethod
-    def resolve_participant_reference(obj) -> str:
-        return obj.participant.reference
-
-    @staticmethod
-    def resolve_programme(obj) -> str:
-        return obj.programme.slug
 
     @staticmethod
     def resolve_area(obj) -> str | None:

@@ -4,18 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from brokerage.api.models import ApiToken
-
-MANAGE_PERMISSION = "api.manage_api_tokens"
-
-
-def can_manage_api_tokens(user) -> bool:
-    """A partner admin: works for a partner and holds the permission (given in the admin)."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.partner_id
-        and user.has_perm(MANAGE_PERMISSION)
-    )
+from portal.accounts.permissions import can_manage_api_tokens
 
 
 def api_tokens_for_user(user) -> QuerySet[ApiToken]:

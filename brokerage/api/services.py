@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from brokerage.api.models import ApiToken, TokenScope
-from brokerage.api.selectors import can_manage_api_tokens
 from brokerage.audit.services import audit_event_record
+from portal.accounts.permissions import can_manage_api_tokens
 
 TOKEN_PREFIX = "obp"
 MAX_LIFETIME_DAYS = 366

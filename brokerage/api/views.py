@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from brokerage.api import selectors, services
 from brokerage.api.forms import ApiTokenForm
+from portal.accounts.permissions import can_manage_api_tokens
 from portal.core.forms import apply_service_errors
 from portal.core.http import AuthenticatedHttpRequest
 
@@ -17,7 +18,7 @@ NOT_ADMIN = "Only your partnership's admins can manage API tokens"
 
 
 def _require_admin(request: AuthenticatedHttpRequest) -> None:
-    if not selectors.can_manage_api_tokens(request.user):
+    if not can_manage_api_tokens(request.user):
         raise PermissionDenied(NOT_ADMIN)
 
 

@@ -1,6 +1,7 @@
 from django.db import models
 
 from brokerage.audit.models import AuditEvent
+from portal.accounts.permissions import recorded_actor
 
 
 def audit_event_record(
@@ -14,7 +15,7 @@ def audit_event_record(
 ) -> AuditEvent:
     """Write one audit entry for ``obj``. Call inside the transaction that made the change."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=recorded_actor(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -17,10 +17,10 @@ from brokerage.employers.models import EmployerMembership, MembershipRole
 from brokerage.employers.selectors import employer_partner_activity
 from brokerage.opportunities.models import OpportunityStatus
 from brokerage.opportunities.selectors import PledgeRow, employer_opportunities, employer_pledges
-from brokerage.payments.incentive_selectors import EmployerIncentives, PlainStatus
-from brokerage.payments.incentive_selectors import employer_incentives as incentives_for_user
+from brokerage.payments.incentives.selectors import EmployerIncentives, PlainStatus
+from brokerage.payments.incentives.selectors import employer_incentives as incentives_for_user
 from brokerage.payments.models import IncentivePayment, PaymentStatus, StripeAccount
-from brokerage.payments.selectors import PayoutStatus, payout_status
+from brokerage.payments.stripe.selectors import PayoutStatus, payout_status
 from brokerage.pipeline.models import Checkpoint, Proposal, ProposalStatus
 from brokerage.pipeline.selectors import employer_checkpoints_due, proposals_for_employer
 

@@ -30,6 +30,7 @@ from brokerage.employers.models import (
     PartnerRelationship,
     RelationshipStatus,
 )
+from portal.accounts.permissions import is_active_user, is_signed_in
 from portal.accounts.roles import Role
 
 
@@ -58,7 +59,7 @@ def employers_for_user(user) -> QuerySet[Employer]:
     - superusers: every record.
     Merged-away duplicates are never listed.
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_user(user):
         return Employer.objects.none()
     if user.is_superuser:
         return _live()
@@ -130,7 +131,7 @@ def memberships_for_user(user) -> QuerySet[EmployerMembership]:
 
 
 def membership_for(user, employer: Employer) -> EmployerMembership | None:
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return None
     return EmployerMembership.objects.filter(user=user, employer=employer).first()
 
@@ -143,7 +144,7 @@ def employer_for_member_or_404(
         EmployerMembership.objects.select_related("employer", "employer__area")
         .filter(user=user, employer_id=pk, employer__merged_into__isnull=True)
         .first()
-        if getattr(user, "is_authenticated", False) and str(pk).isdigit()
+        if is_signed_in(user) and str(pk).isdigit()
         else None
     )
     if membership is None or (admin and membership.role != MembershipRole.ADMIN):
@@ -372,7 +373,7 @@ def employers_partner_can_act_for(user) -> QuerySet[Employer]:
     """Employers the user's partner may act for (partner staff only; see
     ``relationships_in_force``)."""
     if (
-        not getattr(user, "is_authenticated", False)
+        not is_signed_in(user)
         or not user.partner_id
         or not user.has_role(Role.PARTNER_STAFF)
     ):
@@ -430,7 +431,7 @@ def partner_requests_for_user(user) -> QuerySet[PartnerRelationship]:
     base = PartnerRelationship.objects.select_related(
         "partner", "employer", "requested_by", "decided_by"
     ).filter(employer__merged_into__isnull=True)
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return base.none()
     if user.has_role(Role.COORDINATOR):
         return base.filter(

@@ -70,6 +70,7 @@ from brokerage.employers.models import (
 )
 from brokerage.reference.models import Area
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from portal.accounts.permissions import recorded_actor
 from portal.accounts.roles import Role
 
 INVITATION_SALT = "employers.invitation"
@@ -138,7 +139,7 @@ def interaction_record(
         employer=employer,
         kind=kind,
         summary=summary,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=recorded_actor(actor),
         partner=partner,
         happened_at=happened_at or timezone.now(),
     )
@@ -273,7 +274,7 @@ def employer_find_or_create(
             size_band=size_band,
             website=website,
             source=source,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=recorded_actor(actor),
             created_by_partner=partner,
         )
         audit_event_record(

@@ -29,8 +29,8 @@ from brokerage.employers.home import employer_home
 from brokerage.employers.matching import email_domain
 from brokerage.employers.merge import employer_duplicate_dismiss, employer_merge
 from brokerage.employers.models import EmployerContact, EmployerSite, MembershipRole
-from brokerage.payments.views import allows_stripe_onboarding
-from portal.accounts.decorators import role_required
+from brokerage.payments.stripe.views import allows_stripe_onboarding
+from portal.accounts.permissions import is_coordinator, role_required
 from portal.accounts.roles import Role
 from portal.core.forms import apply_service_errors
 
@@ -447,14 +447,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form, "query": query, "page_obj": page_obj,
             "can_add": request.user.has_role(Role.PARTNER_STAFF) and request.user.partner_id,
-            "is_coordinator": request.user.has_role(Role.COORDINATOR),
+            "is_coordinator": is_coordinator(request.user),
         },
     )
 
 
 def _staff_can_manage(user, employer) -> bool:
     """Coordinators (within scope) and partners working with the employer may change its record."""
-    return user.has_role(Role.COORDINATOR) or selectors.user_can_act_for(user, employer)
+    return is_coordinator(user) or selectors.user_can_act_for(user, employer)
 
 
 @role_required(*STAFF_ROLES)
@@ -468,7 +468,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = Paginator(selectors.employer_timeline(employer), 20).get_page(
         request.GET.get("page")
     )
-    is_coordinator = request.user.has_role(Role.COORDINATOR)
+    coordinator = is_coordinator(request.user)
     return render(
         request,
         "employers/staff_detail.html",
@@ -480,10 +480,10 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": selectors.user_can_act_for(request.user, employer),
             "can_manage": _staff_can_manage(request.user, employer),
             "is_partner": request.user.has_role(Role.PARTNER_STAFF) and request.user.partner_id,
-            "is_coordinator": is_coordinator,
+            "is_coordinator": coordinator,
             "duplicates": selectors.employer_duplicates(
                 employers=selectors.employers_for_user(request.user), employer=employer
-            ) if is_coordinator else [],
+            ) if coordinator else [],
             "history": audit_events_for(employer).select_related("actor__partner")[:15],
             "members": selectors.employer_members(employer),
             "join_requests": _join_requests_owned(request.user, employer),
@@ -662,7 +662,7 @@ def partner_requests(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, "employers/partner_requests.html",
-        {"page_obj": page_obj, "is_coordinator": request.user.has_role(Role.COORDINATOR)},
+        {"page_obj": page_obj, "is_coordinator": is_coordinator(request.user)},
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from brokerage.enquiries.models import OPEN_STATUSES, EnquiryItem, ItemStatus, RoutingRule
 from brokerage.reference.models import Partner
+from portal.accounts.permissions import is_active_user
 from portal.accounts.roles import Role
 
 RESPONSIVENESS_WINDOW = datetime.timedelta(days=365)
@@ -21,7 +22,7 @@ def enquiry_items_visible_to(user) -> QuerySet[EnquiryItem]:
     items = EnquiryItem.objects.select_related(
         "enquiry", "enquiry__area", "partner", "programme"
     )
-    if not (user and user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return items.none()
     if user.is_superuser:
         return items

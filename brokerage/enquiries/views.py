@@ -25,7 +25,12 @@ from brokerage.enquiries.models import ContactMethod, EnquiryType
 from brokerage.enquiries.ratelimit import limit_exceeded
 from brokerage.enquiries.routing import RoutingError
 from brokerage.reference.choices import Sector, SizeBand
-from portal.accounts.decorators import role_required
+from portal.accounts.permissions import (
+    access_required,
+    can_use_inbox,
+    is_coordinator,
+    role_required,
+)
 from portal.accounts.roles import Role
 
 # ---------------------------------------------------------------------------------------------
@@ -250,8 +255,8 @@ def enquiry_follow_link(request: HttpRequest, token: str) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # The partner inbox.
 
-inbox_role_required = role_required(
-    Role.PARTNER_STAFF, Role.COORDINATOR, message="Only partner staff and coordinators have an enquiry inbox"
+inbox_role_required = access_required(
+    can_use_inbox, message="Only partner staff and coordinators have an enquiry inbox"
 )
 
 
@@ -278,7 +283,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "enquiries/inbox.html",
         {"filters": filters, "page_obj": page_obj, "items": page_obj.object_list, "now": now,
-         "is_coordinator": request.user.has_role(Role.COORDINATOR)},
+         "is_coordinator": is_coordinator(request.user)},
     )
 
 

@@ -18,6 +18,7 @@ from brokerage.opportunities.models import (
 from brokerage.reference.geometry import bounding_box, haversine_miles
 from brokerage.reference.models import Measure, Programme, Strand, Target
 from brokerage.reference.postcodes import centroid
+from portal.accounts.permissions import has_role, is_signed_in
 from portal.accounts.roles import Role
 
 S = OpportunityStatus
@@ -35,7 +36,7 @@ def _with_related(qs: QuerySet) -> QuerySet:
 
 def employers_for_user(user) -> QuerySet:
     """Employers the user may post opportunities for: as a member, or a partner working with it."""
-    if not user.is_authenticated:
+    if not is_signed_in(user):
         return Employer.objects.none()
     member = Q(memberships__user=user)
     if getattr(user, "partner_id", None) and user.has_role(Role.PARTNER_STAFF, Role.COORDINATOR):
@@ -99,7 +100,7 @@ def moderation_opportunity_get(user, pk: int) -> Opportunity:
 
 def staff_live_opportunities(user) -> QuerySet:
     """Live opportunities, for key workers, partner staff and coordinators. Drafts never show."""
-    if not (user.is_authenticated and user.has_role(*STAFF_ROLES)):
+    if not has_role(user, *STAFF_ROLES):
         return Opportunity.objects.none()
     return _with_related(Opportunity.objects.filter(status=S.LIVE))
 

@@ -31,6 +31,7 @@ from brokerage.reference.apprenticeships import apprenticeship_standard
 from brokerage.reference.models import Area
 from brokerage.reference.postcodes import PostcodeError, centroid, normalise_postcode
 from brokerage.reference.vocabulary import licences_normalise, sector_normalise, skills_normalise
+from portal.accounts.permissions import recorded_actor
 from portal.accounts.roles import Role
 from portal.core.exceptions import IllegalTransition
 from portal.core.files import PDF, WORD, FileRule, private_file_delete, private_file_replace
@@ -137,7 +138,7 @@ def _transition(
         opportunity=opportunity,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=recorded_actor(actor),
         note=note,
     )
 
@@ -321,7 +322,7 @@ def strand_registration_record(*, actor, employer: Employer, strand, at=None) ->
             strand=strand,
             defaults={
                 "registered_at": at or timezone.now(),
-                "registered_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "registered_by": recorded_actor(actor),
             },
         )
         if created:

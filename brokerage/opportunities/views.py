@@ -1,7 +1,5 @@
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -28,12 +26,11 @@ from brokerage.opportunities.forms import (
 )
 from brokerage.opportunities.models import Opportunity, OpportunityStatus, OpportunityType
 from brokerage.opportunities.rules import opportunity_errors
-from portal.accounts.decorators import role_required
+from portal.accounts.permissions import can_match, role_required
 from portal.accounts.roles import Role
 from portal.core import public_cache
 from portal.core.files import private_file_response, safe_extension
 from portal.core.forms import apply_service_errors
-from search.selectors import can_match
 
 S = OpportunityStatus
 PAGE_SIZE = 20
@@ -372,34 +369,21 @@ def _evidence_response(opportunity: Opportunity, kind: str):
     )
 
 
-def _roles_or_404(*roles):
-    """Like role_required, but anyone else gets a 404: the file's existence is not revealed."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_role(*roles):
-                raise Http404
-            return view(request, *args, **kwargs)
-        return wrapped
-    return decorator
-
-
-@_roles_or_404(Role.EMPLOYER, Role.PARTNER_STAFF, Role.COORDINATOR)
+@role_required(Role.EMPLOYER, Role.PARTNER_STAFF, Role.COORDINATOR, hide=True)
 @require_GET
 def employer_evidence(request, pk, kind):
     """The employer's own upload, to whoever may open the opportunity's employer page."""
     return _evidence_response(selectors.employer_opportunity_get(request.user, pk), kind)
 
 
-@_roles_or_404(Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR)
+@role_required(Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR, hide=True)
 @require_GET
 def staff_evidence(request, pk, kind):
     """For the key worker checking a live placement before proposing anyone."""
     return _evidence_response(selectors.staff_opportunity_get(request.user, pk), kind)
 
 
-@_roles_or_404(Role.COORDINATOR)
+@role_required(Role.COORDINATOR, hide=True)
 @require_GET
 def moderation_evidence(request, pk, kind):
     return _evidence_response(selectors.moderation_opportunity_get(request.user, pk), kind)

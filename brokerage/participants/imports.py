@@ -22,9 +22,10 @@ from brokerage.participants.models import (
     TargetGroup,
 )
 from brokerage.participants.rules import key_worker_problem
-from brokerage.participants.selectors import is_coordinator, likely_duplicates
+from brokerage.participants.selectors import likely_duplicates
 from brokerage.participants.services import DuplicateFound, ni_number_normalise, referral_create
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from portal.accounts.permissions import is_coordinator
 
 COLUMNS = [
     "first_name", "last_name", "date_of_birth", "postcode", "email", "phone", "ni_number",

@@ -1,11 +1,8 @@
 """Reads of participant records, always scoped to what the user may see.
 
-- A key worker sees the participants they hold, those whose care they share, and — where a
-  coordinator granted it — their team's caseload.
-- A coordinator sees their programmes' participants in their areas (every area of the
-  programme when they have none set).
-- Nobody else (employers, partner staff, finance, editors) sees participant records. Employers
-  only ever see anonymised profiles (``anonymised_profile``) they were sent.
+Who may see which participant is one rule, ``brokerage.participants.visibility.ParticipantScope``
+(also the Elasticsearch backend's filter). Employers only ever see anonymised profiles
+(``anonymised_profile``) they were sent.
 """
 
 import datetime
@@ -23,9 +20,10 @@ from brokerage.participants.models import (
     CareRequestStatus,
     Participant,
     ParticipantStatus,
-    TeamMembership,
 )
+from brokerage.participants.visibility import ParticipantScope
 from brokerage.reference.choices import Adjustment, Licence, Sector
+from portal.accounts.permissions import is_active_user
 from portal.accounts.roles import Role
 
 CONTACT_REMINDER_DAYS = 7
@@ -40,49 +38,12 @@ def json_list_has(field: str, value: str) -> Q:
     return Q(**{f"{field}__has_item": value})
 
 
-def can_use_caseload(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.has_role(Role.KEY_WORKER, Role.COORDINATOR)
-    )
-
-
-def is_coordinator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.COORDINATOR))
-
-
-def _coordinator_scope(user) -> Q:
-    programme_ids = list(user.programmes.values_list("id", flat=True))
-    if not programme_ids:
-        return Q(pk__in=[])
-    scope = Q(programme_id__in=programme_ids)
-    area_ids = list(user.areas.values_list("id", flat=True))
-    if area_ids:
-        scope &= Q(area_id__in=area_ids) | Q(area__isnull=True)
-    return scope
-
-
-def _key_worker_scope(user) -> Q:
-    shared = Participant.supporting_workers.through.objects.filter(user_id=user.pk).values("participant_id")
-    granted_teams = TeamMembership.objects.filter(user_id=user.pk, sees_team_caseload=True).values("team_id")
-    team_workers = TeamMembership.objects.filter(team_id__in=granted_teams).values("user_id")
-    return Q(key_worker_id=user.pk) | Q(pk__in=shared) | Q(key_worker_id__in=team_workers)
-
-
 def participants_for_user(user, *, include_erased: bool = False) -> QuerySet[Participant]:
     """Every participant ``user`` may see (none for employers and anonymous users)."""
     qs = Participant.objects.select_related("programme", "area", "key_worker")
     if not include_erased:
         qs = qs.exclude(status=ParticipantStatus.ERASED)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.is_superuser:
-        return qs
-    scope = Q(pk__in=[])
-    if user.has_role(Role.KEY_WORKER):
-        scope |= _key_worker_scope(user)
-    if user.has_role(Role.COORDINATOR):
-        scope |= _coordinator_scope(user)
-    return qs.filter(scope)
+    return ParticipantScope.for_user(user).filter(qs)
 
 
 def participant_for_user_or_404(user, reference: str, *, include_erased: bool = False) -> Participant:
@@ -272,7 +233,7 @@ def may_see_holder(user, participant: Participant) -> bool:
     """Whether ``user`` may be told who holds ``participant``'s record and on which programme:
     staff working on the person's programme, or who can see the record. Anyone else (outside
     the person's programme) is told only that a record exists and how to ask for it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_user(user):
         return False
     if user.is_superuser or user.programmes.filter(pk=participant.programme_id).exists():
         return True
@@ -301,13 +262,6 @@ def duplicates_shown_to(user, duplicates: list[dict]) -> list[dict]:
             "programme": p.programme.name if insider else None,
         })
     return shown
-
-
-def can_request_care(user) -> bool:
-    """Only key workers ask for a transfer or shared care (``rules.care_requester_check``)."""
-    from brokerage.participants.rules import key_worker_role_problem
-
-    return bool(getattr(user, "is_authenticated", False) and key_worker_role_problem(user) is None)
 
 
 # --- logs and requests ------------------------------------------------------------------------

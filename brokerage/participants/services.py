@@ -39,12 +39,12 @@ from brokerage.participants.rules import (
 from brokerage.participants.selectors import (
     audit_events_about,
     consent_partners_for,
-    is_coordinator,
     likely_duplicates,
 )
 from brokerage.reference.models import Area, Programme
 from brokerage.reference.postcodes import centroid, outward_code, validate_known_postcode
 from brokerage.reference.vocabulary import licences_normalise, sectors_normalise, skills_normalise
+from portal.accounts.permissions import is_coordinator, is_signed_in, recorded_actor
 
 ASSESSMENT_DUE_DAYS = 14
 
@@ -253,7 +253,7 @@ def referral_create(
     )
     if any(d["exact"] for d in duplicates) or (duplicates and not confirmed_not_duplicate):
         raise DuplicateFound("This person may already have a record", duplicates)
-    if key_worker is None and getattr(actor, "is_authenticated", False):
+    if key_worker is None and is_signed_in(actor):
         if key_worker_problem(actor, programme) is None:
             key_worker = actor
     referred_on = referred_on or timezone.localdate()
@@ -272,7 +272,7 @@ def referral_create(
         months_out_of_work=months_out_of_work,
         target_groups=list(target_groups or []),
         referred_on=referred_on,
-        referred_by=actor if getattr(actor, "is_authenticated", False) else None,
+        referred_by=recorded_actor(actor),
         referring_partner=getattr(actor, "partner", None),
         key_worker=key_worker,
         assessment_due_on=referred_on + datetime.timedelta(days=ASSESSMENT_DUE_DAYS),
@@ -660,7 +660,7 @@ def access_log_record(*, participant: Participant, user, page: str, path: str = 
     """Record one staff view of a participant's record (who, when, which page)."""
     return AccessLogEntry.objects.create(
         participant=participant,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=recorded_actor(user),
         page=page[:80],
         path=path[:300],
     )

@@ -21,18 +21,19 @@ from brokerage.participants.models import (
     TeamMembership,
 )
 from brokerage.reference.models import Programme
-from portal.accounts.decorators import role_required
-from portal.accounts.roles import Role
+from portal.accounts.permissions import (
+    access_required,
+    can_refer,
+    can_request_care,
+    can_use_caseload,
+    is_coordinator,
+)
 from portal.core.forms import apply_service_errors
 
-
-def _role_required(*roles):
-    return role_required(*roles, message="You do not have access to participant records")
-
-
-caseload_required = _role_required(Role.KEY_WORKER, Role.COORDINATOR)
-coordinator_required = _role_required(Role.COORDINATOR)
-referrer_required = _role_required(Role.KEY_WORKER, Role.COORDINATOR, Role.PARTNER_STAFF)
+NO_ACCESS = "You do not have access to participant records"
+caseload_required = access_required(can_use_caseload, message=NO_ACCESS)
+coordinator_required = access_required(is_coordinator, message=NO_ACCESS)
+referrer_required = access_required(can_refer, message=NO_ACCESS)
 
 
 def _participant(request: HttpRequest, reference: str, page: str, *, include_erased: bool = False) -> Participant:
@@ -45,7 +46,7 @@ def _participant(request: HttpRequest, reference: str, page: str, *, include_era
 def _context(participant: Participant, request, **extra) -> dict:
     return {
         "participant": participant,
-        "is_coordinator": selectors.is_coordinator(request.user),
+        "is_coordinator": is_coordinator(request.user),
         "assessment_late": selectors.assessment_is_late(participant),
         "needs_contact": selectors.needs_contact(participant),
         **extra,
@@ -77,12 +78,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
         for p in page_obj
     ]
     pending = (
-        selectors.pending_care_requests_for(request.user).count() if selectors.is_coordinator(request.user) else 0
+        selectors.pending_care_requests_for(request.user).count() if is_coordinator(request.user) else 0
     )
     return render(request, "participants/caseload.html", {
         "form": form, "page_obj": page_obj, "rows": rows, "filtered": bool(request.GET.get("q") or any(
             request.GET.get(k) for k in ("readiness", "barrier", "programme", "overdue", "no_contact_days", "key_worker"))),
-        "is_coordinator": selectors.is_coordinator(request.user), "pending_requests": pending,
+        "is_coordinator": is_coordinator(request.user), "pending_requests": pending,
     })
 
 
@@ -114,7 +115,7 @@ def referral_start(request: HttpRequest) -> HttpResponse:
     return render(request, "participants/referral_form.html", {
         "form": form, "duplicates": duplicates,
         "has_exact": any(d["exact"] for d in duplicates),
-        "can_request_care": selectors.can_request_care(request.user),
+        "can_request_care": can_request_care(request.user),
     })
 
 
@@ -197,7 +198,7 @@ def eligibility(request: HttpRequest, reference: str) -> HttpResponse:
             services.eligibility_check(participant=participant, actor=request.user)
             messages.success(request, "Eligibility checked again")
             return redirect("participants:eligibility", reference=reference)
-        if not selectors.is_coordinator(request.user):
+        if not is_coordinator(request.user):
             raise PermissionDenied("Only a coordinator can override eligibility")
         if form.is_valid():
             try:

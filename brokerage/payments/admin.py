@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from brokerage.payments.models import (
     FundRequest,
     LedgerEntry,
+    MoneyAttention,
+    MoneyIntent,
     StripeAccount,
     StripeEvent,
     StripeTransfer,
@@ -68,8 +70,7 @@ class FundRequestAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">Download the receipt</a>', url)
 
 
-# The money outbox (brokerage/payments/outbox.py): what the portal asked Stripe for, and when.
-from brokerage.payments.models import MoneyAttention, MoneyIntent  # noqa: E402
+# The money outbox (brokerage/payments/outbox/): what the portal asked Stripe for, and when.
 
 
 @admin.register(MoneyIntent)

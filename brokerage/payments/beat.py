@@ -1,3 +1,10 @@
+"""Beat schedule of the payments tasks.
+
+Task names are the dotted paths the tasks had before the package was divided into sub-packages;
+each task keeps its name with ``name=`` (see ``brokerage/payments/tasks.py``), so this schedule and
+messages already queued still find them.
+"""
+
 from celery.schedules import crontab
 
 SCHEDULE = {
@@ -11,7 +18,7 @@ SCHEDULE = {
     },
 }
 
-# Employer incentives (brokerage/payments/incentive_tasks.py).
+# Employer incentives (brokerage/payments/incentives/tasks.py).
 SCHEDULE.update({
     "payments-incentive-claims-sync": {
         "task": "brokerage.payments.incentive_tasks.incentive_claims_sync_task",
@@ -31,7 +38,7 @@ SCHEDULE.update({
     },
 })
 
-# The money outbox (brokerage/payments/outbox.py): finish payments, cards and card cancellations
+# The money outbox (brokerage/payments/outbox/tasks.py): finish payments, cards and card cancellations
 # left in flight (a worker died, the broker was down, Stripe could not be reached).
 SCHEDULE.update({
     "payments-money-intents-recover": {

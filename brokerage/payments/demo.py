@@ -15,6 +15,8 @@ import datetime
 
 from django.utils import timezone
 
+from brokerage.payments.fund import services as fund
+from brokerage.payments.incentives.demo import load as incentives_load
 from brokerage.payments.models import (
     FundBudget,
     FundCatalogueItem,
@@ -24,6 +26,8 @@ from brokerage.payments.models import (
     FundSettings,
     Supplier,
 )
+from brokerage.payments.stripe import gateway
+from brokerage.payments.stripe import services as stripe_services
 from brokerage.reference.choices import Barrier
 
 # name, category, barrier, typical pence, maximum pence, description
@@ -86,8 +90,6 @@ def _ready_payout_accounts(stdout) -> None:
     """A demo employer and supplier that can be paid at once: their connected accounts made and
     onboarded in the development Stripe stand-in (never with real keys)."""
     from brokerage.employers.models import Employer
-    from brokerage.payments import services
-    from brokerage.payments import stripe_gateway as gateway
 
     if not gateway.standin_in_use():
         stdout.write("  payments: not using the Stripe stand-in; no demo payout accounts made")
@@ -98,21 +100,20 @@ def _ready_payout_accounts(stdout) -> None:
     for name in READY_PAYOUT_EMPLOYERS:
         employer = Employer.objects.filter(name=name).first()
         if employer is not None:
-            accounts.append(services.employer_payout_account_start(employer=employer, actor=None))
+            accounts.append(stripe_services.employer_payout_account_start(employer=employer, actor=None))
     for name in READY_PAYOUT_SUPPLIERS:
         supplier = Supplier.objects.filter(name=name).first()
         if supplier is not None:
-            accounts.append(services.supplier_payout_account_start(supplier=supplier, actor=None))
+            accounts.append(stripe_services.supplier_payout_account_start(supplier=supplier, actor=None))
     for account in accounts:
         if not account.ready:
             development_account_onboard(account.account_id)
-            services.payout_account_refresh(account=account)
+            stripe_services.payout_account_refresh(account=account)
     stdout.write(f"  payments: {len(accounts)} payout accounts ready (Stripe stand-in, test mode)")
 
 
 def load(stdout) -> None:
     from brokerage.participants.models import Participant
-    from brokerage.payments import fund
     from brokerage.reference.models import Area, Programme
     from portal.accounts.models import User
 
@@ -161,6 +162,4 @@ def load(stdout) -> None:
     stdout.write(f"  payments: {made} fund budgets, {len(CATALOGUE)} catalogue items, {requested} fund requests")
     _ready_payout_accounts(stdout)
 
-    from brokerage.payments.incentive_demo import load as incentives_load
-
-    incentives_load(stdout)  # employer incentive schemes and claims (brokerage/payments/incentive_demo.py)
+    incentives_load(stdout)  # employer incentive schemes and claims (brokerage/payments/incentives/demo.py)

@@ -1,26 +1,30 @@
 from django.urls import path
 
-from brokerage.payments import fund_views, views
+from brokerage.payments.fund import views as fund_views
+from brokerage.payments.incentives import views as incentive_views
+from brokerage.payments.ledger import views as ledger_views
+from brokerage.payments.outbox import views as outbox_views
+from brokerage.payments.stripe import views as stripe_views
 
 app_name = "payments"
 
 urlpatterns = [
-    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
-    path("payments/", views.home, name="home"),
-    path("payments/ledger.csv", views.ledger_csv, name="ledger_csv"),
-    path("payments/reconciliation/", views.reconciliation, name="reconciliation"),
-    path("employer/payments/", views.employer_payouts, name="employer_payouts"),
+    path("stripe/webhook/", stripe_views.stripe_webhook, name="stripe_webhook"),
+    path("payments/", ledger_views.home, name="home"),
+    path("payments/ledger.csv", ledger_views.ledger_csv, name="ledger_csv"),
+    path("payments/reconciliation/", ledger_views.reconciliation, name="reconciliation"),
+    path("employer/payments/", stripe_views.employer_payouts, name="employer_payouts"),
     path(
-        "employer/payments/<int:pk>/", views.employer_payouts_organisation,
+        "employer/payments/<int:pk>/", stripe_views.employer_payouts_organisation,
         name="employer_payouts_organisation",
     ),
-    path("employer/payments/<int:pk>/start/", views.employer_payouts_start, name="employer_payouts_start"),
+    path("employer/payments/<int:pk>/start/", stripe_views.employer_payouts_start, name="employer_payouts_start"),
     path(
-        "employer/payments/<int:pk>/return/", views.employer_payouts_return,
+        "employer/payments/<int:pk>/return/", stripe_views.employer_payouts_return,
         name="employer_payouts_return",
     ),
     path(
-        "employer/payments/<int:pk>/refresh/", views.employer_payouts_refresh,
+        "employer/payments/<int:pk>/refresh/", stripe_views.employer_payouts_refresh,
         name="employer_payouts_refresh",
     ),
     # flexible fund
@@ -52,8 +56,7 @@ urlpatterns = [
     ),
 ]
 
-# employer incentives (brokerage/payments/incentive_views.py)
-from brokerage.payments import incentive_views  # noqa: E402
+# employer incentives (brokerage/payments/incentives/views.py)
 
 urlpatterns += [
     path("employer/incentives/", incentive_views.employer_incentives, name="employer_incentives"),
@@ -81,8 +84,7 @@ urlpatterns += [
     ),
 ]
 
-# the money outbox: what needs finance's attention (brokerage/payments/outbox_views.py)
-from brokerage.payments import outbox_views  # noqa: E402
+# the money outbox: what needs finance's attention (brokerage/payments/outbox/views.py)
 
 urlpatterns += [
     path("payments/attention/", outbox_views.needs_attention, name="needs_attention"),

@@ -17,8 +17,15 @@ from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from brokerage.payments import fund
-from brokerage.payments.models import FundBudget, FundCatalogueItem, FundSettings, Supplier
+from brokerage.payments.fund import services as fund
+from brokerage.payments.incentives.forms import IncentiveSchemeForm
+from brokerage.payments.models import (
+    FundBudget,
+    FundCatalogueItem,
+    FundSettings,
+    IncentiveScheme,
+    Supplier,
+)
 from brokerage.reference.programme_admin import ProgrammeScopedViewSet
 from portal.core.money import pence_display
 
@@ -145,9 +152,6 @@ register_snippet(FundViewSetGroup)
 # --- employer incentive schemes (rules as data: stages, age bands, windows, checks) -----------
 
 from wagtail.admin.panels import ObjectList  # noqa: E402
-
-from brokerage.payments.incentive_forms import IncentiveSchemeForm  # noqa: E402
-from brokerage.payments.models import IncentiveScheme  # noqa: E402
 
 
 class IncentiveSchemeViewSet(ProgrammeScopedViewSet):

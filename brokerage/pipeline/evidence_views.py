@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
 from brokerage.pipeline import selectors
 from brokerage.pipeline.evidence_forms import CheckpointCallForm, PayslipForm
 from brokerage.pipeline.services import evidence
-from portal.accounts.decorators import role_required
+from portal.accounts.permissions import role_required
 from portal.accounts.roles import Role
 from portal.core.files import private_file_response
 from portal.core.forms import apply_service_errors
@@ -63,7 +63,9 @@ def checkpoint_payslip(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @staff_required
-def checkpoint_payslip_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def checkpoint_payslip_file(
+    request: AuthenticatedHttpRequest, pk: int
+) -> HttpResponse | FileResponse:
     checkpoint = selectors.key_worker_checkpoint_or_404(request.user, pk)
     return private_file_response(
         checkpoint.payslip, download_name=f"payslip-{checkpoint.placement.participant.reference}"

@@ -29,6 +29,7 @@ from brokerage.pipeline.models import (
     ProposalStatus,
     RouteWay,
 )
+from portal.accounts.permissions import can_use_caseload, is_signed_in
 
 S = ProposalStatus
 EMPLOYER_FILTERS = {
@@ -128,7 +129,7 @@ def checkpoints_needing_attention(
 
 def proposals_for_employer(user, *, show: str = "") -> QuerySet[Proposal]:
     """Proposals to the user's own organisations' opportunities (none for anyone else)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Proposal.objects.none()
     qs = _proposals().filter(opportunity__employer__memberships__user=user)
     if show in EMPLOYER_FILTERS:
@@ -141,7 +142,7 @@ def proposal_for_employer_or_404(user, pk: int) -> Proposal:
 
 
 def placements_for_employer(user) -> QuerySet[Placement]:
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Placement.objects.none()
     return _placements().filter(employer__memberships__user=user).prefetch_related(
         Prefetch("checkpoints", queryset=Checkpoint.objects.order_by("due_on"))
@@ -210,10 +211,10 @@ def all_mentors() -> QuerySet[MentorProfile]:
 
 
 def mentoring_agreements_for_user(user) -> QuerySet[MentoringAgreement]:
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return MentoringAgreement.objects.none()
     scope = Q(mentor__user=user)
-    if user.has_role("key_worker", "coordinator"):
+    if can_use_caseload(user):
         scope |= Q(mentee__in=participants_for_user(user).values("pk"))
     return (
         MentoringAgreement.objects.filter(scope)

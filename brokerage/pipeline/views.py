@@ -19,7 +19,6 @@ from brokerage.participants.selectors import (
     ProfileNotShareable,
     anonymised_profile,
     assessment_is_late,
-    is_coordinator,
     needs_contact,
     participant_for_user_or_404,
     profile_is_shareable,
@@ -43,7 +42,7 @@ from brokerage.pipeline.services import (
     route_ways,
     transitions,
 )
-from portal.accounts.decorators import role_required
+from portal.accounts.permissions import is_coordinator, role_required
 from portal.accounts.roles import Role
 from portal.core.forms import apply_service_errors
 from portal.core.http import AuthenticatedHttpRequest

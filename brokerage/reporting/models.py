@@ -15,8 +15,8 @@ RULED_MEASURES = [
     Measure.SUSTAINED_26W,
     Measure.PROGRESSIONS,
 ]
-PAID_WORK = [OpportunityType.VACANCY, OpportunityType.APPRENTICESHIP]
-UNPAID_PLACEMENTS = [
+PAID_WORK: list[str] = [OpportunityType.VACANCY, OpportunityType.APPRENTICESHIP]
+UNPAID_PLACEMENTS: list[str] = [
     OpportunityType.WORK_EXPERIENCE,
     OpportunityType.WORK_TRIAL,
     OpportunityType.SWAP,

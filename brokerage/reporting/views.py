@@ -93,7 +93,7 @@ def _saved_views(programme, kind: str) -> list[tuple[str, str]]:
         return []
     views = []
     for label, filters in SAVED_VIEWS.get(programme.slug, []):
-        query = {}
+        query: dict[str, int] = {}
         for name, value in filters.items():
             query |= {f"{name}_day": value.day, f"{name}_month": value.month,
                       f"{name}_year": value.year}

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from brokerage.retention import selectors
-from portal.accounts.decorators import role_required
+from portal.accounts.permissions import role_required
 from portal.accounts.roles import Role
 
 

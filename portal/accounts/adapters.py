@@ -1,7 +1,14 @@
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
+
+from brokerage.messaging.models import MessageKind
+from brokerage.messaging.services import message_send
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -44,6 +51,25 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Account emails (confirm your address, reset your password, sign-in notices) go the
+        one message path: rendered from allauth's templates as allauth renders them (subject
+        prefixed, plain text; the portal has no HTML versions), then ``message_send``, so each is
+        a ``Message`` sent after commit with retries, by Notify or SMTP. They are
+        ``MessageKind.ESSENTIAL``: a person's preferences or the daily digest never hold them.
+        """
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        rendered = self.render_mail(template_prefix, email, ctx)
+        message_send(
+            kind=MessageKind.ESSENTIAL,
+            template=template_prefix,
+            recipients=[email],
+            subject=str(rendered.subject),
+            body=str(rendered.body),
+        )
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from portal.accounts.permissions import can_manage_api_tokens, has_role
 from portal.accounts.roles import Role
 
 # (label, url name, roles that see it). Links whose view does not exist yet are left out.
@@ -39,7 +40,7 @@ def _navigation(request) -> list[dict]:
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
     for label, url_name, roles in _NAVIGATION:
-        if roles is not None and not (user and user.is_authenticated and user.has_role(*roles)):
+        if roles is not None and not has_role(user, *roles):
             continue
         if roles is None and user and user.is_authenticated and user.is_portal_staff:
             continue  # staff do not need the public links
@@ -51,7 +52,7 @@ def _navigation(request) -> list[dict]:
             continue
         seen.add(url)
         items.append({"label": label, "url": url, "active": False})
-    if user and user.is_authenticated and user.partner_id and user.has_perm("api.manage_api_tokens"):
+    if can_manage_api_tokens(user):
         items.append({"label": "API tokens", "url": reverse("api:token_list"), "active": False})
     # One current item: the one whose address is the longest start of this page's path.
     current = max(
@@ -81,6 +82,6 @@ def portal(request) -> dict:
 
 def _payments_test_mode() -> bool:
     """Every page says so while no real money can move (the Stripe stand-in or test keys)."""
-    from brokerage.payments.stripe_gateway import in_test_mode
+    from brokerage.payments.stripe.gateway import in_test_mode
 
     return in_test_mode()

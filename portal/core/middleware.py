@@ -40,7 +40,8 @@ NUL = "\x00"
 
 
 class RejectNulCharactersMiddleware:
-    """A request carrying a NUL character in its path, query string or JSON body is answered 400.
+    """A request carrying a NUL character in its path or query string (or, for the partner API,
+    its JSON body) is answered 400.
 
     No one types a NUL; PostgreSQL cannot store or compare one in a text column, so a query
     filtered by such a value would fail with a server error. Forms already refuse it (Django's
@@ -69,7 +70,8 @@ class RejectNulCharactersMiddleware:
             return True
         if any(NUL in key + "".join(values) for key, values in request.GET.lists()):
             return True
-        if request.content_type == "application/json" and request.method in ("POST", "PUT",
-                                                                                "PATCH"):
+        if (request.path_info.startswith(self.API_PREFIX)
+                and request.content_type == "application/json"
+                and request.method in ("POST", "PUT", "PATCH")):
             return b"\\u0000" in request.body.lower()
         return False

@@ -6,7 +6,8 @@ read, so ranking and reasons are the same as on the database backend.
 
 Participant documents hold the anonymised profile only. Staff searching participants by name
 therefore asks the database (``participants_for_user``): names and contact details are
-personal data that never leave the database.
+personal data that never leave the database. Who may see which participant in matching is
+``brokerage.participants.visibility.ParticipantScope.es_filter()``, the database's rule.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
 from brokerage.opportunities.models import Opportunity
-from brokerage.participants.models import Participant, TeamMembership
-from portal.accounts.roles import Role
+from brokerage.participants.models import Participant
+from brokerage.participants.visibility import ParticipantScope
 from search import queries, scoring
 from search.backends.base import MatchFilters, SearchUnavailable
 from search.documents import DOCUMENTS
@@ -43,30 +44,6 @@ def _reachable() -> Iterator[None]:
         if exc.meta.status == 429 or exc.meta.status >= 500:
             raise SearchUnavailable(f"Elasticsearch answered {exc.meta.status}") from exc
         raise
-
-
-def visibility_for(user) -> dict:
-    """``participants_for_user`` as an Elasticsearch filter."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queries.participant_visibility_filter()
-    if user.is_superuser:
-        return queries.participant_visibility_filter(everyone=True)
-    key_workers: set[int] = set()
-    supporting = None
-    programme_ids: list[int] = []
-    area_ids: list[int] = []
-    if user.has_role(Role.KEY_WORKER):
-        key_workers.add(user.pk)
-        supporting = user.pk
-        teams = TeamMembership.objects.filter(user_id=user.pk, sees_team_caseload=True).values("team_id")
-        key_workers.update(TeamMembership.objects.filter(team_id__in=teams).values_list("user_id", flat=True))
-    if user.has_role(Role.COORDINATOR):
-        programme_ids = list(user.programmes.values_list("id", flat=True))
-        area_ids = list(user.areas.values_list("id", flat=True))
-    return queries.participant_visibility_filter(
-        key_worker_ids=key_workers, supporting_user_id=supporting, programme_ids=programme_ids,
-        area_ids=area_ids,
-    )
 
 
 class ElasticsearchBackend:
@@ -168,7 +145,7 @@ class ElasticsearchBackend:
         archived = list(ArchivedMatch.objects.filter(opportunity_id=offer.pk).values_list("participant_id", flat=True))
         body = queries.participant_match_query(
             offer, filters=filters, today=today,
-            visibility=visibility_for(user) if user is not None else None, exclude_ids=archived,
+            scope=ParticipantScope.for_user(user) if user is not None else None, exclude_ids=archived,
         )
         hit_ids = self._ids(PARTICIPANT, body)
         rows = list(Participant.objects.filter(pk__in=hit_ids).values_list(*SEEKER_FIELDS))

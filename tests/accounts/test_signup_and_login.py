@@ -23,6 +23,12 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """``with sent():`` around a request: its emails (queued after commit) are sent at the end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def _signup(client, **overrides):
     data = {
         "first_name": "Maya",
@@ -53,8 +59,9 @@ def test_signup_page_is_a_govuk_form_with_labels_and_hints(client):
     assert 'class="govuk-button"' in html
 
 
-def test_signing_up_creates_an_unverified_employer_and_sends_a_confirmation_link(client):
-    response = _signup(client)
+def test_signing_up_creates_an_unverified_employer_and_sends_a_confirmation_link(client, sent):
+    with sent():
+        response = _signup(client)
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
 
@@ -72,8 +79,9 @@ def test_signing_up_creates_an_unverified_employer_and_sends_a_confirmation_link
     assert "Check your email" in page
 
 
-def test_confirming_the_email_signs_the_employer_in(client):
-    _signup(client)
+def test_confirming_the_email_signs_the_employer_in(client, sent):
+    with sent():
+        _signup(client)
     link = _confirm_link(mail.outbox[0])
     page = client.get(link)
     assert page.status_code == 200
@@ -152,10 +160,11 @@ def test_login_with_empty_fields_says_what_to_enter(client):
     assert "Enter your password" in html
 
 
-def test_an_unverified_email_cannot_log_in_but_is_sent_a_new_link(client):
+def test_an_unverified_email_cannot_log_in_but_is_sent_a_new_link(client, sent):
     UserFactory(email="new@example.org", role=Role.EMPLOYER, verified=False)
     EmailAddress.objects.create(user=User.objects.get(email="new@example.org"), email="new@example.org", primary=True, verified=False)
-    response = client.post(reverse("account_login"), {"login": "new@example.org", "password": PASSWORD})
+    with sent():
+        response = client.post(reverse("account_login"), {"login": "new@example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert len(mail.outbox) == 1
@@ -185,9 +194,10 @@ def test_too_many_login_requests_get_a_429_page(client, settings):
     assert "You have tried too many times" in response.content.decode()
 
 
-def test_password_reset_journey(client):
+def test_password_reset_journey(client, sent):
     user = UserFactory(email="priya@example.org", role=Role.EMPLOYER)
-    response = client.post(reverse("account_reset_password"), {"email": "priya@example.org"})
+    with sent():
+        response = client.post(reverse("account_reset_password"), {"email": "priya@example.org"})
     assert response.status_code == 302
     assert "Check your email" in client.get(response.url).content.decode()
     assert mail.outbox[-1].subject.endswith("Reset your password")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from brokerage.enquiries import follow
 from brokerage.enquiries.models import EnquiryItemEvent, EventKind
 from brokerage.messaging.models import Frequency, MessageKind, NotificationPreference
-from brokerage.payments import incentives
+from brokerage.payments.incentives import services as incentives
 from brokerage.payments.models import StripeAccount
 from tests.browser.helpers import assert_accessible, link_from_email
 from tests.factories.enquiries import EnquiryItemFactory

@@ -5,7 +5,7 @@ checkpoint was wrong) and blocks the employer. axe-core on every page."""
 import pytest
 from django.test import Client
 
-from brokerage.payments import incentives
+from brokerage.payments.incentives import services as incentives
 from brokerage.payments.models import IncentivePayment, PaymentStatus
 from tests.browser.helpers import assert_accessible
 from tests.payments.conftest import _stripe_stub_server, stripe_stub  # noqa: F401 (fixtures)

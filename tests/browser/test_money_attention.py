@@ -6,8 +6,8 @@ import copy
 import pytest
 from django.test import Client
 
-from brokerage.payments import incentives
-from brokerage.payments.incentive_tasks import incentive_run_execute_task
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives.transfer_tasks import incentive_run_execute_task
 from brokerage.payments.models import IncentivePayment, LedgerEntry
 from tests.browser.helpers import assert_accessible
 from tests.payments.conftest import _stripe_stub_server, stripe_stub  # noqa: F401 (fixtures)

@@ -89,7 +89,7 @@ def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
 
 
 def test_money_pages_fit_a_phone(phone, live_server):
-    from brokerage.payments import incentives
+    from brokerage.payments.incentives import services as incentives
     from tests.payments.fund_helpers import fund_world, submit
     from tests.payments.incentive_helpers import checkpoint_met, days_ago, start_create, world
 

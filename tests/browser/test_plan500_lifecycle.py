@@ -212,7 +212,7 @@ def test_plan_500_employer_strands_mentoring_and_strand_table(page, browser_logi
     assert page.get_by_text("No contact logged in February 2027").is_visible()
     assert not page.get_by_text("kai.morgan@example.com").is_visible()
     log(page, datetime.date(2027, 3, 3), "Phone", "Mock interview")
-    assert page.get_by_text("3 Mar 2027").is_visible() and page.get_by_text("Mock interview").is_visible()
+    assert page.get_by_text("3 March 2027").is_visible() and page.get_by_text("Mock interview").is_visible()
     assert_accessible(page, context="second contact")
     assert agreement.contacts.count() == 2
 

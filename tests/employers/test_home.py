@@ -69,7 +69,7 @@ def test_a_member_who_is_not_an_admin_is_not_offered_the_stripe_set_up(client):
 def test_a_due_incentive_without_a_payout_account_says_what_is_missing(client):
     w = world(ready=None)  # no payout account
     start_create(programme=w.programme, employer=w.employer, start_date=days_ago(40))
-    from brokerage.payments import incentives
+    from brokerage.payments.incentives import services as incentives
 
     placement = w.employer.placements.get()
     incentives.incentive_claim_for_placement(placement=placement)

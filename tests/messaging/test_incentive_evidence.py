@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from brokerage.payments import incentives
-from brokerage.payments.incentives import Check
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives.checks import Check
 from brokerage.pipeline.models import (
     Checkpoint,
     CheckpointStatus,

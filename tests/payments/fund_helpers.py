@@ -1,7 +1,7 @@
 """Shared set-up for the flexible fund tests."""
 
 from brokerage.participants.models import ActionKind
-from brokerage.payments import fund
+from brokerage.payments.fund import services as fund
 from brokerage.payments.models import FundCategory, FundPaymentMethod
 from brokerage.reference.choices import Barrier
 from portal.accounts.roles import Role

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from brokerage.payments import incentives, services
+from brokerage.payments.incentives import services as incentives
 from brokerage.payments.models import (
     IncentiveAgeBand,
     IncentiveScheme,
@@ -14,6 +14,7 @@ from brokerage.payments.models import (
     StripeAccount,
     StripeEvent,
 )
+from brokerage.payments.stripe import webhooks
 from brokerage.pipeline.models import OutcomeKind, OutcomeRecord, Placement, ProposalStatus
 from portal.accounts.roles import Role
 from tests.factories.employers import EmployerFactory, EmployerMembershipFactory
@@ -128,7 +129,7 @@ def paid_claim(w, stub, capture):
     with capture(execute=True):
         incentives.payment_run_approve(run=run, actor=w.approver)
     for payment in claim.payments.all():
-        services.stripe_event_handle(event_pk=StripeEvent.objects.create(
+        webhooks.stripe_event_handle(event_pk=StripeEvent.objects.create(
             event_id=f"evt_{payment.pk}", type="transfer.paid",
             payload={"data": {"object": stub.transfers[payment.transfer_id]}}).pk)
     return placement, claim

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 
 from brokerage.employers.companies_house_standin import CompaniesHouseStandIn, serve
 from brokerage.employers.services import employer_companies_house_check
-from brokerage.payments import incentives
-from brokerage.payments.incentives import Check
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives.checks import Check
 from brokerage.payments.models import PaymentStatus
 from tests.payments.incentive_helpers import checkpoint_met, days_ago, start_create, world
 

@@ -146,7 +146,7 @@ def test_staff_cannot_use_the_employer_pages(login, make_user, admin):
 
 def test_two_requests_that_both_reach_stripe_still_make_one_stripe_account(admin, stripe_stub):
     """Stripe is asked with a key derived from the employer, so it answers with one account."""
-    from brokerage.payments.services import employer_payout_account_start
+    from brokerage.payments.stripe.services import employer_payout_account_start
 
     first = employer_payout_account_start(employer=admin.employer, actor=admin.user)
     StripeAccount.objects.filter(pk=first.pk).delete()  # as if the other request had not committed

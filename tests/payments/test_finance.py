@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from brokerage.payments import stripe_gateway as gateway
 from brokerage.payments.models import LedgerKind
+from brokerage.payments.stripe import gateway
 from portal.accounts.roles import Role
 from tests.factories.employers import EmployerMembershipFactory
 from tests.factories.payments import LedgerEntryFactory

@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from brokerage.audit.models import AuditEvent
 from brokerage.participants.models import ParticipantStatus
-from brokerage.payments import fund
-from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.fund import services as fund
 from brokerage.payments.models import (
     FundBudget,
     FundCategory,
@@ -20,6 +19,7 @@ from brokerage.payments.models import (
     LedgerEntry,
     LedgerKind,
 )
+from brokerage.payments.stripe import gateway
 from portal.accounts.roles import Role
 from tests.factories.participants import ActionItemFactory, ParticipantFactory
 from tests.factories.payments import FundCatalogueItemFactory, StripeAccountFactory, SupplierFactory
@@ -374,7 +374,7 @@ def test_request_kwargs_helper_is_valid(world):
 
 
 def test_the_payment_task_run_twice_makes_one_card(world, stripe_stub):
-    from brokerage.payments.tasks import fund_request_pay_task
+    from brokerage.payments.fund.tasks import fund_request_pay_task
 
     participant, key_worker, _, _, _ = world
     request = submit(participant, key_worker, amount_pence=6_000)

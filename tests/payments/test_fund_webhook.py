@@ -2,7 +2,7 @@
 
 import pytest
 
-from brokerage.payments import fund
+from brokerage.payments.fund import services as fund
 from brokerage.payments.models import FundRequest, LedgerEntry, LedgerKind
 from tests.payments.fund_helpers import fund_world, submit
 from tests.payments.stub import event_payload, sign

@@ -2,7 +2,7 @@
 
 import pytest
 
-from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.stripe import gateway
 
 
 def test_connected_account_and_onboarding_link(stripe_stub):

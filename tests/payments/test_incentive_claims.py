@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from brokerage.payments import incentives
-from brokerage.payments.incentive_tasks import incentive_claims_sync_task
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives.tasks import incentive_claims_sync_task
 from brokerage.payments.models import (
     IncentiveClaim,
     IncentivePayment,

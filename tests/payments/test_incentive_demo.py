@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from brokerage.payments import incentive_demo
+from brokerage.payments.incentives import demo as incentive_demo
 from brokerage.payments.models import IncentiveClaim, IncentiveScheme
 from tests.factories.employers import EmployerFactory
 from tests.factories.participants import tees_programme

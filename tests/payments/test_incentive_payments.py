@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from brokerage.payments import incentives
-from brokerage.payments.incentive_selectors import payment_plain_status
-from brokerage.payments.incentive_tasks import incentive_run_execute_task
-from brokerage.payments.incentives import Check
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives import transfers
+from brokerage.payments.incentives.checks import Check
+from brokerage.payments.incentives.selectors import payment_plain_status
+from brokerage.payments.incentives.transfer_tasks import incentive_run_execute_task
 from brokerage.payments.models import (
     ClawbackReason,
     ClawbackStatus,
@@ -232,7 +233,7 @@ def test_a_double_submitted_approval_and_a_retried_task_pay_once(stripe_stub, dj
         again = incentives.payment_run_approve(run=run, actor=w.approver)  # the second click
     assert again.status == RunStatus.APPROVED
     incentive_run_execute_task.delay(run.pk)  # a retried task
-    incentives.incentive_payment_transfer(payment_id=payment.pk)  # a second worker
+    transfers.incentive_payment_transfer(payment_id=payment.pk)  # a second worker
     assert len(stripe_stub.transfers) == 1
     assert IncentiveTransfer.objects.count() == 1
 
@@ -256,7 +257,7 @@ def test_a_crash_after_stripe_answered_is_retried_with_the_same_key(stripe_stub,
     run = incentives.payment_run_propose(actor=w.proposer)
     with django_capture_on_commit_callbacks(execute=False):
         incentives.payment_run_approve(run=run, actor=w.approver)
-    from brokerage.payments import stripe_gateway as gateway
+    from brokerage.payments.stripe import gateway
 
     gateway.transfer_create(amount_pence=payment.amount_pence, destination=w.employer.stripe_account.account_id,
                             idempotency_key=payment.idempotency_key,
@@ -277,13 +278,13 @@ def test_stripe_unreachable_leaves_the_payment_approved_for_the_retry(stripe_stu
     stripe_stub.fail_next(500, path_prefix="/v1/transfers")
     stripe_stub.fail_next(500, path_prefix="/v1/transfers")
     stripe_stub.fail_next(500, path_prefix="/v1/transfers")
-    from brokerage.payments.stripe_gateway import PaymentProviderUnavailable
+    from brokerage.payments.stripe.gateway import PaymentProviderUnavailable
 
     with pytest.raises(PaymentProviderUnavailable):
-        incentives.incentive_payment_transfer(payment_id=payment.pk)
+        transfers.incentive_payment_transfer(payment_id=payment.pk)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.APPROVED and payment.transfer_id == ""
-    incentives.incentive_payment_transfer(payment_id=payment.pk)
+    transfers.incentive_payment_transfer(payment_id=payment.pk)
     payment.refresh_from_db()
     assert payment.transfer_id and len(stripe_stub.transfers) == 1
 
@@ -320,7 +321,7 @@ def test_the_webhook_marks_a_failed_transfer(client, stripe_stub, django_capture
 
 
 def test_a_lost_webhook_is_made_up_for_by_asking_stripe(stripe_stub, django_capture_on_commit_callbacks):
-    from brokerage.payments.tasks import stripe_transfers_sweep_task
+    from brokerage.payments.stripe.tasks import stripe_transfers_sweep_task
 
     w = world(stub=stripe_stub)
     _, payment = _approved_run(w, stripe_stub, django_capture_on_commit_callbacks)
@@ -339,7 +340,7 @@ def test_a_lost_webhook_is_made_up_for_by_asking_stripe(stripe_stub, django_capt
 def test_a_reversal_in_stripe_is_recorded_as_a_recovered_clawback(client, stripe_stub, django_capture_on_commit_callbacks):
     w = world(stub=stripe_stub)
     _, payment = _approved_run(w, stripe_stub, django_capture_on_commit_callbacks)
-    from brokerage.payments import stripe_gateway as gateway
+    from brokerage.payments.stripe import gateway
 
     gateway.transfer_reversal_create(transfer_id=payment.transfer_id, idempotency_key="dashboard-1")
     _deliver(client, django_capture_on_commit_callbacks, "transfer.reversed", stripe_stub.transfers[payment.transfer_id])

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from brokerage.audit.models import AuditEvent
-from brokerage.payments import incentives
+from brokerage.payments.incentives import services as incentives
 from brokerage.payments.models import (
     ClaimStatus,
     ClawbackReason,

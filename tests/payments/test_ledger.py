@@ -3,8 +3,8 @@
 import pytest
 
 from brokerage.audit.models import AuditEvent
+from brokerage.payments.ledger.services import PaymentError, ledger_entry_record
 from brokerage.payments.models import LedgerEntry, LedgerKind
-from brokerage.payments.services import PaymentError, ledger_entry_record
 from tests.factories.payments import LedgerEntryFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,8 +24,10 @@ from django.utils import timezone
 
 from brokerage.audit.models import AuditEvent
 from brokerage.participants.models import EligibilityRule, RuleKind
-from brokerage.payments import fund, incentives
-from brokerage.payments.incentives import Check
+from brokerage.payments.fund import services as fund
+from brokerage.payments.incentives import checks, transfers
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives.checks import Check
 from brokerage.payments.models import (
     ClawbackStatus,
     FundBudget,
@@ -169,7 +171,7 @@ def test_a_checkpoint_no_longer_met_holds_the_payment_at_approval():
         programme=placement.programme, employer=placement.employer,
         opportunity=placement.opportunity, placement=placement, occurred_on=placement.start_date,
     )
-    assert incentives.incentive_payment_still_payable(payment) == [
+    assert checks.incentive_payment_still_payable(payment) == [
         "Checkpoint for this stage confirmed: The 4-week check is no longer met"]
     with pytest.raises(ValidationError, match="Nothing was approved"):
         incentives.payment_run_approve(run=run, actor=w.approver)
@@ -190,14 +192,14 @@ def test_an_employer_owing_an_unsent_clawback_is_not_paid_until_it_is_settled(
 
     failed = [r.check for r in incentives.incentive_payment_checks(payment) if not r.passed]
     assert failed == [Check.NO_CLAWBACK_OWED]
-    [problem] = incentives.incentive_payment_still_payable(payment)
+    [problem] = checks.incentive_payment_still_payable(payment)
     assert "Tees Components Ltd owes £" in problem
     with pytest.raises(ValidationError, match="no payments due that pass their checks"):
         incentives.payment_run_propose(actor=w.proposer)  # not even put in a run (none is made)
 
     incentives.incentive_clawback_write_off(clawback=clawback, actor=w.approver,
                                             reason="Employer went bust")
-    assert incentives.incentive_payment_still_payable(payment) == []
+    assert checks.incentive_payment_still_payable(payment) == []
 
 
 def test_a_clawback_raised_between_proposal_and_approval_holds_that_employers_payment(
@@ -229,14 +231,14 @@ def test_sending_checks_each_payment_again_and_holds_one_that_now_fails(
         incentives.payment_run_approve(run=run, actor=w.approver)
     _block(w)
 
-    assert incentives.incentive_run_execute(run_id=run.pk) == 1
+    assert transfers.incentive_run_execute(run_id=run.pk) == 1
     _refresh(run, payment)
     assert (payment.status, payment.run, payment.transfer_id) == (PaymentStatus.DUE, None, "")
     assert not stripe_stub.transfers and not IncentiveTransfer.objects.exists()
     held = IncentiveValidation.objects.get(payment=payment, moment=ValidationMoment.SENDING)
     assert held.run == run and [r["check"] for r in held.failed] == [Check.NOT_BLOCKED]
     assert run.total_pence == 0 and run.status == RunStatus.APPROVED
-    again = incentives.incentive_payment_transfer(payment_id=payment.pk)
+    again = transfers.incentive_payment_transfer(payment_id=payment.pk)
     assert again.status == PaymentStatus.DUE and not stripe_stub.transfers, "once only"
 
 
@@ -249,7 +251,7 @@ def test_the_payout_account_is_checked_again_just_before_sending(
     with django_capture_on_commit_callbacks(execute=False):
         incentives.payment_run_approve(run=run, actor=w.approver)
     StripeAccount.objects.filter(employer=w.employer).update(payouts_enabled=False)
-    incentives.incentive_payment_transfer(payment_id=payment.pk)
+    transfers.incentive_payment_transfer(payment_id=payment.pk)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.DUE and payment.blocking_check == Check.PAYOUT_ACCOUNT
     assert not stripe_stub.transfers
@@ -311,7 +313,7 @@ def test_an_expired_approval_sends_nothing_and_the_payments_are_due_again(
     run, payment = _approved_not_sent(w, django_capture_on_commit_callbacks)
     _expire(run)
 
-    incentives.incentive_run_execute(run_id=run.pk)
+    transfers.incentive_run_execute(run_id=run.pk)
     _refresh(run, payment)
     assert not stripe_stub.transfers
     assert run.status == RunStatus.EXPIRED
@@ -789,7 +791,7 @@ def test_changing_a_scheme_never_changes_a_claim_already_made():
     assert after == before
     assert IncentiveClaim.objects.filter(pk=claim.pk).values(*claim_fields).get() == claim_before
     payment = IncentivePayment.objects.get(pk=payment.pk)
-    assert incentives.incentive_payment_still_payable(payment) == [], "the claim's own rules"
+    assert checks.incentive_payment_still_payable(payment) == [], "the claim's own rules"
 
 
 def _scheme_post(programme, *, shares=(50, 50), checkpoints=("job_starts_4w", "sustained_26w"),

@@ -24,9 +24,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from brokerage.payments import fund, incentives, services
-from brokerage.payments import stripe_gateway as gateway
-from brokerage.payments.incentive_tasks import incentive_run_execute_task
+from brokerage.payments.fund import services as fund
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives import transfers
+from brokerage.payments.incentives.transfer_tasks import incentive_run_execute_task
 from brokerage.payments.models import (
     AttentionCode,
     ClawbackReason,
@@ -44,6 +45,7 @@ from brokerage.payments.models import (
     StripeEvent,
     StripeTransfer,
 )
+from brokerage.payments.stripe import gateway, webhooks
 from portal.accounts.roles import Role
 from tests.factories.reference import UserFactory
 from tests.payments.fund_helpers import fund_world, submit
@@ -80,7 +82,7 @@ def _dies_after(monkeypatch, name: str):
 
 
 def _recover(*, later: datetime.timedelta = LATER) -> int:
-    from brokerage.payments.outbox import money_intents_recover
+    from brokerage.payments.outbox.recovery import money_intents_recover
 
     return money_intents_recover(now=timezone.now() + later)
 
@@ -208,7 +210,7 @@ def test_days_later_a_transfer_stripe_never_made_is_made_once(stripe_stub, captu
     for _ in range(3):  # the request and the library's two retries never reach Stripe
         stripe_stub.fail_next(500, path_prefix="/v1/transfers")
     with pytest.raises(gateway.PaymentProviderUnavailable):
-        incentives.incentive_payment_transfer(payment_id=payment.pk)
+        transfers.incentive_payment_transfer(payment_id=payment.pk)
     assert MoneyIntent.objects.get(payment=payment).state == IntentState.SENDING
     stripe_stub.forget_idempotency_keys()
 
@@ -227,7 +229,7 @@ def test_a_transfer_stripe_keeps_failing_to_answer_is_shown_to_finance(
     for _ in range(6):  # two attempts, each the request and the library's two retries
         stripe_stub.fail_next(500, path_prefix="/v1/transfers")
     with pytest.raises(gateway.PaymentProviderUnavailable):
-        incentives.incentive_payment_transfer(payment_id=payment.pk)
+        transfers.incentive_payment_transfer(payment_id=payment.pk)
     MoneyIntent.objects.filter(payment=payment).update(attempts=11)  # an hour of trying
     _recover()
     intent = MoneyIntent.objects.get(payment=payment)
@@ -276,21 +278,21 @@ def test_the_webhook_waits_for_a_live_worker_still_recording_the_transfer(stripe
     w = world(stub=stripe_stub)
     payment = _due_payment(w)
     run = incentives.payment_run_propose(actor=w.proposer)
-    from brokerage.payments import incentive_tasks
+    from brokerage.payments.incentives import transfer_tasks
 
-    original = incentive_tasks.incentive_run_execute_task.delay
+    original = transfer_tasks.incentive_run_execute_task.delay
     # The test is the worker.
-    incentive_tasks.incentive_run_execute_task.delay = lambda *a, **k: None
+    transfer_tasks.incentive_run_execute_task.delay = lambda *a, **k: None
     try:
         incentives.payment_run_approve(run=run, actor=w.approver)
     finally:
-        incentive_tasks.incentive_run_execute_task.delay = original
+        transfer_tasks.incentive_run_execute_task.delay = original
     hold = stripe_stub.hold("POST", "/v1/transfers")
     outcomes = {}
 
     def worker():
         try:
-            outcomes["worker"] = incentives.incentive_payment_transfer(payment_id=payment.pk)
+            outcomes["worker"] = transfers.incentive_payment_transfer(payment_id=payment.pk)
         finally:
             connection.close()
 
@@ -299,7 +301,7 @@ def test_the_webhook_waits_for_a_live_worker_still_recording_the_transfer(stripe
             transfer = next(iter(stripe_stub.transfers.values()))
             event = StripeEvent.objects.create(event_id="evt_gap", type="transfer.paid",
                                                payload=json_event("transfer.paid", transfer))
-            outcomes["webhook"] = services.stripe_event_handle(event_pk=event.pk)
+            outcomes["webhook"] = webhooks.stripe_event_handle(event_pk=event.pk)
         finally:
             connection.close()
 
@@ -335,7 +337,7 @@ def test_a_run_approved_while_the_broker_is_down_is_sent_by_recovery(
 ):
     from kombu.exceptions import OperationalError
 
-    from brokerage.payments.tasks import money_intents_recover_task
+    from brokerage.payments.outbox.tasks import money_intents_recover_task
 
     w = world(stub=stripe_stub)
     payment = _due_payment(w)
@@ -369,15 +371,17 @@ def test_a_run_approved_while_the_broker_is_down_is_sent_by_recovery(
 def test_recovery_runs_every_few_minutes_and_when_a_worker_starts(monkeypatch):
     from celery.signals import worker_ready
 
-    from brokerage.payments import outbox, outbox_tasks
     from brokerage.payments.beat import SCHEDULE
-    from brokerage.payments.tasks import fund_request_pay_task, stripe_event_handle_task
+    from brokerage.payments.fund.tasks import fund_request_pay_task
+    from brokerage.payments.outbox import recovery
+    from brokerage.payments.outbox import tasks as outbox_tasks
+    from brokerage.payments.stripe.tasks import stripe_event_handle_task
 
     entry = SCHEDULE["payments-money-intents-recover"]
     assert entry["task"] == "brokerage.payments.outbox_tasks.money_intents_recover_task"
     assert entry["schedule"].minute == set(range(0, 60, 5))
     calls = []
-    monkeypatch.setattr(outbox, "money_intents_recover", lambda **kwargs: calls.append(kwargs) or 0)
+    monkeypatch.setattr(recovery, "money_intents_recover", lambda **kwargs: calls.append(kwargs) or 0)
     worker_ready.send(sender=None)
     assert calls == [{"grace": datetime.timedelta(0)}], "a new worker finishes a dead one's work"
     for task in (incentive_run_execute_task, fund_request_pay_task, stripe_event_handle_task,
@@ -644,8 +648,8 @@ def test_a_card_cancel_that_fails_is_tried_again_by_recovery(
 def test_a_card_request_cancelled_before_anything_was_sent_never_makes_a_card(stripe_stub):
     participant, key_worker, _, _, _ = fund_world()
     request = submit(participant, key_worker, amount_pence=6_000)
-    from brokerage.payments import outbox
     from brokerage.payments.models import IntentKind
+    from brokerage.payments.outbox import services as outbox
 
     with fund.transaction.atomic():
         locked = FundRequest.objects.get(pk=request.pk)

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from brokerage.payments import incentives
-from brokerage.payments.incentive_tasks import incentive_run_propose_task
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives.tasks import incentive_run_propose_task
 from brokerage.payments.models import IncentivePayment, PaymentRun, PaymentStatus, RunStatus
 from tests.payments.incentive_helpers import checkpoint_met, days_ago, start_create, world
 

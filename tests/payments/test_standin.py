@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from brokerage.employers.models import Employer
 from brokerage.payments import demo as payments_demo
-from brokerage.payments import fund, services
-from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.fund import services as fund
 from brokerage.payments.models import (
     LedgerEntry,
     LedgerKind,
@@ -22,6 +21,7 @@ from brokerage.payments.models import (
     StripeTransfer,
     Supplier,
 )
+from brokerage.payments.stripe import gateway, services
 from portal.standins import stripe as standin
 from tests.factories.employers import EmployerFactory
 from tests.payments.fund_helpers import fund_world, submit

@@ -156,7 +156,7 @@ def test_a_duplicate_delivery_is_stored_once_and_handled_once(deliver):
 
 
 def test_handling_the_same_event_twice_changes_nothing_the_second_time():
-    from brokerage.payments.services import stripe_event_handle
+    from brokerage.payments.stripe.webhooks import stripe_event_handle
 
     paid = LedgerEntryFactory(stripe_object_id="tr_1", amount_pence=50_000)
     reversal = {"id": "trr_1", "object": "transfer_reversal", "amount": 20_000, "transfer": "tr_1"}
@@ -236,19 +236,20 @@ def test_other_events_are_kept_and_marked_handled(deliver, event_type):
 
 
 def test_a_handler_failure_is_recorded_for_the_retry_sweep(deliver, monkeypatch):
-    from brokerage.payments import services
+    from brokerage.payments.stripe import webhooks
+    from brokerage.payments.stripe.events import ACCOUNT_UPDATED
 
     def broken(event):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setitem(services._HANDLERS, "account.updated", broken)
+    monkeypatch.setitem(webhooks.HANDLERS, ACCOUNT_UPDATED, broken)
     response = deliver(event_payload("account.updated", _account("acct_1", ready=True)))
     assert response.status_code == 200  # Stripe is not asked to resend: the sweep retries
     event = StripeEvent.objects.get()
     assert event.processed_at is None and "database hiccup" in event.processing_error
 
     monkeypatch.undo()
-    from brokerage.payments.tasks import stripe_event_retry_unprocessed_task
+    from brokerage.payments.stripe.tasks import stripe_event_retry_unprocessed_task
 
     StripeEvent.objects.filter(pk=event.pk).update(received_at=event.received_at - datetime.timedelta(minutes=10))
     assert stripe_event_retry_unprocessed_task() == 1

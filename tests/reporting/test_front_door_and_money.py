@@ -123,7 +123,7 @@ def test_money_spend_against_budget_and_cost_per_start(records, programme, north
 
 
 def test_money_report_counts_employer_incentives_net_of_clawbacks(programme, coordinator):
-    from brokerage.payments.incentives import incentive_claim_for_placement
+    from brokerage.payments.incentives.services import incentive_claim_for_placement
     from tests.factories.reference import ProgrammeFactory
     from tests.payments.incentive_helpers import scheme_create, start_create
 

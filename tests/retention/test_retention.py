@@ -16,7 +16,7 @@ from django.utils import timezone
 from brokerage.audit.models import AuditEvent
 from brokerage.enquiries.models import Enquiry, ItemStatus
 from brokerage.participants.models import Participant, ParticipantStatus
-from brokerage.payments import fund
+from brokerage.payments.fund import services as fund
 from brokerage.payments.models import FundRequest, FundRequestStatus
 from brokerage.pipeline.models import Checkpoint, Placement, Proposal
 from brokerage.reporting.fixtures import OutcomeCounts, outcomes_bulk_create

@@ -3,6 +3,7 @@
 import datetime
 from unittest import mock
 
+from brokerage.participants.visibility import ParticipantScope
 from search import queries
 from search.backends.base import MatchFilters
 from search.backends.elasticsearch import ElasticsearchBackend
@@ -61,8 +62,8 @@ def test_opportunity_query_filters_and_scores():
 def test_participant_query_filters_travel_limits_without_scripts_and_age_dates():
     offer = Offer(pk=3, programme_id=7, ring_fenced=True, min_age=18, max_age=24, latitude=54.5, longitude=-1.5,
                   required_licences=frozenset({"hgv", "cscs"}), sector="logistics")
-    visibility = queries.participant_visibility_filter(key_worker_ids={4}, supporting_user_id=4)
-    body = queries.participant_match_query(offer, filters=MatchFilters(), today=TODAY, visibility=visibility)
+    scope = ParticipantScope()  # nobody: needs no database
+    body = queries.participant_match_query(offer, filters=MatchFilters(), today=TODAY, scope=scope)
     filters = body["query"]["function_score"]["query"]["bool"]["filter"]
     assert {"terms": {"readiness": ["job_ready"]}} in filters
     assert {"term": {"programme_id": 7}} in filters
@@ -74,11 +75,11 @@ def test_participant_query_filters_travel_limits_without_scripts_and_age_dates()
     assert {"range": {"travel_limit_miles": {"gte": 100}}} in travel  # bounded by the outer filter
     five = next(c for c in travel if {"term": {"travel_limit_miles": 5}} in c.get("bool", {}).get("filter", []))
     assert {"geo_distance": {"distance": "5.015mi", "location": {"lat": 54.5, "lon": -1.5}}} in five["bool"]["filter"]
-    assert visibility in filters
+    assert scope.es_filter() in filters
 
 
 def test_visibility_filter_for_nobody_matches_nothing():
-    assert queries.participant_visibility_filter() == {"bool": {"must_not": {"match_all": {}}}}
+    assert ParticipantScope.for_user(None).es_filter() == {"bool": {"must_not": {"match_all": {}}}}
 
 
 def test_backend_index_and_remove_use_the_prefixed_index():

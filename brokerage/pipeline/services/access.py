@@ -5,22 +5,21 @@ from django.core.exceptions import ValidationError
 from brokerage.employers.models import EmployerMembership
 from brokerage.participants.selectors import participants_for_user
 from brokerage.pipeline.models import Proposal
-from portal.accounts.roles import Role
+from portal.accounts.permissions import can_use_caseload, is_signed_in
 
 EMPLOYER, KEY_WORKER = "employer", "key_worker"
 
 
 def is_employer_member(user, employer_id: int) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False)
+        is_signed_in(user)
         and EmployerMembership.objects.filter(user=user, employer_id=employer_id).exists()
     )
 
 
 def can_act_for_participant(user, participant) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False)
-        and user.has_role(Role.KEY_WORKER, Role.COORDINATOR)
+        can_use_caseload(user)
         and participants_for_user(user).filter(pk=participant.pk).exists()
     )
 

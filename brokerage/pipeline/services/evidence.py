@@ -38,7 +38,7 @@ from brokerage.pipeline.services.emails import email_after_commit, key_worker_em
 from brokerage.pipeline.services.placements import checkpoint_confirm, locked_checkpoint
 from portal.core.files import FileRule, private_file_delete, private_file_replace
 
-LADDER = [
+LADDER: list[str] = [
     EvidenceRung.EMPLOYER_LINK,
     EvidenceRung.PARTICIPANT_TEXT,
     EvidenceRung.KEY_WORKER_CALL,

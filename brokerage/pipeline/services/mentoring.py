@@ -24,6 +24,7 @@ from brokerage.pipeline.services.access import (
 )
 from brokerage.pipeline.services.emails import email_after_commit
 from brokerage.reference import dates
+from portal.accounts.permissions import is_signed_in
 from portal.core.exceptions import IllegalTransition
 
 
@@ -151,7 +152,7 @@ def mentoring_agreement_create(
 
 def _mentoring_side(actor, agreement: MentoringAgreement) -> set[str]:
     sides = set()
-    if getattr(actor, "is_authenticated", False) and agreement.mentor.user_id == actor.pk:
+    if is_signed_in(actor) and agreement.mentor.user_id == actor.pk:
         sides.add("mentor")
     if can_act_for_participant(actor, agreement.mentee):
         sides.add(KEY_WORKER)

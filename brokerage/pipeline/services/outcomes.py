@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from brokerage.audit.models import AuditEvent
 from brokerage.participants.models import Participant
 from brokerage.pipeline.models import OutcomeContext, OutcomeRecord, Placement
+from portal.accounts.permissions import recorded_actor
 
 UK = ZoneInfo("Europe/London")
 #: Audit actions after which a person's area or key worker may differ from what it was.
@@ -80,6 +81,6 @@ def outcome_write(
         programme=placement.programme, employer=placement.employer,
         opportunity=opportunity, strand_id=opportunity.strand_id,
         opportunity_type=opportunity.opportunity_type, occurred_on=occurred_on,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=recorded_actor(actor),
         **outcome_context(placement.participant, occurred_on), **extra,
     )

@@ -25,6 +25,7 @@ from brokerage.pipeline.services.access import is_employer_member, require_key_w
 from brokerage.pipeline.services.outcomes import outcome_write
 from brokerage.pipeline.services.transitions import locked_proposal, transition_apply
 from brokerage.reference import dates
+from portal.accounts.permissions import recorded_actor
 from portal.core.exceptions import IllegalTransition
 
 # Opportunity types that are jobs: a start is a "job start"; anything else is a "placement".
@@ -124,7 +125,7 @@ def _queue_incentives(placement: Placement, actor, *, leaver: bool) -> None:
     of stages paid for time not worked) is committed, the payments app works out what follows,
     in a task: a problem there never undoes or fails what was recorded here, and the beat sweeps
     catch anything a lost task missed."""
-    from brokerage.payments.incentive_tasks import (
+    from brokerage.payments.incentives.tasks import (
         incentive_claim_for_placement_task,
         incentive_leaver_apply_task,
     )
@@ -224,7 +225,7 @@ def checkpoint_confirm(
         checkpoint.hours_per_week = hours_per_week if still_employed else None
         checkpoint.evidence = evidence.strip()
         checkpoint.confirmed_via = via
-        checkpoint.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+        checkpoint.confirmed_by = recorded_actor(actor)
         checkpoint.confirmed_at = timezone.now()
         enough_hours = checkpoint.min_hours is None or (hours_per_week or 0) >= checkpoint.min_hours
         checkpoint.status = (

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from brokerage.pipeline.models import Proposal, ProposalEvent, ProposalStatus
 from brokerage.pipeline.services.access import EMPLOYER, KEY_WORKER, actor_sides
+from portal.accounts.permissions import recorded_actor
 from portal.core.exceptions import IllegalTransition
 
 S = ProposalStatus
@@ -97,5 +98,5 @@ def transition_apply(
     proposal.save(update_fields=["status", "status_reason", "updated_at"])
     return ProposalEvent.objects.create(
         proposal=proposal, from_status=from_status, to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None, reason=reason,
+        actor=recorded_actor(actor), reason=reason,
     )

@@ -3,30 +3,28 @@ conversion to registered employers and live opportunities."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db.models import (
-    Avg,
-    Case,
-    CharField,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     TextField,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 
 from brokerage.employers.models import EmployerMembership
 from brokerage.enquiries.models import Enquiry, EnquiryItem, EnquiryType
 from brokerage.opportunities.models import Opportunity
-from brokerage.reporting.selectors import OTHER, ReportScope
+from brokerage.reference.models import Area
+from brokerage.reporting.selectors import OTHER, UNKNOWN, ReportScope
 from brokerage.reporting.tables import (
     DETAILS,
     HOURS,
@@ -40,10 +38,6 @@ from brokerage.reporting.tables import (
 )
 
 
-def _area_lookup(rows, key: str = "area") -> dict:
-    return {row[key]: row for row in rows}
-
-
 def front_door_items(scope: ReportScope) -> QuerySet[EnquiryItem]:
     return EnquiryItem.objects.filter(
         scope.area_q("enquiry__area"),
@@ -53,32 +47,85 @@ def front_door_items(scope: ReportScope) -> QuerySet[EnquiryItem]:
     )
 
 
-RESPONSE_TIME = ExpressionWrapper(
-    F("first_response_at") - F("routed_at"), output_field=DurationField()
-)
+class ResponseSeconds(Func):
+    """Seconds from routing to the first response, in the database's own arithmetic (a
+    duration expression is a Python function call per row on SQLite)."""
+
+    output_field = FloatField()
+
+    # PostgreSQL: the seconds in the interval between the two.
+    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    arg_joiner = " - "
+
+    def __init__(self) -> None:
+        super().__init__(F("first_response_at"), F("routed_at"))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(", **extra_context,
+        )
 
 
-def _front_door_metrics(scope: ReportScope, prefix_filter: Q | None = None) -> dict:
-    """Enquiries, those responded to (by the as-at date), in time, and the average wait."""
-    f = prefix_filter or Q()
+_METRICS = ("items", "answered", "in_time", "seconds")
+
+
+def _front_door_groups(items: QuerySet[EnquiryItem], scope: ReportScope) -> list[dict]:
+    """The scope's enquiry items counted in one grouped query, by everything a table splits
+    them by (entry point, types, area, partner): each row has the enquiries, those responded
+    to by the as-at date, those within the deadline and the seconds waited for the answered
+    ones. The tables add these few rows up."""
     answered = Q(first_response_at__lt=scope.recorded_before)
-    return {
-        "items": Count("pk", filter=f),
-        "answered": Count("pk", filter=f & answered),
-        "in_time": Count("pk", filter=f & answered & Q(first_response_at__lte=F("deadline"))),
-        "avg": Avg(RESPONSE_TIME, filter=f & answered),
-    }
+    return list(
+        items.values(
+            partner_code=F("enquiry__source_partner_code"),
+            campaign=F("enquiry__campaign"),
+            entry_page=F("enquiry__entry_page"),
+            area=F("enquiry__area"),
+            partner_name=F("partner__name"),
+            types_text=Cast("types", TextField()),
+        )
+        .annotate(
+            items=Count("pk"),
+            answered=Count("pk", filter=answered),
+            in_time=Count("pk", filter=answered & Q(first_response_at__lte=F("deadline"))),
+            seconds=Sum(ResponseSeconds(), filter=answered),
+        )
+        .order_by()
+    )
+
+
+def _entry_point(group: dict) -> str:
+    if group["partner_code"]:
+        return f"Partner link: {group['partner_code']}"
+    if group["campaign"]:
+        return f"Campaign: {group['campaign']}"
+    if group["entry_page"]:
+        return f"Page: {group['entry_page']}"
+    return "Direct to the enquiry form"
+
+
+def _add_up(groups, key) -> dict[Any, dict]:
+    """{key(group): metrics summed over the groups}; ``key`` may return several keys."""
+    totals: dict[Any, dict] = {}
+    for group in groups:
+        keys = key(group)
+        for k in keys if isinstance(keys, (list, set, tuple)) else [keys]:
+            total = totals.setdefault(k, dict.fromkeys(_METRICS, 0))
+            for metric in _METRICS:
+                total[metric] += group[metric] or 0
+    return totals
 
 
 def _front_door_row(label: str, values: dict) -> dict:
-    avg = values.get("avg")
+    seconds = values["seconds"] / values["answered"] if values["answered"] else None
     return {
         "label": label,
         "items": values["items"],
         "answered": values["answered"],
         "in_time": values["in_time"],
         "in_time_share": share(values["in_time"], values["items"]),
-        "avg_hours": round(avg.total_seconds() / 3600, 1) if avg is not None else None,
+        "avg_hours": round(round(seconds, 3) / 3600, 1) if seconds is not None else None,
     }
 
 
@@ -113,52 +160,46 @@ def _front_door_table(
 
 
 def front_door_tables(scope: ReportScope) -> list[Table]:
-    items = front_door_items(scope)
-    metrics = _front_door_metrics(scope)
+    groups = _front_door_groups(front_door_items(scope), scope)
 
-    by_entry = (
-        items.annotate(entry=Case(
-            When(~Q(enquiry__source_partner_code=""),
-                 then=Concat(Value("Partner link: "), "enquiry__source_partner_code")),
-            When(~Q(enquiry__campaign=""), then=Concat(Value("Campaign: "), "enquiry__campaign")),
-            When(~Q(enquiry__entry_page=""), then=Concat(Value("Page: "), "enquiry__entry_page")),
-            default=Value("Direct to the enquiry form"), output_field=CharField(),
-        ))
-        .values("entry").annotate(**metrics).order_by("-items", "entry")
+    by_entry = _add_up(groups, _entry_point)
+    entry_rows = sorted(
+        (_front_door_row(label, values) for label, values in by_entry.items()),
+        key=lambda row: (-row["items"], row["label"]),
     )
-    entry_rows = [_front_door_row(row["entry"], row) for row in by_entry]
 
-    typed = items.annotate(types_text=Cast("types", TextField()))
-    type_aggregates = {}
-    for value, _label in EnquiryType.choices:
-        for key, agg in _front_door_metrics(scope, Q(types_text__contains=f'"{value}"')).items():
-            type_aggregates[f"{value}__{key}"] = agg
-    type_totals = typed.aggregate(**type_aggregates)
-    type_rows = []
-    for value, label in EnquiryType.choices:
-        values = {
-            key: type_totals[f"{value}__{key}"] for key in ("items", "answered", "in_time", "avg")
-        }
-        if values["items"]:
-            type_rows.append(_front_door_row(str(label), values))
+    by_type = _add_up(groups, lambda group: set(json.loads(group["types_text"] or "[]")))
+    type_rows = [
+        _front_door_row(str(label), by_type[value])
+        for value, label in EnquiryType.choices
+        if value in by_type and by_type[value]["items"]
+    ]
 
-    by_area = _area_lookup(
-        items.annotate(row=scope.area_key("enquiry__area")).values("row")
-        .annotate(**metrics).order_by(),
-        "row",
-    )
+    area_ids = set(scope.area_ids)
+
+    def area_key(group: dict) -> int:
+        area = group["area"]
+        return UNKNOWN if area is None else area if area in area_ids else OTHER
+
+    by_area = _add_up(groups, area_key)
     other_names = (
-        scope.other_area_names(items, "enquiry__area") if OTHER in by_area else []
+        list(
+            Area.objects.filter(pk__in={g["area"] for g in groups if area_key(g) == OTHER})
+            .order_by("name").values_list("name", flat=True)
+        )
+        if OTHER in by_area and not scope.restricted
+        else []
     )
     area_rows = [
         {**_front_door_row(name, by_area[key]), DETAILS: other_names if key == OTHER else []}
         for key, name in scope.area_rows()
         if key in by_area
     ]
-    by_partner = (
-        items.values(partner_name=F("partner__name")).annotate(**metrics).order_by("partner_name")
-    )
-    partner_rows = [_front_door_row(row["partner_name"], row) for row in by_partner]
+    by_partner = _add_up(groups, lambda group: group["partner_name"])
+    partner_rows = [
+        _front_door_row(name, by_partner[name])
+        for name in sorted(by_partner, key=lambda name: (name is None, name or ""))
+    ]
 
     type_table = _front_door_table(
         "front-door-types", "Enquiries by type", "Type of enquiry", type_rows, True

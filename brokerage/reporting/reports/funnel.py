@@ -151,15 +151,15 @@ def funnel_tables(scope: ReportScope) -> list[Table]:
     other_names = (
         scope.other_area_names(funnel_participants(scope), "area") if OTHER in by_area else []
     )
-    for key, name in scope.area_rows():
-        row = by_area.get(key)
+    for area_key, name in scope.area_rows():
+        row = by_area.get(area_key)
         if row is None:
-            if key in (OTHER, UNKNOWN):
+            if area_key in (OTHER, UNKNOWN):
                 continue
             row = {stage: 0 for stage, _ in FUNNEL_STAGES}
         area_table_rows.append({"area": name, **{stage: row[stage] for stage, _ in FUNNEL_STAGES},
                                 "conversion": share(row["started"], row["referred"]),
-                                DETAILS: other_names if key == OTHER else []})
+                                DETAILS: other_names if area_key == OTHER else []})
     by_area_table = Table(
         slug="funnel-by-area",
         caption="Funnel by area",

@@ -4,6 +4,7 @@ incentives paid; cost per start and per sustained job. Spend is read from the le
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import CharField, DateField, Q, QuerySet, Sum
@@ -17,7 +18,7 @@ from brokerage.payments.models import (
     LedgerEntry,
     LedgerKind,
 )
-from brokerage.reference.models import Measure
+from brokerage.reference.models import Area, Measure
 from brokerage.reporting.reports.outcomes import outcome_totals_for
 from brokerage.reporting.selectors import OTHER, UK, UNKNOWN, ReportScope
 from brokerage.reporting.tables import (
@@ -82,6 +83,33 @@ def incentive_ledger(scope: ReportScope) -> QuerySet[LedgerEntry]:
         created_at__gte=scope.starts_at,
         created_at__lt=min(scope.ends_before, scope.recorded_before),
     )
+
+
+@dataclass(frozen=True)
+class _RequestSpend:
+    budget: int
+    category: str
+    area: int | None  # the participant's area
+    spent: int
+
+
+def _spend_by_request(
+    scope: ReportScope, requests: QuerySet[FundRequest], ledger: QuerySet[LedgerEntry]
+) -> list[_RequestSpend]:
+    """What the ledger records for each of the scope's fund requests in the period (one
+    grouped query), with the request's budget, category and area (one more): the budget,
+    category and area tables and the total add these up, so they always agree."""
+    spent = {
+        row["source_id"]: row["spent"]
+        for row in ledger.values("source_id").annotate(spent=Sum("amount_pence")).order_by()
+    }
+    return [
+        _RequestSpend(budget, category, area, spent[str(pk)])
+        for pk, budget, category, area in requests.values_list(
+            "pk", "budget", "category", "participant__area"
+        ).order_by()
+        if str(pk) in spent
+    ]
 
 
 def _as_date(value) -> datetime.date:
@@ -150,14 +178,13 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
         ).filter(Q(area__in=scope.area_ids) | Q(area__isnull=True) if scope.restricted else Q())
         .select_related("area").order_by("area__name", "starts_on")
     )
-    spent_by_budget = ledger.aggregate(**{
-        f"b{budget.pk}": Sum("amount_pence", default=0,
-                             filter=Q(source_id__in=_request_ids(requests.filter(budget=budget))))
-        for budget in budgets
-    }) if budgets else {}
+    spend = _spend_by_request(scope, requests, ledger)
+    spent_by_budget: dict[int, int] = {}
+    for request in spend:
+        spent_by_budget[request.budget] = spent_by_budget.get(request.budget, 0) + request.spent
     budget_rows = []
     for budget in budgets:
-        spent = spent_by_budget[f"b{budget.pk}"]
+        spent = spent_by_budget.get(budget.pk, 0)
         budget_rows.append({
             "budget": f"{budget.area.name if budget.area else 'All areas'}, "
                       f"{budget.starts_on:%-d %b %Y} to {budget.ends_on:%-d %b %Y}",
@@ -198,16 +225,9 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
         empty_message="No flexible fund budget covers this period.",
     )
 
-    by_category = ledger.aggregate(
-        **{
-            value: Sum(
-                "amount_pence",
-                default=0,
-                filter=Q(source_id__in=_request_ids(requests.filter(category=value))),
-            )
-            for value, _ in FundCategory.choices
-        }
-    )
+    by_category: dict[str, int] = dict.fromkeys((value for value, _ in FundCategory.choices), 0)
+    for request in spend:
+        by_category[request.category] = by_category.get(request.category, 0) + request.spent
     category_rows = [{"category": str(label), "spent": by_category[value]}
                      for value, label in FundCategory.choices if by_category[value]]
     category_table = Table(
@@ -224,32 +244,18 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
         empty_message="No flexible fund money has been spent in this period.",
     )
 
-    area_filters = {
-        OTHER: requests.exclude(participant__area__in=scope.area_ids).exclude(
-            participant__area__isnull=True
-        ),
-        UNKNOWN: requests.filter(participant__area__isnull=True),
-    }
-    by_area = ledger.aggregate(
-        **{
-            f"a{key}": Sum(
-                "amount_pence",
-                default=0,
-                filter=Q(source_id__in=_request_ids(
-                    area_filters[key] if key in area_filters
-                    else requests.filter(participant__area=key)
-                )),
-            )
-            for key, _ in scope.area_rows()
-        }
-    )
+    area_ids = set(scope.area_ids)
+    by_area: dict[str, int] = {f"a{key}": 0 for key, _ in scope.area_rows()}
+    other_ids: set[int] = set()
+    for request in spend:
+        area = request.area
+        key = UNKNOWN if area is None else area if area in area_ids else OTHER
+        if area is not None and key == OTHER and request.spent:
+            other_ids.add(area)
+        by_area[f"a{key}"] = by_area.get(f"a{key}", 0) + request.spent
     other_names = (
-        scope.other_area_names(
-            requests.annotate(source=Cast("pk", CharField()))
-            .filter(source__in=ledger.values("source_id")),
-            "participant__area",
-        )
-        if by_area.get(f"a{OTHER}") else []
+        list(Area.objects.filter(pk__in=other_ids).order_by("name").values_list("name", flat=True))
+        if by_area.get(f"a{OTHER}") and not scope.restricted else []
     )
     area_rows = [
         {"area": name, "spent": by_area[f"a{key}"], DETAILS: other_names if key == OTHER else []}
@@ -292,7 +298,7 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
 
     incentive_table, incentives_net = _incentive_table(scope)
     totals = outcome_totals if outcome_totals is not None else outcome_totals_for(scope)
-    spent_total = ledger.aggregate(total=Sum("amount_pence", default=0))["total"] + incentives_net
+    spent_total = sum(request.spent for request in spend) + incentives_net
     starts = (totals.get(Measure.STARTS, 0) or 0) + (totals.get(Measure.PLACEMENTS, 0) or 0)
     sustained = totals.get(Measure.SUSTAINED_26W, 0) or 0
     cost_table = Table(

@@ -9,9 +9,11 @@ they lived in at the time; the opportunity types the programme counts for the me
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Count, QuerySet, Sum
+from django.db import connection
+from django.db.models import CharField, Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 
 from brokerage.pipeline.models import CheckpointRule, OutcomeKind, OutcomeRecord
@@ -166,16 +168,74 @@ def counted_outcomes(scope: ReportScope, measures=None) -> QuerySet[OutcomeRecor
     )
 
 
-def outcome_actuals(scope: ReportScope, measures) -> dict[tuple[int, str], int]:
-    """{(area row key, measure): distinct people} in one grouped query."""
-    rows = (
-        counted_outcomes(scope, measures)
-        .annotate(row=scope.area_key("area"))
-        .values("row", "measure")
-        .annotate(people=Count("participant", distinct=True))
+MONTH = Substr(Cast("occurred_on", CharField()), 1, 7)  # "2025-06", native in SQL
+
+
+@dataclass
+class OutcomeCounts:
+    """Different people per (area row, measure), per measure and per (month, measure)."""
+
+    by_area: dict[tuple[int, str], int] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
+    by_month: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def outcome_counts(scope: ReportScope, measures) -> OutcomeCounts:
+    """Every count the outcome report shows, from one pass over the records.
+
+    The inner query is one row per (measure, person) with the lowest and highest area row and
+    month they count in; the outer one counts the people per (measure, area, month), a few
+    hundred rows. The few people who count in more than one area or month (they moved, or
+    started twice) come back one by one and have their areas and months read, so each counts
+    once in every area and month they count in and once in the total, exactly as a
+    ``COUNT(DISTINCT)`` per grouping would count them.
+    """
+    records = counted_outcomes(scope, measures)
+    per_person = (
+        records.values("measure", "participant")
+        .annotate(row_lo=Min(scope.area_key("area")), row_hi=Max(scope.area_key("area")),
+                  month_lo=Min(MONTH), month_hi=Max(MONTH))
         .order_by()
     )
-    return {(row["row"], row["measure"]): row["people"] for row in rows}
+    sql, params = per_person.query.sql_with_params()
+    q = connection.ops.quote_name
+    mixed = (
+        f"CASE WHEN {q('row_lo')} <> {q('row_hi')} OR {q('month_lo')} <> {q('month_hi')} "
+        f"THEN {q('participant')} END"
+    )
+    grouped = f"{q('measure')}, {q('row_lo')}, {q('month_lo')}, {mixed}"
+    counts = OutcomeCounts()
+    several: dict[str, set[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {grouped}, COUNT(*) FROM ({sql}) per_person GROUP BY {grouped}", params
+        )
+        for measure, row, month, person, people in cursor.fetchall():
+            counts.people[measure] = counts.people.get(measure, 0) + people
+            if person is not None:
+                several.setdefault(measure, set()).add(person)
+                continue
+            counts.by_area[(row, measure)] = counts.by_area.get((row, measure), 0) + people
+            counts.by_month[(month, measure)] = counts.by_month.get((month, measure), 0) + people
+    ids = sorted(set().union(*several.values())) if several else []
+    areas_seen: set[tuple[int, str, int]] = set()
+    months_seen: set[tuple[str, str, int]] = set()
+    for start in range(0, len(ids), 500):
+        rows = (
+            records.filter(participant__in=ids[start:start + 500])
+            .values("measure", "participant", row=scope.area_key("area"), month=MONTH)
+            .distinct().order_by()
+        )
+        for found in rows:
+            measure, person = found["measure"], found["participant"]
+            if person in several.get(measure, ()):
+                areas_seen.add((found["row"], measure, person))
+                months_seen.add((found["month"], measure, person))
+    for row, measure, _person in areas_seen:
+        counts.by_area[(row, measure)] = counts.by_area.get((row, measure), 0) + 1
+    for month, measure, _person in months_seen:
+        counts.by_month[(month, measure)] = counts.by_month.get((month, measure), 0) + 1
+    return counts
 
 
 def outcome_people(scope: ReportScope, measures) -> dict[str, int]:
@@ -191,8 +251,8 @@ def outcome_people(scope: ReportScope, measures) -> dict[str, int]:
 
 def outcome_tables(scope: ReportScope) -> list[Table]:
     measures = outcome_measures(scope.programme)
-    actuals = outcome_actuals(scope, measures)
-    totals = outcome_people(scope, measures)
+    counts = outcome_counts(scope, measures)
+    actuals, totals = counts.by_area, counts.people
     targets, overall = _targets(scope, measures)
     other_names = (
         scope.other_area_names(counted_outcomes(scope, measures), "area")
@@ -261,7 +321,7 @@ def outcome_tables(scope: ReportScope) -> list[Table]:
         rows=by_area_rows,
         notes=[f"Other areas: {', '.join(other_names)}."] if other_names else [],
     )
-    tables = [summary, by_area, outcomes_by_month(scope, totals)]
+    tables = [summary, by_area, outcomes_by_month(scope, counts)]
     strands = outcomes_by_strand(scope, measures)
     if strands is not None:
         tables.append(strands)
@@ -275,27 +335,21 @@ MONTH_KEYS = {
 }
 
 
-def outcomes_by_month(scope: ReportScope, people: dict[str, int] | None = None) -> Table:
-    """People per month; ``people`` (each measure's distinct people over the whole scope) is
-    passed in by the outcome report, which has counted them already."""
-    records = counted_outcomes(scope, list(MONTH_KEYS))
-    grouped = (
-        # "2025-06": native string functions in SQL (a date truncation is a Python function
-        # call per row on SQLite).
-        records.annotate(month=Substr(Cast("occurred_on", CharField()), 1, 7))
-        .values("month", "measure")
-        .annotate(people=Count("participant", distinct=True))
-        .order_by()
-    )
+def outcomes_by_month(scope: ReportScope, counts: OutcomeCounts | None = None) -> Table:
+    """People per month; ``counts`` is passed in by the outcome report, which has counted
+    them already."""
+    if counts is None:
+        counts = outcome_counts(scope, list(MONTH_KEYS))
+    people = counts.people
     months = {m: {"starts": 0, "four": 0, "sustained": 0} for m in month_range(scope)}
-    for row in grouped:
-        month = datetime.date(int(row["month"][:4]), int(row["month"][5:7]), 1)
+    for (month_text, measure), number in counts.by_month.items():
+        if measure not in MONTH_KEYS:
+            continue
+        month = datetime.date(int(month_text[:4]), int(month_text[5:7]), 1)
         months.setdefault(month, {"starts": 0, "four": 0, "sustained": 0})[
-            MONTH_KEYS[row["measure"]]
-        ] = row["people"]
+            MONTH_KEYS[Measure(measure)]
+        ] = number
     rows = [{"month": m, **values} for m, values in sorted(months.items())]
-    if people is None:
-        people = outcome_people(scope, list(MONTH_KEYS))
     return Table(
         slug="outcomes-by-month",
         caption="Job starts and sustained jobs by month",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from brokerage.opportunities.models import Opportunity, StrandRegistration
 from brokerage.reference.models import Measure, Strand, Target
@@ -33,18 +33,21 @@ SAVED_VIEWS: dict[str, list[tuple[str, dict[str, datetime.date]]]] = {
 }
 
 
+def _by_strand(targets: QuerySet[Target]) -> dict[int, int]:
+    """Strand id → target value (of strand targets: ``strand__isnull=False``), later rows winning."""
+    return {t.strand_id: t.value for t in targets if t.strand_id is not None}
+
+
 def _strand_targets(scope: ReportScope) -> tuple[dict[int, int], str]:
     """Each strand's opportunities target for the period (the latest period overlapping it) and
     a note when none overlaps: then the target of the nearest period is shown, and said so."""
-    targets: dict[int, int] = {}
     all_targets = Target.objects.filter(
         programme=scope.programme, strand__isnull=False, area__isnull=True,
         measure=Measure.OPPORTUNITIES_CREATED,
     ).order_by("period_start")
-    for target in all_targets.filter(
-        Q(period_start__lte=scope.date_to), Q(period_end__gte=scope.date_from)
-    ):
-        targets[target.strand_id] = target.value
+    targets = _by_strand(
+        all_targets.filter(Q(period_start__lte=scope.date_to), Q(period_end__gte=scope.date_from))
+    )
     if targets or not all_targets.exists():
         return targets, ""
     nearest = min(
@@ -52,8 +55,7 @@ def _strand_targets(scope: ReportScope) -> tuple[dict[int, int], str]:
         key=lambda t: min(abs((t.period_start - scope.date_to).days),
                           abs((t.period_end - scope.date_from).days)),
     )
-    for target in all_targets.filter(period_start=nearest.period_start):
-        targets[target.strand_id] = target.value
+    targets = _by_strand(all_targets.filter(period_start=nearest.period_start))
     return targets, (
         "No target was set for this period, so the targets shown are those for "
         f"{nearest.period_start:%-d %B %Y} to {nearest.period_end:%-d %B %Y}."

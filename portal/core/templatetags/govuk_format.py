@@ -44,6 +44,16 @@ def govuk_date(value: datetime.date | datetime.datetime | str | None) -> str:
 
 
 @register.filter
+def govuk_weekday_date(value: datetime.date | datetime.datetime | None) -> str:
+    """Thursday 10 December 2026: for appointments and events, where the day helps."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = _local(value).date()
+    return f"{value:%A} {govuk_date(value)}"
+
+
+@register.filter
 def govuk_date_short(value: datetime.date | datetime.datetime | None) -> str:
     """10 Dec 2026: for tables where space is short."""
     if not value:

@@ -4,7 +4,7 @@ import datetime
 import os
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -64,16 +64,41 @@ class Command(BaseCommand):
         parser.add_argument(
             "--repeat", type=int, default=3, help="Runs per report; the best is printed."
         )
+        parser.add_argument(
+            "--keep", action="store_true",
+            help="Commit the data instead of rolling it back (use a scratch database only).",
+        )
+        parser.add_argument(
+            "--existing", action="store_true",
+            help="Create nothing: time the reports on the benchmark programme a --keep run left.",
+        )
+        parser.add_argument(
+            "--profile", action="store_true",
+            help="Also print each report's slowest queries (time and the start of the SQL).",
+        )
 
-    def handle(self, *args, placements, enquiries, fund_requests, repeat, **options):
+    def handle(
+        self, *args, placements, enquiries, fund_requests, repeat, profile, keep, existing,
+        **options,
+    ):
+        self.profile = profile
+        if existing:
+            programme = Programme.objects.filter(slug="benchmark-programme").first()
+            if programme is None:
+                raise CommandError("No benchmark programme here: run with --keep first.")
+            self._time_reports(programme, repeat)
+            return
         try:
             with transaction.atomic():
-                self._run(placements, enquiries, fund_requests, repeat)
-                raise Rollback
+                programme = self._create(placements, enquiries, fund_requests)
+                self._time_reports(programme, repeat)
+                if not keep:
+                    raise Rollback
+            self.stdout.write("Kept: the benchmark data stays in this database.")
         except Rollback:
             self.stdout.write("Rolled back: nothing was kept.")
 
-    def _run(self, placements, enquiries, fund_requests, repeat):
+    def _create(self, placements, enquiries, fund_requests) -> Programme:
         started = time.perf_counter()
         programme = Programme.objects.create(
             name="Benchmark programme", slug="benchmark-programme",
@@ -113,15 +138,21 @@ class Command(BaseCommand):
         self._fund(programme, areas, fund_requests)
         self.stdout.write(f"Created {placements:,} placements and their records in "
                           f"{time.perf_counter() - started:.1f} s.")
+        return programme
 
-        user = User(email="bench@example.org", is_superuser=True, is_active=True)
-        user.save()
+    def _time_reports(self, programme, repeat) -> None:
+        user = User.objects.filter(email="bench@example.org").first()
+        if user is None:
+            user = User(email="bench@example.org", is_superuser=True, is_active=True)
+            user.save()
         scope = selectors.report_scope(user, programme)
         self.stdout.write(f"Database: {connection.vendor}; load average: {_load()}")
         for report in reports.REPORTS:
             best = min(self._time(report.slug, scope) for _ in range(repeat))
             verdict = "ok" if best <= LIMIT else f"SLOWER THAN {LIMIT * 1000:.0f} ms"
             self.stdout.write(f"{report.title:<24} {best * 1000:8.0f} ms  {verdict}")
+            if self.profile:
+                self._profile(report.slug, scope)
         self.stdout.write(f"Load average after: {_load()}")
 
     def _strands(self, programme, areas):
@@ -145,6 +176,23 @@ class Command(BaseCommand):
                             approved_at=now - datetime.timedelta(days=n % 700))
                 for n in range(400)
             ])
+
+    def _profile(self, kind, scope) -> None:
+        timings: list[tuple[float, str]] = []
+
+        def timed(execute, sql, params, many, context):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timings.append((time.perf_counter() - start, sql))
+
+        with connection.execute_wrapper(timed):
+            reports.report_tables(kind, scope)
+        self.stdout.write(f"    {len(timings)} queries, "
+                          f"{sum(t for t, _ in timings) * 1000:.0f} ms in the database")
+        for seconds, sql in sorted(timings, reverse=True)[:5]:
+            self.stdout.write(f"    {seconds * 1000:7.1f} ms  {sql[:300]}")
 
     def _time(self, kind, scope) -> float:
         start = time.perf_counter()

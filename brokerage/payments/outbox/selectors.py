@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from brokerage.payments.incentives import is_finance_officer
+from brokerage.payments.incentives.services import is_finance_officer
 from brokerage.payments.models import MoneyAttention
 from brokerage.reference.programme_admin import programmes_limited_to
 

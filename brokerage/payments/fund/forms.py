@@ -1,7 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from brokerage.payments import fund, fund_selectors
+from brokerage.payments.fund import selectors as fund_selectors
+from brokerage.payments.fund import services as fund
 from brokerage.payments.models import FundCategory, FundPaymentMethod
 from brokerage.reference.choices import Barrier
 from portal.core.forms import GovUKForm

@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brokerage.payments import outbox, outbox_selectors
-from brokerage.payments.incentives import is_finance_officer
+from brokerage.payments.incentives.services import is_finance_officer
+from brokerage.payments.outbox import selectors as outbox_selectors
+from brokerage.payments.outbox import services as outbox
 from portal.core.forms import GovUKForm, apply_service_errors
 
 PAGE_SIZE = 50

@@ -28,8 +28,7 @@ from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
 from brokerage.participants.models import ActionItem, ActionKind, Participant, ParticipantStatus
-from brokerage.payments import outbox
-from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.ledger.services import ledger_entry_record
 from brokerage.payments.models import (
     DEFAULT_AUTO_APPROVE_LIMIT_PENCE,
     AttentionCode,
@@ -49,7 +48,8 @@ from brokerage.payments.models import (
     LedgerKind,
     Supplier,
 )
-from brokerage.payments.services import ledger_entry_record
+from brokerage.payments.outbox import services as outbox
+from brokerage.payments.stripe import gateway
 from portal.accounts.roles import Role
 from portal.core import money
 from portal.core.files import (
@@ -647,7 +647,7 @@ def _pay(fund_request: FundRequest, actor) -> FundRequest:
                     description=f"Flexible fund {request.reference}: {request.description}",
                 )
     # The outbox: the card or transfer is written down and committed before Stripe is asked, so a
-    # worker that dies from here on leaves it for recovery to find (outbox.money_intents_recover).
+    # worker that dies from here on leaves it for recovery to find (outbox.recovery.money_intents_recover).
     outbox.money_intent_send(intent_id=intent.pk, actor=actor)
     return FundRequest.objects.get(pk=request.pk)
 
@@ -726,7 +726,7 @@ def fund_quote_record(*, fund_request: FundRequest, actor, upload) -> FundReques
     return request
 
 
-# --- webhooks (called by services.stripe_event_handle, inside its transaction) ----------------
+# --- webhooks (called by stripe.webhooks.stripe_event_handle, inside its transaction) ----------------
 
 
 def fund_card_transaction_apply(data: gateway.IssuingTransactionData) -> None:

@@ -9,6 +9,7 @@ changes in the Wagtail admin (Incentive schemes). Idempotent: schemes by (progra
 
 import datetime
 
+from brokerage.payments.incentives import services as incentives
 from brokerage.payments.models import IncentiveAgeBand, IncentiveScheme, IncentiveStage
 
 # programme, scheme name, first eligible start, min hours, [(min age, max age, pence)],
@@ -24,7 +25,6 @@ SCHEMES = [
 
 
 def load(stdout) -> None:
-    from brokerage.payments import incentives
     from brokerage.reference.models import Programme
 
     made = 0

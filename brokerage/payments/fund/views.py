@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET
 
 from brokerage.participants.selectors import participant_for_user_or_404
 from brokerage.participants.services import access_log_record
-from brokerage.payments import fund, fund_selectors
-from brokerage.payments import stripe_gateway as gateway
-from brokerage.payments.fund_forms import (
+from brokerage.payments.fund import selectors as fund_selectors
+from brokerage.payments.fund import services as fund
+from brokerage.payments.fund.forms import (
     FundChangeDecisionForm,
     FundDecisionForm,
     FundRequestForm,
@@ -28,6 +28,7 @@ from brokerage.payments.fund_forms import (
     ReceiptForm,
 )
 from brokerage.payments.models import FundRequestStatus
+from brokerage.payments.stripe import gateway
 from portal.core.files import private_file_response, safe_extension
 from portal.core.forms import apply_service_errors
 from portal.core.money import pence_display

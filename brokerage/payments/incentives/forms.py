@@ -1,5 +1,6 @@
 from django import forms
 
+from brokerage.payments.incentives.services import incentive_scheme_problems
 from brokerage.payments.models import ClaimAction
 from portal.core.forms import GovUKForm
 
@@ -102,10 +103,19 @@ class IncentiveSchemeForm(ProgrammeScopedForm):
                 rows.append(data)
         return rows
 
-    def is_valid(self) -> bool:
-        from brokerage.payments.incentives import incentive_scheme_problems
+    def _rows_readable(self) -> bool:
+        """Whether every stage and age band kept reads without an error of its own."""
+        for name in ("stages", "age_bands"):
+            formset = self.formsets.get(name)
+            for form in formset.forms if formset is not None else []:
+                if not (formset.can_delete and formset._should_delete_form(form)) and form.errors:
+                    return False
+        return True
 
-        if not super().is_valid():
+    def is_valid(self) -> bool:
+        # Every error at once: the scheme is checked as a whole alongside the fields' own errors,
+        # whenever every row could be read (a row still in error would skew the totals).
+        if not super().is_valid() and not self._rows_readable():
             return False
         stages = self._rows("stages")
         bands = self._rows("age_bands")

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brokerage.employers.models import Employer
-from brokerage.payments import incentive_selectors as selectors
-from brokerage.payments import incentives
-from brokerage.payments import stripe_gateway as gateway
-from brokerage.payments.incentive_forms import (
+from brokerage.payments.access import employer_required, finance_required
+from brokerage.payments.incentives import selectors
+from brokerage.payments.incentives import services as incentives
+from brokerage.payments.incentives.forms import (
     ClaimCommandForm,
     LiftBlockForm,
     ReasonReferenceForm,
@@ -26,7 +26,7 @@ from brokerage.payments.models import (
     IncentiveEmployerBlock,
     IncentivePayment,
 )
-from brokerage.payments.views import employer_required, finance_required
+from brokerage.payments.stripe import gateway
 from portal.core.forms import apply_service_errors
 from portal.core.money import pence_display
 

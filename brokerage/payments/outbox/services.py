@@ -5,7 +5,7 @@ Stripe answered; a broker can be down when a run is approved; Stripe forgets an 
 after about 24 hours; a signed webhook can name one of our payments and still not be about the
 transfer we made. So every outgoing movement of money (an incentive transfer, a flexible fund
 payment to a supplier, a fund card, and the cancelling of a card) is a ``MoneyIntent``
-(``outbox_models``), committed before Stripe is asked, and it moves through these states::
+(``outbox/models.py``), committed before Stripe is asked, and it moves through these states::
 
     pending ──(a worker takes it: attempts + 1, committed before the request)──> sending
     sending ──(Stripe made it: recorded with the payment, its one ledger entry and the audit
@@ -43,12 +43,15 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from brokerage.audit.services import audit_event_record
-from brokerage.payments import stripe_gateway as gateway
+from brokerage.payments.access import is_finance_officer
+from brokerage.payments.incentives.checks import _payment_failed
+from brokerage.payments.ledger.services import PaymentError, ledger_entry_record
 from brokerage.payments.models import (
     IN_FLIGHT_STATES,
     TRANSFER_KINDS,
@@ -67,7 +70,7 @@ from brokerage.payments.models import (
     StripeEvent,
     StripeTransfer,
 )
-from brokerage.payments.services import PaymentError, ledger_entry_record
+from brokerage.payments.stripe import gateway
 from portal.core.money import pence_display
 
 logger = logging.getLogger(__name__)
@@ -198,8 +201,6 @@ def fund_card_cancel_ensure(*, fund_request: FundRequest, card_id: str) -> Money
 def send_after_commit(intent: MoneyIntent) -> None:
     """Queue the intent once the transaction that wrote it commits. If the broker is down the
     intent stays in flight and recovery sends it."""
-    from brokerage.payments.outbox_tasks import money_intent_send_task
-
     intent_id = intent.pk
     transaction.on_commit(lambda: money_intent_send_task.delay(intent_id), robust=True)
 
@@ -418,7 +419,6 @@ def _fail(intent: MoneyIntent, subject, exc: gateway.PaymentProviderError) -> No
     intent.save(update_fields=["state", "last_error", "updated_at"])
     if intent.kind == IntentKind.INCENTIVE_TRANSFER:
         if subject.status == PaymentStatus.APPROVED and not subject.transfer_id:
-            from brokerage.payments.incentives import _payment_failed
 
             _payment_failed(subject, str(exc))
     elif subject.status == FundRequestStatus.APPROVED:
@@ -861,7 +861,6 @@ def attention_flag_event(
 
 def money_attention_resolve(*, item: MoneyAttention, actor, note: str) -> MoneyAttention:
     """A finance officer has looked into it and says what they did."""
-    from brokerage.payments.incentives import is_finance_officer
 
     if not is_finance_officer(actor):
         raise ValidationError("Only a finance officer can do this.")
@@ -880,66 +879,28 @@ def money_attention_resolve(*, item: MoneyAttention, actor, note: str) -> MoneyA
     return item
 
 
-# --- recovery -------------------------------------------------------------------------------------
+# --- the task that sends an intent ----------------------------------------------------------------
+# Defined here, beside ``money_intent_send``, because sending one intent can queue another (a card
+# found after its request was cancelled is cancelled through the outbox); a separate task module
+# would import this one and be imported by it. Recovery and its tasks are in ``recovery.py`` and
+# ``tasks.py``.
+
+#: Money-moving tasks are acknowledged only once they have finished and put back on the queue if
+#: the worker process is lost.
+MONEY_TASK = {"acks_late": True, "reject_on_worker_lost": True}
 
 
-def _free(intent_id: int) -> bool:
-    """Not held by a live worker right now (PostgreSQL; SQLite has no row locks)."""
-    with transaction.atomic():
-        return MoneyIntent.objects.select_for_update(skip_locked=True).filter(pk=intent_id).exists()
-
-
-def money_intents_recover(
-    *, now: datetime.datetime | None = None, grace: datetime.timedelta = RECOVER_AFTER,
-    limit: int = 100,
-) -> int:
-    """Finish what was started: approved payments never handed to a worker, and every intent left
-    in flight. Safe to run at any time, on many workers at once. Returns the number attempted."""
-    from brokerage.payments.incentives import incentive_payment_transfer
-
-    now = now or timezone.now()
-    cutoff = now - grace
-    attempted = 0
-    stranded = list(
-        IncentivePayment.objects
-        .filter(status=PaymentStatus.APPROVED, transfer_id="", updated_at__lte=cutoff)
-        .exclude(money_intents__state__in=IN_FLIGHT_STATES)
-        .order_by("updated_at").values_list("pk", flat=True)[:limit]
-    )
-    for pk in stranded:
-        attempted += 1
-        try:
-            incentive_payment_transfer(payment_id=pk)
-        except gateway.PaymentProviderError as exc:
-            logger.warning("Recovery could not pay incentive payment %s yet: %s", pk, exc)
-    waiting = list(
-        MoneyIntent.objects.filter(state__in=IN_FLIGHT_STATES, updated_at__lte=cutoff)
-        .order_by("created_at", "pk").values_list("pk", flat=True)[:limit]
-    )
-    for pk in waiting:
-        if not _free(pk):
-            continue
-        attempted += 1
-        try:
-            money_intent_send(intent_id=pk, now=now)
-        except gateway.PaymentProviderError as exc:
-            logger.warning("Recovery could not finish money intent %s yet: %s", pk, exc)
-        _flag_if_stuck(pk)
-    return attempted
-
-
-def _flag_if_stuck(intent_id: int) -> None:
-    intent = MoneyIntent.objects.filter(
-        pk=intent_id, state__in=IN_FLIGHT_STATES, attempts__gte=STUCK_AFTER_ATTEMPTS
-    ).first()
-    if intent is None:
-        return
-    what = intent.get_kind_display().lower()
-    attention_flag(
-        code=AttentionCode.STUCK, reference=intent.idempotency_key,
-        payment=intent.payment, fund_request=intent.fund_request,
-        amount_pence=intent.amount_pence or None,
-        reason=f"The {what} for {intent.subject_label} is still not settled with Stripe after "
-        f"{intent.attempts} attempts (last: {intent.last_error or 'no answer'}). The portal keeps "
-        "trying; check Stripe's status and the payment in the Stripe dashboard.",
-    )
+@shared_task(
+    name="brokerage.payments.outbox_tasks.money_intent_send_task",
+    autoretry_for=(gateway.PaymentProviderUnavailable,), retry_backoff=True, max_retries=8,
+    **MONEY_TASK,
+)
+def money_intent_send_task(intent_id: int) -> str:
+    """Send one intent (or record what Stripe already made for it); safe to run twice."""
+    try:
+        intent = money_intent_send(intent_id=intent_id)
+    except gateway.PaymentProviderUnavailable:
+        raise
+    except gateway.PaymentProviderError as exc:  # refused: recorded on the intent and its record
+        return f"refused: {exc}"
+    return intent.state if intent is not None else "missing"

@@ -9,7 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from brokerage.employers.selectors import memberships_for_user
-from brokerage.payments.incentives import CHECKPOINT_WEEKS, Check, stage_amounts
+from brokerage.payments.access import can_see_finance
+from brokerage.payments.incentives.checks import CHECKPOINT_WEEKS, Check
+from brokerage.payments.incentives.services import stage_amounts
 from brokerage.payments.models import (
     ClawbackStatus,
     IncentiveClaim,
@@ -23,7 +25,6 @@ from brokerage.payments.models import (
     StripeAccount,
     ValidationMoment,
 )
-from brokerage.payments.selectors import can_see_finance
 from brokerage.reference.programme_admin import for_programmes_of
 from portal.accounts.roles import Role
 
