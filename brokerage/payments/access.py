@@ -1,37 +1,24 @@
-"""Who may use the payments pages and actions: the role checks every payments module shares.
+"""Who may use the payments pages and actions, from ``portal.accounts.permissions``.
 
 Kept below every other payments module (it imports none of them), so services, selectors and
 views of each sub-package can use it without importing one another.
 """
 
-from functools import wraps
+from portal.accounts.permissions import (
+    FINANCE_ROLES,
+    access_required,
+    can_see_finance,
+    is_employer,
+    is_finance_officer,
+)
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+__all__ = [
+    "FINANCE_ROLES",
+    "can_see_finance",
+    "employer_required",
+    "finance_required",
+    "is_finance_officer",
+]
 
-from portal.accounts.decorators import role_required
-from portal.accounts.roles import Role
-
-FINANCE_ROLES = (Role.FINANCE_OFFICER, Role.COORDINATOR)
-
-
-def can_see_finance(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*FINANCE_ROLES))
-
-
-def is_finance_officer(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.FINANCE_OFFICER))
-
-
-def finance_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not can_see_finance(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-employer_required = role_required(Role.EMPLOYER)
+finance_required = access_required(can_see_finance, message=None)
+employer_required = access_required(is_employer)

@@ -21,18 +21,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from brokerage.reference.models import Area, Programme
-from portal.accounts.roles import Role
+from portal.accounts.permissions import can_see_reports, is_coordinator
 
 UK = ZoneInfo("Europe/London")
-REPORT_ROLES = (Role.COORDINATOR, Role.FINANCE_OFFICER)
 NO_AREA = "Area not known"
 OTHER_AREAS = "Other areas"
 #: Row keys for facts outside the programme's area list, and facts with no area.
 OTHER, UNKNOWN = 0, -1
-
-
-def can_see_reports(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*REPORT_ROLES))
 
 
 def report_programmes(user) -> QuerySet[Programme]:
@@ -41,7 +36,7 @@ def report_programmes(user) -> QuerySet[Programme]:
     if user.is_superuser:
         return Programme.objects.order_by("name")
     assigned = Programme.objects.filter(staff=user).order_by("name")
-    if user.has_role(Role.COORDINATOR) or assigned.exists():
+    if is_coordinator(user) or assigned.exists():
         return assigned
     return Programme.objects.order_by("name")  # a finance officer with no programme set
 

@@ -1,8 +1,5 @@
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,17 +11,9 @@ from brokerage.reporting.charts import chart_svg
 from brokerage.reporting.exports import XLSX_TYPE, table_csv, table_xlsx
 from brokerage.reporting.forms import ReportFilterForm
 from brokerage.reporting.reports.strands import SAVED_VIEWS
+from portal.accounts.permissions import access_required, can_see_reports
 
-
-def reports_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not selectors.can_see_reports(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+reports_required = access_required(can_see_reports, message=None)
 
 
 @reports_required

@@ -22,21 +22,22 @@ from brokerage.payments.models import (
     FundRequestStatus,
     Supplier,
 )
+from portal.accounts.permissions import is_signed_in
 from portal.accounts.roles import Role
 
 
 def can_use_fund(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.KEY_WORKER, Role.COORDINATOR))
+    return bool(is_signed_in(user) and user.has_role(Role.KEY_WORKER, Role.COORDINATOR))
 
 
 def can_see_budgets(user) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False) and user.has_role(Role.COORDINATOR, Role.FINANCE_OFFICER)
+        is_signed_in(user) and user.has_role(Role.COORDINATOR, Role.FINANCE_OFFICER)
     )
 
 
 def can_decide(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.COORDINATOR))
+    return bool(is_signed_in(user) and user.has_role(Role.COORDINATOR))
 
 
 def fund_requests_for_user(user) -> QuerySet[FundRequest]:
@@ -90,7 +91,7 @@ def fund_budgets_for_user(user) -> QuerySet[FundBudget]:
 
 
 def can_confirm_fund_changes(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.FINANCE_OFFICER))
+    return bool(is_signed_in(user) and user.has_role(Role.FINANCE_OFFICER))
 
 
 def fund_changes_for_user(user) -> QuerySet[FundChange]:

@@ -50,6 +50,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.outbox import services as outbox
 from brokerage.payments.stripe import gateway
+from portal.accounts.permissions import is_signed_in, recorded_actor
 from portal.accounts.roles import Role
 from portal.core import money
 from portal.core.files import (
@@ -101,7 +102,7 @@ def fund_approves_at_once(*, actor, programme, amount_pence: int) -> bool:
     """A request is approved at once when it is within the programme's limit, unless the person
     asking could decide requests themselves (a coordinator): nobody approves their own request,
     by the limit or otherwise, so a coordinator's request always goes to another coordinator."""
-    if getattr(actor, "is_authenticated", False) and actor.has_role(Role.COORDINATOR):
+    if is_signed_in(actor) and actor.has_role(Role.COORDINATOR):
         return False
     return amount_pence <= auto_approve_limit_pence(programme)
 
@@ -135,7 +136,7 @@ def _too_little_message(budget: FundBudget, amount_pence: int) -> str:
 
 
 def _can_request(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.has_role(Role.KEY_WORKER, Role.COORDINATOR))
+    return bool(is_signed_in(actor) and actor.has_role(Role.KEY_WORKER, Role.COORDINATOR))
 
 
 def fund_request_problems(
@@ -317,7 +318,7 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
         raise ValidationError(_too_little_message(budget, request.amount_pence))
     request.status = FundRequestStatus.APPROVED
     request.auto_approved = auto
-    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    request.decided_by = recorded_actor(actor)
     request.decided_at = timezone.now()
     request.decision_note = note
     request.save(update_fields=["status", "auto_approved", "decided_by", "decided_at", "decision_note", "updated_at"])
@@ -332,7 +333,7 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
 
 
 def _decider_checks(request: FundRequest, actor) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.has_role(Role.COORDINATOR)):
+    if not (is_signed_in(actor) and actor.has_role(Role.COORDINATOR)):
         raise ValidationError("Only a coordinator can approve or refuse a fund request.")
     if request.requested_by_id == actor.pk:
         raise ValidationError(
@@ -404,7 +405,7 @@ def _can_propose_fund_change(actor, programme) -> bool:
     from brokerage.reference.models import Programme
     from brokerage.reference.programme_admin import for_programmes_of
 
-    if not getattr(actor, "is_authenticated", False):
+    if not is_signed_in(actor):
         return False
     if actor.has_role(Role.FINANCE_OFFICER):
         return True
@@ -413,7 +414,7 @@ def _can_propose_fund_change(actor, programme) -> bool:
 
 
 def _is_finance_officer(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.has_role(Role.FINANCE_OFFICER))
+    return bool(is_signed_in(actor) and actor.has_role(Role.FINANCE_OFFICER))
 
 
 def _already_decided(change: FundChange) -> ValidationError:

@@ -32,6 +32,7 @@ from brokerage.payments.models import (
     StripeAccount,
     ValidationMoment,
 )
+from portal.accounts.permissions import recorded_actor
 from portal.core.money import pence_display
 
 logger = logging.getLogger(__name__)
@@ -232,7 +233,7 @@ def _hold(
     run = payment.run if payment.run_id else None
     validation = IncentiveValidation.objects.create(
         payment=payment, run=run, moment=moment, passed=False, results=results,
-        checked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        checked_by=recorded_actor(actor),
     )
     failed = [r for r in results if not r["passed"]]
     claim_status = payment.claim.status
@@ -287,7 +288,7 @@ def _validate(payment: IncentivePayment, *, run: PaymentRun | None, actor, today
     results = incentive_payment_checks(payment, today=today)
     failed = [r for r in results if not r.passed]
     validation = IncentiveValidation.objects.create(
-        payment=payment, run=run, checked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        payment=payment, run=run, checked_by=recorded_actor(actor),
         passed=not failed, results=[r.as_dict() for r in results],
     )
     payment.blocking_check = failed[0].check if failed else ""

@@ -53,6 +53,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.stripe import events, gateway
 from brokerage.reference.dates import incentive_stage_due_on
+from portal.accounts.permissions import is_signed_in, recorded_actor
 from portal.accounts.roles import Role
 from portal.core.money import pence_display
 
@@ -291,7 +292,7 @@ def _fill_run(run: PaymentRun, *, actor, today, proposal: bool = False) -> None:
             payment.status, payment.run = PaymentStatus.DUE, None
         payment.save(update_fields=["status", "run", "updated_at"])
     run.total_pence = _run_total(run)
-    checker = actor if getattr(actor, "is_authenticated", False) else None
+    checker = recorded_actor(actor)
     # Each check is its own record (who, when); the run's fields show only the latest.
     check = PaymentRunCheck.objects.create(
         run=run, checked_by=checker, proposal=proposal, total_pence=run.total_pence,
@@ -673,7 +674,7 @@ def _clawback_create(payment, *, reason: str, detail: str, actor) -> IncentiveCl
     clawback, created = IncentiveClawback.objects.get_or_create(
         payment=payment,
         defaults={"reason": reason, "detail": detail[:2000], "amount_pence": payment.amount_pence,
-                  "created_by": actor if getattr(actor, "is_authenticated", False) else None},
+                  "created_by": recorded_actor(actor)},
     )
     if created:
         audit_event_record(
@@ -784,7 +785,7 @@ def incentive_clawback_write_off(*, clawback: IncentiveClawback, actor, reason: 
 
 
 def _require_finance_or_coordinator(actor) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.has_role(Role.FINANCE_OFFICER, Role.COORDINATOR)):
+    if not (is_signed_in(actor) and actor.has_role(Role.FINANCE_OFFICER, Role.COORDINATOR)):
         raise ValidationError("Only a finance officer or coordinator can do this.")
 
 

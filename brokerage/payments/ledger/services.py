@@ -17,6 +17,7 @@ from brokerage.payments.models import (
     LedgerEntry,
     LedgerKind,
 )
+from portal.accounts.permissions import recorded_actor
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def ledger_entry_record(
                 stripe_object_id=stripe_object_id,
                 stripe_parent_id=stripe_parent_id,
                 description=description[:300],
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=recorded_actor(actor),
             )
             audit_event_record(
                 actor=actor,

@@ -71,6 +71,7 @@ from brokerage.payments.models import (
     StripeTransfer,
 )
 from brokerage.payments.stripe import gateway
+from portal.accounts.permissions import is_signed_in
 from portal.core.money import pence_display
 
 logger = logging.getLogger(__name__)
@@ -481,7 +482,7 @@ def _incentive_transfer_record(
         kind=LedgerKind.INCENTIVE_PAYMENT, amount_pence=transfer.amount_pence, source=payment,
         stripe_object_id=transfer.id,
         description=f"{payment.claim.reference} {payment.stage_name} to {employer.name}",
-        actor=actor if getattr(actor, "is_authenticated", False) else approver,
+        actor=actor if is_signed_in(actor) else approver,
     )
     if new:
         audit_event_record(
