@@ -1,9 +1,9 @@
 """Elasticsearch documents for opportunities and participants, with explicit mappings.
 
 Text is analysed with ``settings.SEARCH_TEXT_ANALYZER`` (``english`` unless set; a node
-without Elastic's analysis-common module can use the built-in ``standard``); vocabularies (sector, licences, skills, adjustments…) are
-``keyword`` facets; places are ``geo_point``s at the outward-code centroid; eligibility ranges
-are ``integer_range``s. Participant documents hold the anonymised profile only: no name,
+without Elastic's analysis-common module can use the built-in ``standard``); vocabularies
+(sector, licences, skills, adjustments…) are ``keyword`` facets; places are ``geo_point``s at
+the outward-code centroid; eligibility ranges are ``integer_range``s. Participant documents hold the anonymised profile only: no name,
 date of birth is kept as a date for the age filter, no contact details.
 """
 

@@ -55,8 +55,12 @@ class ArchiveMatchForm(GovUKForm):
 
 class SaveSearchForm(GovUKForm):
     name = forms.CharField(
-        label="Name this search", max_length=120,
-        error_messages={"required": "Enter a name for the search", "max_length": "The name must be 120 characters or fewer"},
+        label="Name this search",
+        max_length=120,
+        error_messages={
+            "required": "Enter a name for the search",
+            "max_length": "The name must be 120 characters or fewer",
+        },
     )
 
 

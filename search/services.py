@@ -90,7 +90,12 @@ def saved_search_create(*, actor, name: str, direction: str, subject: str, filte
 
 def saved_search_delete(*, actor, saved: SavedSearch) -> None:
     with transaction.atomic():
-        audit_event_record(actor=actor, action="search.deleted", obj=saved, summary=f"Deleted the search ‘{saved.name}’")
+        audit_event_record(
+            actor=actor,
+            action="search.deleted",
+            obj=saved,
+            summary=f"Deleted the search ‘{saved.name}’",
+        )
         saved.delete()
 
 
@@ -139,11 +144,14 @@ def match_digest_send(*, now=None) -> int:
                     opportunity=opportunity, key_worker=worker, defaults={"strong_matches": count}
                 )
                 if created:
-                    fresh.append({
-                        "opportunity": opportunity,
-                        "count": count,
-                        "link": settings.PORTAL_BASE_URL + reverse("search:opportunity_candidates", args=[opportunity.pk]),
-                    })
+                    fresh.append(
+                        {
+                            "opportunity": opportunity,
+                            "count": count,
+                            "link": settings.PORTAL_BASE_URL
+                            + reverse("search:opportunity_candidates", args=[opportunity.pk]),
+                        }
+                    )
             if not fresh:
                 continue
             total = sum(item["count"] for item in fresh)

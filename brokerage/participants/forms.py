@@ -125,7 +125,10 @@ class ConsentForm(GovUKForm):
         label="Named partners (if sharing details with partners)", queryset=Partner.objects.all(),
         required=False, widget=forms.CheckboxSelectMultiple,
     )
-    given_on = GovUKDateField(label="Date consent was given", error_messages={"required": "Enter the date consent was given"})
+    given_on = GovUKDateField(
+        label="Date consent was given",
+        error_messages={"required": "Enter the date consent was given"},
+    )
     method = forms.ChoiceField(
         label="How was consent given?", choices=ConsentMethod.choices, widget=forms.RadioSelect,
         error_messages={"required": "Choose how consent was given"},
@@ -167,12 +170,22 @@ class SkillsField(forms.CharField):
 
 
 class AssessmentForm(GovUKForm):
-    assessed_on = GovUKDateField(label="Date of assessment", error_messages={"required": "Enter the date of the assessment"})
+    assessed_on = GovUKDateField(
+        label="Date of assessment", error_messages={"required": "Enter the date of the assessment"}
+    )
     barriers = forms.MultipleChoiceField(
         label="Barriers to work", required=False, choices=Barrier.choices, widget=forms.CheckboxSelectMultiple
     )
-    barrier_notes = forms.CharField(label="Notes on barriers (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    skills = SkillsField(label="Skills", required=False, help_text="Separate skills with commas, for example: customer service, forklift driving, Excel")
+    barrier_notes = forms.CharField(
+        label="Notes on barriers (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    skills = SkillsField(
+        label="Skills",
+        required=False,
+        help_text="Separate skills with commas, for example: customer service, forklift driving, Excel",
+    )
     qualifications = forms.CharField(
         label="Qualifications (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line, for example: GCSE English grade 4",
@@ -180,12 +193,20 @@ class AssessmentForm(GovUKForm):
     licences = forms.MultipleChoiceField(
         label="Licences and cards held", required=False, choices=Licence.choices, widget=forms.CheckboxSelectMultiple
     )
-    work_history = forms.CharField(label="Work history (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    work_history = forms.CharField(
+        label="Work history (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     sector_interests = forms.MultipleChoiceField(
-        label="Sectors they are interested in", required=False, choices=Sector.choices, widget=forms.CheckboxSelectMultiple
+        label="Sectors they are interested in",
+        required=False,
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     adjustments_needed = forms.MultipleChoiceField(
-        label="Adjustments they need at work", required=False, choices=Adjustment.choices, widget=forms.CheckboxSelectMultiple
+        label="Adjustments they need at work",
+        required=False,
+        choices=Adjustment.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     hours_min = forms.IntegerField(
         label="Fewest hours a week", required=False, min_value=0, max_value=60,
@@ -273,7 +294,9 @@ class ContactForm(GovUKForm):
         error_messages={"required": "Choose how you were in contact"},
     )
     summary = forms.CharField(
-        label="Summary", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter a summary of the contact"}
+        label="Summary",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a summary of the contact"},
     )
 
     def clean_happened_on(self):
@@ -306,8 +329,10 @@ class CareRequestForm(GovUKForm):
 
 class EraseForm(GovUKForm):
     reason = forms.CharField(
-        label="Reason for erasure", help_text="For example, the erasure request reference and date.",
-        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reason for erasing this record"},
+        label="Reason for erasure",
+        help_text="For example, the erasure request reference and date.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for erasing this record"},
     )
     confirm = forms.BooleanField(
         label="I understand that this person's personal data will be removed and cannot be recovered",

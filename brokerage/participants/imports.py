@@ -139,7 +139,9 @@ def _read_rows(content: str) -> list[dict]:
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
-        raise ValidationError(f"The file is missing the column(s): {', '.join(missing)}. The first row must hold the column names")
+        raise ValidationError(
+            f"The file is missing the column(s): {', '.join(missing)}. The first row must hold the column names"
+        )
     rows = list(reader)
     if not rows:
         raise ValidationError("The file has no rows of referrals under the column names")
@@ -166,7 +168,13 @@ def _validate_all(record: ReferralImport, rows: list[dict]) -> list[tuple[int, d
                 seen_ni.setdefault(ni, index)
             seen_person.setdefault(person, index)
         if row_errors:
-            errors.append({"row": index, "name": f"{row.get('first_name', '')} {row.get('last_name', '')}".strip(), "errors": row_errors})
+            errors.append(
+                {
+                    "row": index,
+                    "name": f"{row.get('first_name', '')} {row.get('last_name', '')}".strip(),
+                    "errors": row_errors,
+                }
+            )
         else:
             valid.append((index, data))
         if (index - 1) % PROGRESS_EVERY == 0:
@@ -185,7 +193,12 @@ def referral_import_create(*, actor, programme, filename: str, content: str) -> 
         record = ReferralImport.objects.create(
             uploaded_by=actor, programme=programme, filename=filename[:200], content=content
         )
-        audit_event_record(actor=actor, action="participant.import_uploaded", obj=record, summary=f"Uploaded {filename}")
+        audit_event_record(
+            actor=actor,
+            action="participant.import_uploaded",
+            obj=record,
+            summary=f"Uploaded {filename}",
+        )
         transaction.on_commit(lambda: referral_import_validate_task.delay(record.pk))
     return record
 
@@ -222,7 +235,9 @@ def referral_import_start(*, record: ReferralImport, actor, only_valid: bool) ->
         if record.status != ImportStatus.VALIDATED:
             raise ValidationError("This file has already been imported or is still being checked")
         if record.row_errors and not only_valid:
-            raise ValidationError("Some rows have errors. Fix them and upload the file again, or import only the valid rows")
+            raise ValidationError(
+                "Some rows have errors. Fix them and upload the file again, or import only the valid rows"
+            )
         if record.valid_rows == 0:
             raise ValidationError("There are no valid rows to import")
         record.status = ImportStatus.IMPORTING
@@ -253,7 +268,13 @@ def referral_import_run(*, import_id: int) -> ReferralImport:
             referral_create(actor=record.uploaded_by, programme=record.programme, audit=False, **data)
             imported += 1
         except (DuplicateFound, ValidationError) as exc:
-            record.row_errors.append({"row": index, "name": f"{data['first_name']} {data['last_name']}", "errors": exc.messages})
+            record.row_errors.append(
+                {
+                    "row": index,
+                    "name": f"{data['first_name']} {data['last_name']}",
+                    "errors": exc.messages,
+                }
+            )
         if count % PROGRESS_EVERY == 0:
             ReferralImport.objects.filter(pk=record.pk).update(processed_rows=count, imported_rows=imported)
     record.imported_rows = imported

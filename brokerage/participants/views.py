@@ -80,9 +80,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     pending = (
         selectors.pending_care_requests_for(request.user).count() if is_coordinator(request.user) else 0
     )
+    filter_keys = ("q", "readiness", "barrier", "programme", "overdue", "no_contact_days", "key_worker")
     return render(request, "participants/caseload.html", {
-        "form": form, "page_obj": page_obj, "rows": rows, "filtered": bool(request.GET.get("q") or any(
-            request.GET.get(k) for k in ("readiness", "barrier", "programme", "overdue", "no_contact_days", "key_worker"))),
+        "form": form, "page_obj": page_obj, "rows": rows,
+        "filtered": any(request.GET.get(k) for k in filter_keys),
         "is_coordinator": is_coordinator(request.user), "pending_requests": pending,
     })
 
@@ -101,7 +102,11 @@ def referral_start(request: HttpRequest) -> HttpResponse:
         except services.DuplicateFound as exc:
             duplicates = selectors.duplicates_shown_to(request.user, exc.duplicates)
             if any(d["exact"] for d in duplicates):
-                form.add_error("ni_number", "A record with this National Insurance number already exists. Ask for a transfer or shared care instead")
+                form.add_error(
+                    "ni_number",
+                    "A record with this National Insurance number already exists. "
+                    "Ask for a transfer or shared care instead",
+                )
             else:
                 form.add_error(None, "This person may already have a record. Check the records below")
         except ValidationError as exc:
@@ -143,7 +148,11 @@ def care_request(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Request sent. A coordinator will decide and you will see {participant.reference} in your caseload if it is approved.")
+            messages.success(
+                request,
+                f"Request sent. A coordinator will decide and you will see {participant.reference} "
+                "in your caseload if it is approved.",
+            )
             return redirect("participants:caseload")
     insider = selectors.may_see_holder(request.user, participant)
     return render(request, "participants/care_request.html", {
@@ -169,7 +178,10 @@ def care_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{care.get_kind_display()} for {care.requested_by} {'approved' if approve else 'declined'}")
+        messages.success(
+            request,
+            f"{care.get_kind_display()} for {care.requested_by} {'approved' if approve else 'declined'}",
+        )
     return redirect("participants:care_requests")
 
 
@@ -237,7 +249,11 @@ def consent_withdraw(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         services.consent_withdraw(consent=record, actor=request.user, **form.cleaned_data)
         messages.success(request, f"Consent withdrawn: {record.get_scope_display()}. This took effect immediately")
         return redirect("participants:consent", reference=reference)
-    return render(request, "participants/consent_withdraw.html", _context(participant, request, form=form, consent=record))
+    return render(
+        request,
+        "participants/consent_withdraw.html",
+        _context(participant, request, form=form, consent=record),
+    )
 
 
 @caseload_required
@@ -352,7 +368,11 @@ def contacts(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         day = form.cleaned_data["happened_on"]
         now = timezone.localtime()
-        happened_at = now if day == now.date() else timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        happened_at = (
+            now
+            if day == now.date()
+            else timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        )
         try:
             services.contact_record(
                 participant=participant, actor=request.user, happened_at=happened_at,
@@ -378,14 +398,21 @@ def access_log(request: HttpRequest, reference: str) -> HttpResponse:
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
     participant = _participant(request, reference, "Assign key worker")
     key_workers = selectors.key_workers_for(request.user, programme=participant.programme)
-    form = forms.AssignForm(request.POST or None, key_workers=key_workers, initial={"key_worker": participant.key_worker_id})
+    form = forms.AssignForm(
+        request.POST or None,
+        key_workers=key_workers,
+        initial={"key_worker": participant.key_worker_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.participant_assign(participant=participant, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"{participant.reference} assigned to {form.cleaned_data['key_worker'].display_name}")
+            messages.success(
+                request,
+                f"{participant.reference} assigned to {form.cleaned_data['key_worker'].display_name}",
+            )
             return redirect("participants:detail", reference=reference)
     return render(request, "participants/assign.html", _context(participant, request, form=form))
 
@@ -436,10 +463,18 @@ def teams(request: HttpRequest) -> HttpResponse:
         from brokerage.audit.services import audit_event_record
 
         audit_event_record(
-            actor=request.user, action="participants.team_sight_changed", obj=membership.team,
-            summary=f"{membership.user} {'may now' if membership.sees_team_caseload else 'may no longer'} see the team's caseload",
+            actor=request.user,
+            action="participants.team_sight_changed",
+            obj=membership.team,
+            summary=(
+                f"{membership.user} {'may now' if membership.sees_team_caseload else 'may no longer'} "
+                "see the team's caseload"
+            ),
         )
-        messages.success(request, f"Updated {membership.user.display_name}'s access to {membership.team.name}'s caseload")
+        messages.success(
+            request,
+            f"Updated {membership.user.display_name}'s access to {membership.team.name}'s caseload",
+        )
         return redirect("participants:teams")
     return render(request, "participants/teams.html", {"memberships": memberships})
 
@@ -456,7 +491,11 @@ def import_start(request: HttpRequest) -> HttpResponse:
         )
         return redirect("participants:import_detail", pk=record.pk)
     recent = ReferralImport.objects.filter(uploaded_by=request.user).select_related("programme")[:10]
-    return render(request, "participants/import_start.html", {"form": form, "columns": imports.COLUMNS, "recent": recent})
+    return render(
+        request,
+        "participants/import_start.html",
+        {"form": form, "columns": imports.COLUMNS, "recent": recent},
+    )
 
 
 @coordinator_required
@@ -464,7 +503,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(ReferralImport.objects.select_related("programme"), pk=pk, uploaded_by=request.user)
     if request.method == "POST":
         try:
-            imports.referral_import_start(record=record, actor=request.user, only_valid=request.POST.get("only_valid") == "1")
+            imports.referral_import_start(
+                record=record, actor=request.user, only_valid=request.POST.get("only_valid") == "1"
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("participants:import_detail", pk=pk)

@@ -85,7 +85,10 @@ def test_confirming_the_email_signs_the_employer_in(client, sent):
     link = _confirm_link(mail.outbox[0])
     page = client.get(link)
     assert page.status_code == 200
-    assert "Confirm that <strong>maya.patel@teescomponents.example</strong> is your email address" in page.content.decode()
+    assert (
+        "Confirm that <strong>maya.patel@teescomponents.example</strong> is your email address"
+        in page.content.decode()
+    )
 
     response = client.post(link)
     assert response.status_code == 302
@@ -104,7 +107,10 @@ def test_a_bad_confirmation_link_says_so(client):
     "overrides, message",
     [
         ({"password2": "Something-else-2026"}, "You must type the same password each time."),
-        ({"password1": "short", "password2": "short"}, "This password is too short. It must contain at least 10 characters."),
+        (
+            {"password1": "short", "password2": "short"},
+            "This password is too short. It must contain at least 10 characters.",
+        ),
         ({"password1": "password123", "password2": "password123"}, "This password is too common."),
         ({"password1": "4839201957", "password2": "4839201957"}, "This password is entirely numeric."),
         ({"email": "not-an-email"}, "Enter an email address in the correct format, like name@example.com"),
@@ -162,7 +168,12 @@ def test_login_with_empty_fields_says_what_to_enter(client):
 
 def test_an_unverified_email_cannot_log_in_but_is_sent_a_new_link(client, sent):
     UserFactory(email="new@example.org", role=Role.EMPLOYER, verified=False)
-    EmailAddress.objects.create(user=User.objects.get(email="new@example.org"), email="new@example.org", primary=True, verified=False)
+    EmailAddress.objects.create(
+        user=User.objects.get(email="new@example.org"),
+        email="new@example.org",
+        primary=True,
+        verified=False,
+    )
     with sent():
         response = client.post(reverse("account_login"), {"login": "new@example.org", "password": PASSWORD})
     assert response.status_code == 302
@@ -176,7 +187,9 @@ def test_too_many_failed_logins_are_refused_with_a_clear_message(client, setting
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/5m/key"}
     UserFactory(email="priya@example.org", role=Role.EMPLOYER)
     for _ in range(3):
-        html = client.post(reverse("account_login"), {"login": "priya@example.org", "password": "wrong"}).content.decode()
+        html = client.post(
+            reverse("account_login"), {"login": "priya@example.org", "password": "wrong"}
+        ).content.decode()
         assert "The email address or password is not correct" in html
     # Even the right password is refused until the limit expires.
     response = client.post(reverse("account_login"), {"login": "priya@example.org", "password": PASSWORD})

@@ -73,8 +73,12 @@ def test_employer_and_coordinator_pages_fit_a_phone(phone, live_server):
     page = phone.new_page()
 
     sign_in(phone, live_server, membership.user)
-    for path, what in [("/employer/", "employer dashboard"), ("/employer/opportunities/", "employer opportunities"),
-                       ("/employer/candidates/", "employer candidates"), ("/employer/incentives/", "employer incentives")]:
+    for path, what in [
+        ("/employer/", "employer dashboard"),
+        ("/employer/opportunities/", "employer opportunities"),
+        ("/employer/candidates/", "employer candidates"),
+        ("/employer/incentives/", "employer incentives"),
+    ]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
 
@@ -113,8 +117,11 @@ def test_money_pages_fit_a_phone(phone, live_server):
 
     phone.clear_cookies()
     sign_in(phone, live_server, key_worker)
-    for path, what in [("/payments/fund/", "flexible fund"), (f"/participants/{participant.reference}/fund/", "fund for a participant"),
-                       (f"/participants/{participant.reference}/fund/request/", "fund request form")]:
+    for path, what in [
+        ("/payments/fund/", "flexible fund"),
+        (f"/participants/{participant.reference}/fund/", "fund for a participant"),
+        (f"/participants/{participant.reference}/fund/request/", "fund request form"),
+    ]:
         assert page.goto(path).ok, f"{what} ({path}) did not open"
         _fits_the_screen(page, what)
 

@@ -35,8 +35,12 @@ def _assess(participant, actor, **overrides):
 
 def test_assessment_due_two_weeks_after_referral_and_flagged_when_late(login, key_worker, programme):
     today = timezone.localdate()
-    on_time = ParticipantFactory(programme=programme, key_worker=key_worker, referred_on=today - datetime.timedelta(days=14))
-    late = ParticipantFactory(programme=programme, key_worker=key_worker, referred_on=today - datetime.timedelta(days=15))
+    on_time = ParticipantFactory(
+        programme=programme, key_worker=key_worker, referred_on=today - datetime.timedelta(days=14)
+    )
+    late = ParticipantFactory(
+        programme=programme, key_worker=key_worker, referred_on=today - datetime.timedelta(days=15)
+    )
     assert on_time.assessment_due_on == today and not assessment_is_late(on_time)
     assert assessment_is_late(late)
     page = login(key_worker).get(reverse("participants:caseload")).content.decode()
@@ -61,9 +65,16 @@ def test_latest_assessment_is_copied_onto_the_participant_for_matching(key_worke
 
 
 def test_assessment_bad_input(login, key_worker, participant):
-    response = login(key_worker).post(reverse("participants:assessment", args=[participant.reference]), {
-        "assessed_on_day": "1", "assessed_on_month": "1", "assessed_on_year": "2099", "hours_min": "30", "hours_max": "10",
-    })
+    response = login(key_worker).post(
+        reverse("participants:assessment", args=[participant.reference]),
+        {
+            "assessed_on_day": "1",
+            "assessed_on_month": "1",
+            "assessed_on_year": "2099",
+            "hours_min": "30",
+            "hours_max": "10",
+        },
+    )
     page = response.content.decode()
     assert "The assessment date must be today or in the past" in page
     assert "The most hours a week must be at least the fewest hours" in page
@@ -96,8 +107,14 @@ def test_job_ready_needs_assessment_and_consent_and_records_the_date(key_worker,
 
 def test_action_plan_goals_and_overdue_filter(login, key_worker, participant, programme):
     today = timezone.localdate()
-    action = action_add(participant=participant, actor=key_worker, kind="barrier", barrier="childcare",
-                        description="Apply for a nursery place at Little Stars", due_on=today - datetime.timedelta(days=1))
+    action = action_add(
+        participant=participant,
+        actor=key_worker,
+        kind="barrier",
+        barrier="childcare",
+        description="Apply for a nursery place at Little Stars",
+        due_on=today - datetime.timedelta(days=1),
+    )
     other = ParticipantFactory(programme=programme, key_worker=key_worker)
     ActionItemFactory(participant=other)
     overdue = caseload_for_user(key_worker, filters={"overdue": True})
@@ -111,13 +128,35 @@ def test_action_plan_goals_and_overdue_filter(login, key_worker, participant, pr
 def test_action_plan_page(login, key_worker, participant):
     client = login(key_worker)
     url = reverse("participants:plan", args=[participant.reference])
-    response = client.post(url, {"form": "action", "kind": "barrier", "description": "Get a bus pass", "due_on_day": "1",
-                                 "due_on_month": "1", "due_on_year": "2030"})
+    response = client.post(
+        url,
+        {
+            "form": "action",
+            "kind": "barrier",
+            "description": "Get a bus pass",
+            "due_on_day": "1",
+            "due_on_month": "1",
+            "due_on_year": "2030",
+        },
+    )
     assert "Choose the barrier this action tackles" in response.content.decode()
-    client.post(url, {"form": "action", "kind": "goal", "description": "Apply for 3 jobs a week",
-                      "measure": "3 applications logged", "due_on_day": "1", "due_on_month": "1", "due_on_year": "2030"})
+    client.post(
+        url,
+        {
+            "form": "action",
+            "kind": "goal",
+            "description": "Apply for 3 jobs a week",
+            "measure": "3 applications logged",
+            "due_on_day": "1",
+            "due_on_month": "1",
+            "due_on_year": "2030",
+        },
+    )
     action = participant.actions.get()
-    client.post(reverse("participants:action_status", args=[participant.reference, action.pk]), {"status": "in_progress"})
+    client.post(
+        reverse("participants:action_status", args=[participant.reference, action.pk]),
+        {"status": "in_progress"},
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.IN_PROGRESS
     page = client.get(url).content.decode()

@@ -87,10 +87,20 @@ def test_anonymised_profile_holds_no_personal_data(key_worker, participant):
     consent_record(participant=participant, actor=key_worker, scopes=["employer_profile"],
                    given_on=timezone.localdate(), method="in_person")
     assessment_record(
-        participant=participant, actor=key_worker, assessed_on=timezone.localdate(), barriers=["transport"],
-        barrier_notes="Lives with his mum in TS18", skills=["Forklift", "customer service"],
-        qualifications="GCSE English grade 4\nLevel 2 warehousing", licences=["cscs"], work_history="Jordan worked at Argos",
-        sector_interests=["logistics"], hours_min=16, hours_max=37, max_travel_miles=10, readiness="job_ready",
+        participant=participant,
+        actor=key_worker,
+        assessed_on=timezone.localdate(),
+        barriers=["transport"],
+        barrier_notes="Lives with his mum in TS18",
+        skills=["Forklift", "customer service"],
+        qualifications="GCSE English grade 4\nLevel 2 warehousing",
+        licences=["cscs"],
+        work_history="Jordan worked at Argos",
+        sector_interests=["logistics"],
+        hours_min=16,
+        hours_max=37,
+        max_travel_miles=10,
+        readiness="job_ready",
         notes="Private note about his health",
     )
     participant.refresh_from_db()

@@ -26,9 +26,19 @@ pytestmark = pytest.mark.django_db
 def rules(programme):
     EligibilityRuleFactory(programme=programme, kind=RuleKind.AGE, minimum=16, maximum=24, order=1)
     EligibilityRuleFactory(programme=programme, kind=RuleKind.RESIDENCE, order=2)
-    EligibilityRuleFactory(programme=programme, kind=RuleKind.BENEFIT, values=[BenefitType.UNIVERSAL_CREDIT, BenefitType.JSA], order=3)
+    EligibilityRuleFactory(
+        programme=programme,
+        kind=RuleKind.BENEFIT,
+        values=[BenefitType.UNIVERSAL_CREDIT, BenefitType.JSA],
+        order=3,
+    )
     EligibilityRuleFactory(programme=programme, kind=RuleKind.TIME_OUT_OF_WORK, minimum=6, order=4)
-    EligibilityRuleFactory(programme=programme, kind=RuleKind.TARGET_GROUP, values=[TargetGroup.NEET, TargetGroup.CARE_LEAVER], order=5)
+    EligibilityRuleFactory(
+        programme=programme,
+        kind=RuleKind.TARGET_GROUP,
+        values=[TargetGroup.NEET, TargetGroup.CARE_LEAVER],
+        order=5,
+    )
 
 
 def _refer(programme, key_worker, **overrides):
@@ -88,7 +98,9 @@ def test_coordinator_override_needs_justification_and_is_recorded(rules, program
         eligibility_override(participant=p, actor=coordinator, justification="")
     with pytest.raises(PermissionDenied):
         eligibility_override(participant=p, actor=key_worker, justification="Because I think they should join")
-    p = eligibility_override(participant=p, actor=coordinator, justification="Aged 43 but a care leaver with no support")
+    p = eligibility_override(
+        participant=p, actor=coordinator, justification="Aged 43 but a care leaver with no support"
+    )
     assert p.eligibility_status == EligibilityStatus.OVERRIDDEN and p.is_eligible
     assert p.eligibility_overridden_by == coordinator
     assert AuditEvent.objects.filter(action="participant.eligibility_overridden", object_id=str(p.pk)).exists()
@@ -107,7 +119,11 @@ def test_override_through_the_page(rules, programme, key_worker, coordinator, lo
     assert "Explain why this person should be accepted" in response.content.decode()
     p.refresh_from_db()
     assert p.eligibility_status == EligibilityStatus.NOT_ELIGIBLE
-    response = client.post(url, {"action": "override", "justification": "Care leaver, agreed at panel on 3 March"}, follow=True)
+    response = client.post(
+        url,
+        {"action": "override", "justification": "Care leaver, agreed at panel on 3 March"},
+        follow=True,
+    )
     assert "Care leaver, agreed at panel on 3 March" in response.content.decode()
     p.refresh_from_db()
     assert p.eligibility_status == EligibilityStatus.OVERRIDDEN

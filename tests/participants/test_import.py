@@ -10,7 +10,10 @@ from tests.factories.participants import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "first_name,last_name,date_of_birth,postcode,email,phone,ni_number,referral_source,benefit_type,months_out_of_work,target_groups\n"
+HEADER = (
+    "first_name,last_name,date_of_birth,postcode,email,phone,ni_number,"
+    "referral_source,benefit_type,months_out_of_work,target_groups\n"
+)
 GOOD = [
     "Leanne,Walsh,1994-06-01,TS18 1AB,leanne@example.com,,,jcp,uc,14,lone_parent\n",
     "Connor,Price,12/11/2001,TS19 7EU,,07700 900111,AB123456C,Self-referral,,3,\n",
@@ -61,7 +64,9 @@ def test_mixed_rows_report_and_nothing_imported(login, coordinator, programme, d
     assert "3 referrals imported" in client.get(response.url).content.decode()
 
 
-def test_all_good_rows_import_and_duplicates_are_caught(login, coordinator, programme, django_capture_on_commit_callbacks):
+def test_all_good_rows_import_and_duplicates_are_caught(
+    login, coordinator, programme, django_capture_on_commit_callbacks
+):
     ParticipantFactory(programme=programme, ni_number="AB123456C")
     client = login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,8 +79,15 @@ def test_all_good_rows_import_and_duplicates_are_caught(login, coordinator, prog
 
 
 def test_progress_page_refreshes_while_running(login, coordinator, programme):
-    record = ReferralImport.objects.create(uploaded_by=coordinator, programme=programme, filename="big.csv",
-                                           content=HEADER, status=ImportStatus.VALIDATING, total_rows=400, processed_rows=100)
+    record = ReferralImport.objects.create(
+        uploaded_by=coordinator,
+        programme=programme,
+        filename="big.csv",
+        content=HEADER,
+        status=ImportStatus.VALIDATING,
+        total_rows=400,
+        processed_rows=100,
+    )
     page = login(coordinator).get(reverse("participants:import_detail", args=[record.pk])).content.decode()
     assert 'http-equiv="refresh"' in page and "100 of 400 rows (25%)" in page
 
@@ -86,7 +98,10 @@ def test_unreadable_file(login, coordinator, programme, django_capture_on_commit
         _upload(client, programme, "name,age\nBob,3\n")
     record = ReferralImport.objects.get()
     assert record.status == ImportStatus.FAILED
-    assert "missing the column(s): first_name" in client.get(reverse("participants:import_detail", args=[record.pk])).content.decode()
+    assert (
+        "missing the column(s): first_name"
+        in client.get(reverse("participants:import_detail", args=[record.pk])).content.decode()
+    )
     assert record.content == "", "an unreadable file is not kept"
 
 

@@ -28,7 +28,12 @@ def test_second_key_worker_gets_404_for_anothers_participant(login, participant)
     for name in RECORD_PAGES:
         assert client.get(reverse(f"participants:{name}", args=[participant.reference])).status_code == 404, name
     consent = ConsentFactory(participant=participant)
-    assert client.post(reverse("participants:consent_withdraw", args=[participant.reference, consent.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("participants:consent_withdraw", args=[participant.reference, consent.pk])
+        ).status_code
+        == 404
+    )
     assert participant.reference not in client.get(reverse("participants:caseload")).content.decode()
     assert not AccessLogEntry.objects.exists()
 
@@ -105,7 +110,9 @@ def test_caseload_filters_and_unassigned_for_coordinator(login, key_worker, coor
 def test_coordinator_assigns_a_participant(login, coordinator, key_worker, programme):
     unassigned = ParticipantFactory(programme=programme, key_worker=None)
     assert unassigned not in participants_for_user(key_worker)
-    response = login(coordinator).post(reverse("participants:assign", args=[unassigned.reference]), {"key_worker": key_worker.pk})
+    response = login(coordinator).post(
+        reverse("participants:assign", args=[unassigned.reference]), {"key_worker": key_worker.pk}
+    )
     assert response.status_code == 302
     assert unassigned in participants_for_user(key_worker)
 

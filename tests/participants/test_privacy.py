@@ -18,8 +18,15 @@ def full_record(participant, key_worker):
     participant.save()
     consent_record(participant=participant, actor=key_worker, scopes=["employer_profile"],
                    given_on=timezone.localdate(), method="in_person")
-    assessment_record(participant=participant, actor=key_worker, assessed_on=timezone.localdate(),
-                      barriers=["debt"], skills=["painting"], work_history="Decorator for 4 years", readiness="getting_ready")
+    assessment_record(
+        participant=participant,
+        actor=key_worker,
+        assessed_on=timezone.localdate(),
+        barriers=["debt"],
+        skills=["painting"],
+        work_history="Decorator for 4 years",
+        readiness="getting_ready",
+    )
     contact_record(participant=participant, actor=key_worker, happened_at=timezone.now(), method="phone",
                    summary="Talked about debts with Tees Credit Union")
     participant.refresh_from_db()
@@ -43,7 +50,13 @@ def test_subject_access_export_json_and_page(login, coordinator, full_record):
 def test_key_worker_cannot_export_or_erase(login, key_worker, full_record):
     client = login(key_worker)
     assert client.get(reverse("participants:export_json", args=[full_record.reference])).status_code == 403
-    assert client.post(reverse("participants:erase", args=[full_record.reference]), {"reason": "x", "confirm": "on"}).status_code == 403
+    assert (
+        client.post(
+            reverse("participants:erase", args=[full_record.reference]),
+            {"reason": "x", "confirm": "on"},
+        ).status_code
+        == 403
+    )
     assert Participant.objects.get(pk=full_record.pk).first_name == "Jordan"
 
 

@@ -36,7 +36,9 @@ def test_ni_number_normalised(value, expected):
     assert ni_number_normalise(value) == expected
 
 
-@pytest.mark.parametrize("value", ["QQ1234567", "QQ123456C", "DA123456A", "GB123456A", "AO123456A", "AB123456E", "12345"])
+@pytest.mark.parametrize(
+    "value", ["QQ1234567", "QQ123456C", "DA123456A", "GB123456A", "AO123456A", "AB123456E", "12345"]
+)
 def test_invalid_ni_numbers_rejected(value):
     from django.core.exceptions import ValidationError
 
@@ -60,7 +62,14 @@ def test_key_worker_takes_a_referral_and_holds_the_record(login, key_worker, pro
 def test_bad_input_gets_clear_messages_and_saves_nothing(login, key_worker, programme):
     response = login(key_worker).post(
         reverse("participants:referral_start"),
-        _form(programme, first_name="", postcode="XX99 9ZZ", ni_number="QQ12", date_of_birth_day="31", date_of_birth_month="2"),
+        _form(
+            programme,
+            first_name="",
+            postcode="XX99 9ZZ",
+            ni_number="QQ12",
+            date_of_birth_day="31",
+            date_of_birth_month="2",
+        ),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -84,10 +93,17 @@ def test_partner_staff_refer_but_cannot_see_the_record(login, programme):
 
 
 def test_same_ni_number_is_found_not_duplicated(login, key_worker, programme):
-    other_worker = UserFactory(role=Role.KEY_WORKER, first_name="Sam", last_name="Holder", partner=PartnerFactory(name="Thirteen Group"))
+    other_worker = UserFactory(
+        role=Role.KEY_WORKER,
+        first_name="Sam",
+        last_name="Holder",
+        partner=PartnerFactory(name="Thirteen Group"),
+    )
     existing = ParticipantFactory(programme=programme, key_worker=other_worker, ni_number="AB123456C",
                                   first_name="Kay", last_name="Dobson-Smith")
-    response = login(key_worker).post(reverse("participants:referral_start"), _form(programme, ni_number="ab 12 34 56 c"))
+    response = login(key_worker).post(
+        reverse("participants:referral_start"), _form(programme, ni_number="ab 12 34 56 c")
+    )
     page = response.content.decode()
     assert "A record with this National Insurance number already exists" in page
     assert existing.reference in page and "Sam Holder" in page and "Thirteen Group" in page
@@ -104,7 +120,10 @@ def test_similar_name_same_birth_date_and_postcode_is_found(login, key_worker, p
     assert "This person may already have a record" in page and existing.reference in page
     assert Participant.objects.count() == 1
     # The key worker is sure it is someone else (e.g. a twin): confirmed, a new record is made.
-    client.post(reverse("participants:referral_start"), _form(programme, first_name="Kaleigh", confirm_not_duplicate="on"))
+    client.post(
+        reverse("participants:referral_start"),
+        _form(programme, first_name="Kaleigh", confirm_not_duplicate="on"),
+    )
     assert Participant.objects.count() == 2
 
 

@@ -18,7 +18,9 @@ def test_weekly_reminder_once_per_participant(key_worker, programme, django_capt
                                last_contact_at=now - datetime.timedelta(days=8))
     never = ParticipantFactory(programme=programme, key_worker=key_worker,
                                referred_on=timezone.localdate() - datetime.timedelta(days=10))
-    recent = ParticipantFactory(programme=programme, key_worker=key_worker, last_contact_at=now - datetime.timedelta(days=2))
+    recent = ParticipantFactory(
+        programme=programme, key_worker=key_worker, last_contact_at=now - datetime.timedelta(days=2)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert contact_reminders_send_task() == 1
     assert len(mail.outbox) == 1
@@ -33,7 +35,11 @@ def test_weekly_reminder_once_per_participant(key_worker, programme, django_capt
 
 
 def test_recording_contact_clears_the_flag(login, key_worker, programme):
-    p = ParticipantFactory(programme=programme, key_worker=key_worker, referred_on=timezone.localdate() - datetime.timedelta(days=9))
+    p = ParticipantFactory(
+        programme=programme,
+        key_worker=key_worker,
+        referred_on=timezone.localdate() - datetime.timedelta(days=9),
+    )
     client = login(key_worker)
     assert "No contact for a week" in client.get(reverse("participants:caseload")).content.decode()
     today = timezone.localdate()

@@ -227,7 +227,9 @@ def test_wagtail_page_search_runs_on_elasticsearch(db, make_user, client, django
     assert settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"].endswith("elasticsearch8")
     call_command("update_index", backend_name="default", stdout=io.StringIO())  # mappings, as deployed
     with django_capture_on_commit_callbacks(execute=True):  # Wagtail indexes after commit
-        page = home_page_ensure().add_child(instance=StandardPage(title="Quokka recruitment guide", slug="quokka-guide"))
+        page = home_page_ensure().add_child(
+            instance=StandardPage(title="Quokka recruitment guide", slug="quokka-guide")
+        )
         page.save_revision().publish()
     get_search_backend("default").get_index_for_model(StandardPage).refresh()
     found = Page.objects.live().public().search("quokka")

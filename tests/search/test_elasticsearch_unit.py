@@ -40,7 +40,9 @@ def _seeker(**kw):
 
 
 def test_opportunity_query_filters_and_scores():
-    body = queries.opportunity_match_query(_seeker(), filters=MatchFilters(sector="construction"), today=TODAY, exclude_ids=[5])
+    body = queries.opportunity_match_query(
+        _seeker(), filters=MatchFilters(sector="construction"), today=TODAY, exclude_ids=[5]
+    )
     fs = body["query"]["function_score"]
     filters = fs["query"]["bool"]["filter"]
     assert {"term": {"status": "live"}} in filters

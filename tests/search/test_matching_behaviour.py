@@ -32,7 +32,9 @@ def test_only_live_opportunities_with_places_left_are_matched(make_participant, 
     assert ids(opportunities_for(person)) == [live.pk]
 
 
-def test_ring_fenced_opportunity_only_for_its_programme(make_participant, make_opportunity, opportunities_for, participants_for):
+def test_ring_fenced_opportunity_only_for_its_programme(
+    make_participant, make_opportunity, opportunities_for, participants_for
+):
     person = make_participant()
     other = ProgrammeFactory(name="Plan 500")
     fenced_other = make_opportunity(ring_fenced=True, programme=other)
@@ -86,7 +88,9 @@ def test_travel_limit_and_remote_work(make_participant, make_opportunity, opport
 # --- hard filters: participant side --------------------------------------------------------------
 
 
-def test_only_job_ready_consenting_open_participants_are_candidates(make_participant, make_opportunity, participants_for):
+def test_only_job_ready_consenting_open_participants_are_candidates(
+    make_participant, make_opportunity, participants_for
+):
     opp = make_opportunity()
     ready = make_participant()
     getting_ready = make_participant(readiness=Readiness.GETTING_READY)
@@ -94,7 +98,10 @@ def test_only_job_ready_consenting_open_participants_are_candidates(make_partici
     make_participant(consent_employer_profile=False)
     make_participant(status="closed")
     assert ids(participants_for(opp), "participant_id") == [ready.pk]
-    assert set(ids(participants_for(opp, include_getting_ready=True), "participant_id")) == {ready.pk, getting_ready.pk}
+    assert set(ids(participants_for(opp, include_getting_ready=True), "participant_id")) == {
+        ready.pk,
+        getting_ready.pk,
+    }
 
 
 def test_participant_not_ready_or_not_consenting_gets_no_matches(make_participant, make_opportunity, opportunities_for):
@@ -104,7 +111,9 @@ def test_participant_not_ready_or_not_consenting_gets_no_matches(make_participan
     assert opportunities_for(make_participant(consent_employer_profile=False)) == []
 
 
-def test_archived_match_is_not_shown_again_either_way(make_participant, make_opportunity, opportunities_for, participants_for):
+def test_archived_match_is_not_shown_again_either_way(
+    make_participant, make_opportunity, opportunities_for, participants_for
+):
     person = make_participant()
     kept, archived = make_opportunity(), make_opportunity()
     ArchivedMatch.objects.create(participant=person, opportunity=archived)

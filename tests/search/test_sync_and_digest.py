@@ -48,7 +48,9 @@ def test_update_reindexes(recorder, make_opportunity, django_capture_on_commit_c
 
 
 @pytest.mark.parametrize("how", ["close", "fill", "withdraw"])
-def test_closing_filling_or_withdrawing_removes_at_once(how, recorder, make_opportunity, make_user, django_capture_on_commit_callbacks):
+def test_closing_filling_or_withdrawing_removes_at_once(
+    how, recorder, make_opportunity, make_user, django_capture_on_commit_callbacks
+):
     from brokerage.employers.models import EmployerMembership
     from portal.accounts.roles import Role
 
@@ -60,7 +62,9 @@ def test_closing_filling_or_withdrawing_removes_at_once(how, recorder, make_oppo
         if how == "close":
             opportunity_services.opportunity_close(actor=owner, opportunity=opp)
         elif how == "fill":
-            opportunity_services.opportunity_places_fill(actor=owner, opportunity=opp, places_filled=1)
+            opportunity_services.opportunity_places_fill(
+                actor=owner, opportunity=opp, places_filled=1
+            )
         else:
             opportunity_services.opportunity_withdraw(actor=owner, opportunity=opp)
     assert ("remove", OPPORTUNITY, opp.pk) in recorder.calls

@@ -91,7 +91,12 @@ def test_an_archived_match_can_be_restored_from_either_list(login, worker_case):
     assert "Match restored" in html and "No matches have been archived" in html
     assert not ArchivedMatch.objects.exists()
     assert AuditEvent.objects.filter(action="match.restored").count() == 1
-    assert "Site labourer" in client.get(reverse("search:participant_matches", args=[person.reference])).content.decode()
+    assert (
+        "Site labourer"
+        in client.get(
+            reverse("search:participant_matches", args=[person.reference])
+        ).content.decode()
+    )
     # restoring again (a second click) changes nothing and says so
     again = client.post(archived_url, {"archived": item.pk}, follow=True).content.decode()
     assert "That match is not archived any more" in again
@@ -139,7 +144,9 @@ def test_save_and_reopen_a_search(login, worker_case):
 
 def test_saved_search_of_someone_else_is_404(login, make_user, worker_case):
     person, _ = worker_case
-    saved = SavedSearch.objects.create(owner=person.key_worker, name="Mine", direction="opportunities", subject=person.reference)
+    saved = SavedSearch.objects.create(
+        owner=person.key_worker, name="Mine", direction="opportunities", subject=person.reference
+    )
     other = login(make_user(Role.KEY_WORKER))
     assert other.get(reverse("search:saved_search_open", args=[saved.pk])).status_code == 404
     assert other.post(reverse("search:saved_search_delete", args=[saved.pk])).status_code == 404

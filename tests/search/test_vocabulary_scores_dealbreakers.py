@@ -168,9 +168,13 @@ def test_a_dealbreaker_is_never_strong_and_comes_first(
     assert ok.strong and ok.reasons[0].kind != "dealbreaker"
 
 
-def test_hours_just_outside_the_range_are_a_gap_not_a_dealbreaker(make_participant, make_opportunity, opportunities_for):
+def test_hours_just_outside_the_range_are_a_gap_not_a_dealbreaker(
+    make_participant, make_opportunity, opportunities_for
+):
     person, job = _perfect_but(
-        make_participant, make_opportunity, person={"hours_max": 25},
+        make_participant,
+        make_opportunity,
+        person={"hours_max": 25},
         job={"hours_per_week": Decimal(25 + scoring.HOURS_DEALBREAKER_MARGIN)},
     )
     (found,) = opportunities_for(person)

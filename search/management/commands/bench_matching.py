@@ -143,17 +143,32 @@ class Command(BaseCommand):
         for _ in range(people):
             code, (lat, lon) = rng.choice(codes)
             low = rng.choice([0, 8, 16, 20])
-            persons.append(Participant(
-                programme=rng.choice([programme, other]), status=ParticipantStatus.ACTIVE,
-                first_name="Bench", last_name="Person", referral_source="jcp", referred_on=today,
-                assessment_due_on=today, date_of_birth=today - datetime.timedelta(days=rng.randint(16 * 365, 60 * 365)),
-                postcode=code, outward_code=code, latitude=lat, longitude=lon,
-                readiness=rng.choice([Readiness.JOB_READY] * 3 + [Readiness.GETTING_READY]),
-                consent_employer_profile=rng.random() < 0.9, licences=some(licences, 2),
-                skills=some(SKILLS, 4), sector_interests=some(sectors, 3), adjustments_needed=some(adjustments, 1),
-                hours_min=low, hours_max=low + rng.choice([10, 20, 30]), max_travel_miles=rng.choice([5, 10, 15, 20, 30]),
-                available_from=today + datetime.timedelta(days=rng.randint(0, 30)),
-            ))
+            persons.append(
+                Participant(
+                    programme=rng.choice([programme, other]),
+                    status=ParticipantStatus.ACTIVE,
+                    first_name="Bench",
+                    last_name="Person",
+                    referral_source="jcp",
+                    referred_on=today,
+                    assessment_due_on=today,
+                    date_of_birth=today - datetime.timedelta(days=rng.randint(16 * 365, 60 * 365)),
+                    postcode=code,
+                    outward_code=code,
+                    latitude=lat,
+                    longitude=lon,
+                    readiness=rng.choice([Readiness.JOB_READY] * 3 + [Readiness.GETTING_READY]),
+                    consent_employer_profile=rng.random() < 0.9,
+                    licences=some(licences, 2),
+                    skills=some(SKILLS, 4),
+                    sector_interests=some(sectors, 3),
+                    adjustments_needed=some(adjustments, 1),
+                    hours_min=low,
+                    hours_max=low + rng.choice([10, 20, 30]),
+                    max_travel_miles=rng.choice([5, 10, 15, 20, 30]),
+                    available_from=today + datetime.timedelta(days=rng.randint(0, 30)),
+                )
+            )
         Participant.objects.bulk_create(persons, batch_size=1000)
         self.stdout.write(
             f"Created {people:,} participants and {opportunities:,} live opportunities in "
@@ -264,7 +279,8 @@ class Command(BaseCommand):
             start = time.perf_counter()
             with pack.lock:
                 pack.rebuild()
-            rebuild = f"; reading all {len(pack.pk):,} candidates again (not needed) takes {(time.perf_counter() - start) * 1000:.0f} ms"
+            took_ms = (time.perf_counter() - start) * 1000
+            rebuild = f"; reading all {len(pack.pk):,} candidates again (not needed) takes {took_ms:.0f} ms"
         self.stdout.write(
             f"  re-score after one change to {'an opportunity' if model is Participant else 'a participant'} "
             f"({backend.name}): {statistics.median(timings):.1f} ms median, {max(timings):.1f} ms max of 5 "
