@@ -38,6 +38,7 @@ from brokerage.pipeline.models import (
     ProposalStatus,
 )
 from brokerage.reference.models import Area, Measure, Programme
+from portal.accounts.models import User
 
 DATA_DIR = Path(__file__).parent / "data"
 AMBITION = "Ambition SCR"
@@ -143,6 +144,7 @@ def outcomes_bulk_create(
             reference=f"{prefix}{i:07d}"[:10],
             status=ParticipantStatus.ACTIVE,
             area=area,
+            referral_area=area,
             programme=programme,
             referral_source=ReferralSource.JOBCENTRE_PLUS,
             referred_on=start_on(i) - datetime.timedelta(days=60),
@@ -263,7 +265,7 @@ def _ambition_rules(programme: Programme) -> None:
     )
 
 
-def ambition_actuals_load(*, actor=None, stdout=None) -> dict[str, int]:
+def ambition_actuals_load(*, actor: User | None = None, stdout=None) -> dict[str, int]:
     """Load seed 003's actuals for each Ambition SCR authority as outcome records."""
     programme = Programme.objects.get(name=AMBITION)
     made: dict[str, int] = {}

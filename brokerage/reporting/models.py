@@ -72,3 +72,26 @@ class MeasureRule(models.Model):
     def type_labels(self) -> list[str]:
         labels = dict(OpportunityType.choices)
         return [str(labels.get(t, t)) for t in self.opportunity_types]
+
+
+class OutcomeSummary(models.Model):
+    """The outcome report's counts for a programme's default view (whole period, every area,
+    as at ``as_at``), kept so the report need not recount every record on each view.
+
+    Outcome records are never changed or deleted, so the counts stay equal to a recount while no
+    record newer than ``last_record_id`` exists; ``fingerprint`` is everything else the counts
+    depend on (period, as-at date, areas, measures and their opportunity types). The report
+    recounts whenever either differs; a task refreshes the row after each new record commits
+    (``brokerage.reporting.summaries``).
+    """
+
+    programme = models.OneToOneField(
+        "reference.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+    last_record_id = models.BigIntegerField()
+    counts = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Outcome summary for programme {self.programme_id}"

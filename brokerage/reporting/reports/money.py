@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import CharField, DateField, Q, QuerySet, Sum
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from brokerage.payments.models import (
     FundBudget,
@@ -47,9 +47,11 @@ FUND_KINDS = [
 
 
 def fund_requests(scope: ReportScope) -> QuerySet[FundRequest]:
-    return FundRequest.objects.filter(
-        scope.area_q("participant__area"), budget__programme=scope.programme
-    )
+    """The programme's fund requests, each in the area the person lived in when it was made
+    (their current area only for requests made before that was kept)."""
+    return FundRequest.objects.annotate(
+        area_then=Coalesce("area", "participant__area")
+    ).filter(scope.area_q("area_then"), budget__programme=scope.programme)
 
 
 def _request_ids(records: QuerySet) -> QuerySet:
@@ -89,7 +91,7 @@ def incentive_ledger(scope: ReportScope) -> QuerySet[LedgerEntry]:
 class _RequestSpend:
     budget: int
     category: str
-    area: int | None  # the participant's area
+    area: int | None  # the area the person lived in when the request was made
     spent: int
 
 
@@ -104,9 +106,9 @@ def _spend_by_request(
         for row in ledger.values("source_id").annotate(spent=Sum("amount_pence")).order_by()
     }
     return [
-        _RequestSpend(budget, category, area, spent[str(pk)])
-        for pk, budget, category, area in requests.values_list(
-            "pk", "budget", "category", "participant__area"
+        _RequestSpend(budget, category, area if area is not None else current, spent[str(pk)])
+        for pk, budget, category, area, current in requests.values_list(
+            "pk", "budget", "category", "area", "participant__area"
         ).order_by()
         if str(pk) in spent
     ]
@@ -268,7 +270,8 @@ def money_tables(scope: ReportScope, outcome_totals: dict[str, int] | None = Non
         columns=[Column("area", "Area", TEXT), Column("spent", "Spent", PENCE)],
         rows=area_rows,
         total={"area": "Total", "spent": column_sum(area_rows, "spent")} if area_rows else None,
-        notes=["A request counts in the area its participant lives in; people living "
+        notes=["A request counts in the area its participant lived in when it was made, "
+               "however they moved afterwards; people living "
                "outside the programme’s areas count under ‘Other areas’, so the total is all "
                "the spend, as in the budget, category and month tables."],
     )

@@ -9,12 +9,15 @@ they lived in at the time; the opportunity types the programme counts for the me
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, Count, Max, Min, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 
 from brokerage.pipeline.models import CheckpointRule, OutcomeKind, OutcomeRecord
 from brokerage.reference.models import Measure, Programme, Strand, Target
@@ -24,7 +27,7 @@ from brokerage.reporting.measures import (
     measure_type_text,
     measure_types,
 )
-from brokerage.reporting.models import RULED_MEASURES
+from brokerage.reporting.models import RULED_MEASURES, OutcomeSummary
 from brokerage.reporting.selectors import OTHER, UNKNOWN, ReportScope
 from brokerage.reporting.tables import (
     DETAILS,
@@ -179,6 +182,22 @@ class OutcomeCounts:
     people: dict[str, int] = field(default_factory=dict)
     by_month: dict[tuple[str, str], int] = field(default_factory=dict)
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "by_area": [[row, measure, n] for (row, measure), n in sorted(self.by_area.items())],
+            "people": dict(sorted(self.people.items())),
+            "by_month": [[month, measure, n]
+                         for (month, measure), n in sorted(self.by_month.items())],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OutcomeCounts:
+        return cls(
+            by_area={(row, measure): n for row, measure, n in data["by_area"]},
+            people=dict(data["people"]),
+            by_month={(month, measure): n for month, measure, n in data["by_month"]},
+        )
+
 
 def outcome_counts(scope: ReportScope, measures) -> OutcomeCounts:
     """Every count the outcome report shows, from one pass over the records.
@@ -238,6 +257,72 @@ def outcome_counts(scope: ReportScope, measures) -> OutcomeCounts:
     return counts
 
 
+def default_scope(programme: Programme) -> ReportScope:
+    """The view the report opens on: the whole period to today, every area, as at today."""
+    today = timezone.localdate()
+    return ReportScope(
+        programme=programme, date_from=programme.start_date,
+        date_to=min(programme.end_date, today), areas=tuple(programme.areas.order_by("name")),
+        restricted=False, as_at=today,
+    )
+
+
+def summary_fingerprint(scope: ReportScope, measures) -> str:
+    """Everything the outcome counts depend on besides the records themselves."""
+    types = measure_types(scope.programme)
+    key = {
+        "from": scope.date_from.isoformat(), "to": scope.date_to.isoformat(),
+        "as_at": scope.as_at_date.isoformat(), "areas": sorted(scope.area_ids),
+        "restricted": scope.restricted,
+        "measures": [[str(m), sorted(types.get(str(m), []))] for m in measures],
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def outcome_summary_refresh(programme: Programme) -> OutcomeCounts:
+    """Recount the programme's default view and keep the counts (``OutcomeSummary``)."""
+    scope = default_scope(programme)
+    measures = outcome_measures(programme)
+    # The mark is read before counting: a record committed meanwhile makes the row stale.
+    mark = OutcomeRecord.objects.aggregate(mark=Max("pk"))["mark"] or 0
+    counts = outcome_counts(scope, measures)
+    try:
+        with transaction.atomic():
+            OutcomeSummary.objects.update_or_create(
+                programme=programme,
+                defaults={"fingerprint": summary_fingerprint(scope, measures),
+                          "last_record_id": mark, "counts": counts.as_json()},
+            )
+    except DatabaseError:
+        pass  # another process was keeping them at the same moment: the counts stand
+    return counts
+
+
+def _current_summary(scope: ReportScope, fingerprint: str) -> OutcomeCounts | None:
+    """The kept counts for this view, if no outcome record has been written since they were
+    counted (records are never changed or deleted, so they then equal a recount)."""
+    kept = (
+        OutcomeSummary.objects.filter(programme=scope.programme, fingerprint=fingerprint)
+        .values_list("last_record_id", "counts").first()
+    )
+    if kept is not None and not OutcomeRecord.objects.filter(pk__gt=kept[0]).exists():
+        return OutcomeCounts.from_json(kept[1])
+    return None
+
+
+def outcome_counts_kept(scope: ReportScope, measures) -> OutcomeCounts:
+    """``outcome_counts``, read from the programme's ``OutcomeSummary`` when it holds this
+    view and is current; otherwise recounted, and kept when this is the default view."""
+    fingerprint = summary_fingerprint(scope, measures)
+    kept = _current_summary(scope, fingerprint)
+    if kept is not None:
+        return kept
+    default = default_scope(scope.programme)
+    if fingerprint == summary_fingerprint(default, outcome_measures(scope.programme)):
+        return outcome_summary_refresh(scope.programme)
+    return outcome_counts(scope, measures)
+
+
 def outcome_people(scope: ReportScope, measures) -> dict[str, int]:
     """{measure: distinct people} over the whole scope (the total of each measure)."""
     rows = (
@@ -251,7 +336,7 @@ def outcome_people(scope: ReportScope, measures) -> dict[str, int]:
 
 def outcome_tables(scope: ReportScope) -> list[Table]:
     measures = outcome_measures(scope.programme)
-    counts = outcome_counts(scope, measures)
+    counts = outcome_counts_kept(scope, measures)
     actuals, totals = counts.by_area, counts.people
     targets, overall = _targets(scope, measures)
     other_names = (
@@ -424,4 +509,12 @@ def outcomes_by_strand(scope: ReportScope, measures) -> Table | None:
 
 
 def outcome_totals_for(scope: ReportScope) -> dict[str, int]:
-    return outcome_people(scope, [Measure.STARTS, Measure.PLACEMENTS, Measure.SUSTAINED_26W])
+    """{measure: different people} for starts, placements and jobs sustained 26 weeks: from
+    the kept summary when it is current for this view (each measure is counted on its own, so
+    the summary's figures for them are these), otherwise counted."""
+    measures = [Measure.STARTS, Measure.PLACEMENTS, Measure.SUSTAINED_26W]
+    all_measures = outcome_measures(scope.programme)
+    kept = _current_summary(scope, summary_fingerprint(scope, all_measures))
+    if kept is not None:
+        return {m: n for m, n in kept.people.items() if m in measures}
+    return outcome_people(scope, measures)
