@@ -3,8 +3,9 @@
 Text is analysed with ``settings.SEARCH_TEXT_ANALYZER`` (``english`` unless set; a node
 without Elastic's analysis-common module can use the built-in ``standard``); vocabularies
 (sector, licences, skills, adjustments…) are ``keyword`` facets; places are ``geo_point``s at
-the outward-code centroid; eligibility ranges are ``integer_range``s. Participant documents hold the anonymised profile only: no name,
-date of birth is kept as a date for the age filter, no contact details.
+the outward-code centroid; eligibility ranges are ``integer_range``s. Participant documents
+hold the anonymised profile only: no name, date of birth is kept as a date for the age filter,
+no contact details.
 """
 
 from __future__ import annotations

@@ -39,26 +39,35 @@ def index_update_record(model_label: str, pk: int) -> None:
     )
 
 
-def match_archive(*, actor, participant: Participant, opportunity: Opportunity, reason: str = "") -> ArchivedMatch:
+def match_archive(
+    *, actor: User, participant: Participant, opportunity: Opportunity, reason: str = ""
+) -> ArchivedMatch:
     """Set a match aside so it is not shown again (in either direction). Safe to repeat."""
     reason = (reason or "").strip()
     if len(reason) > 300:
         raise ValidationError({"reason": "The reason must be 300 characters or fewer"})
     with transaction.atomic():
         archived, created = ArchivedMatch.objects.get_or_create(
-            participant=participant, opportunity=opportunity,
+            participant=participant,
+            opportunity=opportunity,
             defaults={"archived_by": actor, "reason": reason},
         )
         if created:
             audit_event_record(
-                actor=actor, action="match.archived", obj=archived,
+                actor=actor,
+                action="match.archived",
+                obj=archived,
                 summary=f"Archived the match of {participant.reference} with ‘{opportunity.title}’",
-                data={"participant": participant.reference, "opportunity": opportunity.pk, "reason": reason},
+                data={
+                    "participant": participant.reference,
+                    "opportunity": opportunity.pk,
+                    "reason": reason,
+                },
             )
     return archived
 
 
-def match_restore(*, actor, archived: ArchivedMatch) -> None:
+def match_restore(*, actor: User, archived: ArchivedMatch) -> None:
     """Show an archived match again (in both directions), audited."""
     with transaction.atomic():
         audit_event_record(
@@ -69,7 +78,7 @@ def match_restore(*, actor, archived: ArchivedMatch) -> None:
         archived.delete()
 
 
-def saved_search_create(*, actor, name: str, direction: str, subject: str, filters: MatchFilters) -> SavedSearch:
+def saved_search_create(*, actor: User, name: str, direction: str, subject: str, filters: MatchFilters) -> SavedSearch:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Enter a name for the search"})
@@ -88,7 +97,7 @@ def saved_search_create(*, actor, name: str, direction: str, subject: str, filte
     return saved
 
 
-def saved_search_delete(*, actor, saved: SavedSearch) -> None:
+def saved_search_delete(*, actor: User, saved: SavedSearch) -> None:
     with transaction.atomic():
         audit_event_record(
             actor=actor,

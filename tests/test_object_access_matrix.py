@@ -146,9 +146,11 @@ NOT_LINKED: dict[str, str] = {
         [f"partner_api:{name}" for name in (
             "get_opportunity", "update_opportunity", "submit_opportunity", "get_enquiry",
             "accept_enquiry", "record_enquiry_contact", "close_enquiry", "get_participant",
+            "get_employer", "get_outcome",
         )],
         "the partner API: bearer tokens, not sign-in; every endpoint is tried with another "
-        "partner's token, a read-only, revoked and expired one in tests/api/test_permissions.py",
+        "partner's token, a read-only, revoked and expired one in tests/api/test_permissions.py "
+        "and tests/api/test_scope_and_errors.py",
     ),
 }
 

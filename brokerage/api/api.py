@@ -55,9 +55,11 @@ from brokerage.reference.models import Measure, Programme, Strand
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
 from brokerage.reporting.reports.outcomes import (
     COUNTED_KINDS,
+    counted_outcomes,
     outcome_definitions,
     outcome_measures,
 )
+from brokerage.reporting.selectors import report_scope
 
 READ = TokenAuth()
 WRITE = TokenAuth(write=True)
@@ -205,6 +207,17 @@ def list_employers(request: HttpRequest):
     return _employers(request).annotate(requires_employer_signoff=Subquery(signoff))
 
 
+@opportunities.get("/employers/{employer_id}", response={200: EmployerOut, **ERRORS},
+                   summary="One employer you may act for")
+def get_employer(request: HttpRequest, employer_id: int):
+    signoff = relationships_in_force().filter(
+        partner_id=_token(request).partner_id, employer=OuterRef("pk")
+    ).values("requires_employer_signoff")[:1]
+    return get_object_or_404(
+        _employers(request).annotate(requires_employer_signoff=Subquery(signoff)), pk=employer_id
+    )
+
+
 @opportunities.get("/opportunities", response={200: list[OpportunityOut], **ERRORS},
                    summary="Opportunities of employers you act for")
 @paginate(IdCursorPagination, ordering=("-id",))
@@ -279,8 +292,11 @@ def _enquiries(request: HttpRequest) -> QuerySet[EnquiryItem]:
 @enquiries.get("/enquiries", response={200: list[EnquiryOut], **ERRORS},
                summary="Enquiries routed to your partnership")
 @paginate(IdCursorPagination, ordering=("-id",))
-def list_enquiries(request: HttpRequest, status: Literal["open", "new", "accepted", "contacted", "closed"] | None = None,
-                   overdue: bool = False):
+def list_enquiries(
+    request: HttpRequest,
+    status: Literal["open", "new", "accepted", "contacted", "closed"] | None = None,
+    overdue: bool = False,
+):
     return enquiry_items_filter(_enquiries(request), status=status or "", overdue=overdue)
 
 
@@ -396,23 +412,30 @@ def outcome_summary(
     date_to: datetime.date | None = None,
 ):
     prog = _programme(programme)
-    date_from = date_from or prog.start_date
-    date_to = date_to or min(prog.end_date, timezone.localdate())
+    # The outcome report's own scope and records (attribution by enrolment, the programme's
+    # opportunity types per measure, the person's areas, as at today), for your caseloads.
+    scope = report_scope(request.user, prog, date_from=date_from, date_to=date_to)
     measures = outcome_measures(prog)
     counts = dict(
-        _outcomes(request).filter(
-            programme=prog, measure__in=measures, occurred_on__gte=date_from,
-            occurred_on__lte=date_to,
+        counted_outcomes(scope, measures).filter(
+            participant__in=_participants(request).values("pk")
         ).values("measure").annotate(people=Count("participant", distinct=True))
         .values_list("measure", "people").order_by()
     )
     return {
-        "programme": prog.slug, "date_from": date_from, "date_to": date_to,
+        "programme": prog.slug, "date_from": scope.date_from, "date_to": scope.date_to,
         "measures": [MeasureCountOut(measure=m.value, label=m.label, people=counts.get(m.value, 0))
                      for m in measures],
         "definitions": [DefinitionOut(measure=label, definition=text)
                         for label, text in outcome_definitions(prog)],
     }
+
+
+# Registered after /outcomes/summary, so that "summary" is not read as an id.
+@caseload.get("/outcomes/{outcome_id}", response={200: OutcomeOut, **ERRORS},
+              summary="One outcome record of your caseloads")
+def get_outcome(request: HttpRequest, outcome_id: int):
+    return get_object_or_404(_outcomes(request), pk=outcome_id)
 
 
 api.add_router("", opportunities)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from brokerage.api.models import ApiToken, TokenScope
 from brokerage.audit.services import audit_event_record
+from portal.accounts.models import User
 from portal.accounts.permissions import can_manage_api_tokens
 
 TOKEN_PREFIX = "obp"
@@ -29,7 +30,7 @@ def _hash(raw: str) -> str:
 
 
 def api_token_create(
-    *, actor, name: str, scope: str, expires_on: datetime.date
+    *, actor: User, name: str, scope: str, expires_on: datetime.date
 ) -> tuple[ApiToken, str]:
     """Create a token for the actor's partner. Returns the row and the token (shown once)."""
     if not can_manage_api_tokens(actor):
@@ -65,7 +66,7 @@ def api_token_create(
     return token, raw
 
 
-def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if not can_manage_api_tokens(actor) or token.partner_id != actor.partner_id:
         raise ValidationError("Only the partner's admins can revoke this token")
     with transaction.atomic():

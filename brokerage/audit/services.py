@@ -1,12 +1,12 @@
 from django.db import models
 
 from brokerage.audit.models import AuditEvent
-from portal.accounts.permissions import recorded_actor
+from portal.accounts.permissions import Actor, recorded_actor
 
 
 def audit_event_record(
     *,
-    actor,
+    actor: Actor,
     action: str,
     obj: models.Model,
     summary: str,

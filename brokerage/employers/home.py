@@ -37,6 +37,30 @@ class InterviewRow:
     date: datetime.date | None
     past: bool  # the interview has happened: record the outcome
 
+    @property
+    def interviewed(self) -> bool:
+        """Recorded as interviewed: the employer's next step is to offer the job or decline."""
+        return self.proposal.status == ProposalStatus.INTERVIEWED
+
+    @property
+    def outcome_due(self) -> bool:
+        return self.past or self.interviewed
+
+
+@dataclass
+class OfferRow:
+    """A job offered: what happens next, and who does it (the employer waits for the answer)."""
+
+    proposal: Proposal
+
+    @property
+    def next_step(self) -> str:
+        if self.proposal.status == ProposalStatus.OFFERED:
+            return ("Offered. Next: the candidate answers through their key worker, who records "
+                    "it here. We email you when they do.")
+        return ("Offer accepted. Next: agree a start date with their key worker, who records the "
+                "start. We then ask you at set times to confirm they still work for you.")
+
 
 @dataclass
 class PaymentRow:
@@ -62,6 +86,7 @@ class EmployerHome:
     candidates: list[Proposal]
     candidates_count: int
     interviews: list[InterviewRow]
+    offers: list[OfferRow]
     checkpoints: list[Checkpoint]
     payments: list[PaymentRow]
     incentives: EmployerIncentives
@@ -92,17 +117,22 @@ class EmployerHome:
     def nothing_yet(self) -> bool:
         """A new organisation: no opportunity, candidate or claim yet."""
         return not (self.opportunities_total or self.candidates_count or self.incentives.rows
-                    or self.interviews or self.pledges)
+                    or self.interviews or self.offers or self.pledges)
+
+    @property
+    def outcomes_due(self) -> int:
+        """Interviews that have happened whose outcome the employer has not recorded."""
+        return sum(1 for row in self.interviews if row.outcome_due)
 
 
 def _interviews(user, today: datetime.date) -> list[InterviewRow]:
     rows = []
-    for proposal in proposals_for_employer(user).filter(status=ProposalStatus.INTERVIEW_BOOKED):
+    for proposal in proposals_for_employer(user, show="interviews"):
         interviews = list(proposal.interviews.all())  # prefetched, newest first
         date = interviews[0].date if interviews else None
         rows.append(InterviewRow(proposal, date, past=date is not None and date <= today))
     # Interviews that have happened first (their outcome is due), then the next ones.
-    rows.sort(key=lambda r: (not r.past, r.date or datetime.date.max, r.proposal.pk))
+    rows.sort(key=lambda r: (not r.outcome_due, r.date or datetime.date.max, r.proposal.pk))
     return rows
 
 
@@ -146,6 +176,7 @@ def employer_home(user, memberships: list[EmployerMembership], *,
         candidates=list(new[:HOME_ROWS]),
         candidates_count=new.count(),
         interviews=_interviews(user, today),
+        offers=[OfferRow(p) for p in proposals_for_employer(user, show="offers")[:HOME_ROWS]],
         checkpoints=list(employer_checkpoints_due(user, today=today)),
         payments=_payments(incentives),
         incentives=incentives,

@@ -21,6 +21,7 @@ from brokerage.employers.models import (
     PartnerRelationship,
     RelationshipStatus,
 )
+from portal.accounts.models import User
 
 # Profile fields a merge fills on the kept record when it has no value of its own.
 MERGE_FILL_FIELDS = (
@@ -53,7 +54,7 @@ def _ordered(a: Employer, b: Employer) -> tuple[Employer, Employer]:
     return (a, b) if a.pk < b.pk else (b, a)
 
 
-def employer_duplicate_dismiss(*, actor, first: Employer, second: Employer) -> DuplicateDismissal:
+def employer_duplicate_dismiss(*, actor: User, first: Employer, second: Employer) -> DuplicateDismissal:
     if first.pk == second.pk:
         raise ValidationError("Choose two different employers")
     low, high = _ordered(first, second)
@@ -70,7 +71,7 @@ def employer_duplicate_dismiss(*, actor, first: Employer, second: Employer) -> D
     return dismissal
 
 
-def employer_merge(*, actor, keep: Employer, merge: Employer) -> Employer:
+def employer_merge(*, actor: User, keep: Employer, merge: Employer) -> Employer:
     """Move everything from ``merge`` onto ``keep`` and mark ``merge`` as merged into it.
 
     Every model with a foreign key (or many-to-many) to Employer moves, including those other

@@ -70,6 +70,7 @@ from brokerage.employers.models import (
 )
 from brokerage.reference.models import Area
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from portal.accounts.models import User
 from portal.accounts.permissions import recorded_actor
 from portal.accounts.roles import Role
 
@@ -77,24 +78,24 @@ INVITATION_SALT = "employers.invitation"
 INVITATION_MAX_AGE = datetime.timedelta(days=14)
 
 
-def _acting_for(actor, employer: Employer) -> str:
+def _acting_for(actor: User, employer: Employer) -> str:
     """A partner's staff acting on an employer's record are audited as acting for it."""
     if actor is not None and getattr(actor, "partner_id", None) and not _is_member(actor, employer):
         return employer.name
     return ""
 
 
-def _is_member(user, employer: Employer) -> bool:
+def _is_member(user: User, employer: Employer) -> bool:
     return EmployerMembership.objects.filter(employer=employer, user=user).exists()
 
 
-def _is_admin(user, employer: Employer) -> bool:
+def _is_admin(user: User, employer: Employer) -> bool:
     return EmployerMembership.objects.filter(
         employer=employer, user=user, role=MembershipRole.ADMIN
     ).exists()
 
 
-def _require_may_change(actor, employer: Employer) -> None:
+def _require_may_change(actor: User, employer: Employer) -> None:
     """The record is changed by its admins, coordinators, or a partner whose relationship with
     the employer is in force (accepted or approved). Anyone else is refused."""
     from brokerage.employers.selectors import user_can_act_for
@@ -130,7 +131,7 @@ def interaction_record(
     employer: Employer,
     kind: str,
     summary: str,
-    actor=None,
+    actor: User | None = None,
     partner=None,
     happened_at: datetime.datetime | None = None,
 ) -> Interaction:
@@ -147,7 +148,7 @@ def interaction_record(
 
 def interaction_add(
     *,
-    actor,
+    actor: User,
     employer: Employer,
     kind: str,
     summary: str,
@@ -227,7 +228,7 @@ def employer_find_or_create(
     sector: str = "",
     size_band: str = "",
     website: str = "",
-    actor=None,
+    actor: User | None = None,
     partner=None,
     source: str = EmployerSource.ENQUIRY,
 ) -> tuple[Employer, bool]:
@@ -291,7 +292,7 @@ def employer_find_or_create(
 
 def employer_register(
     *,
-    actor,
+    actor: User,
     name: str,
     postcode: str,
     companies_house_number: str = "",
@@ -367,7 +368,7 @@ def employer_register(
     return employer
 
 
-def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
+def employer_update(*, actor: User, employer: Employer, data: dict) -> Employer:
     """Change the organisation profile (by one of its admins, or a partner acting for it)."""
     _require_may_change(actor, employer)
     allowed = {
@@ -405,7 +406,7 @@ def employer_update(*, actor, employer: Employer, data: dict) -> Employer:
     return employer
 
 
-def employer_site_add(*, actor, employer: Employer, name: str, postcode: str) -> EmployerSite:
+def employer_site_add(*, actor: User, employer: Employer, name: str, postcode: str) -> EmployerSite:
     _require_may_change(actor, employer)
     postcode = _postcode_or_error(postcode)
     if not (name or "").strip():
@@ -425,7 +426,7 @@ def employer_site_add(*, actor, employer: Employer, name: str, postcode: str) ->
     return site
 
 
-def employer_site_remove(*, actor, site: EmployerSite) -> None:
+def employer_site_remove(*, actor: User, site: EmployerSite) -> None:
     employer = site.employer
     _require_may_change(actor, employer)
     with transaction.atomic():
@@ -438,7 +439,7 @@ def employer_site_remove(*, actor, site: EmployerSite) -> None:
 
 
 def employer_contact_add(
-    *, actor, employer: Employer, name: str, job_title: str = "", email: str = "", phone: str = ""
+    *, actor: User, employer: Employer, name: str, job_title: str = "", email: str = "", phone: str = ""
 ) -> EmployerContact:
     _require_may_change(actor, employer)
     if not (name or "").strip():
@@ -458,7 +459,7 @@ def employer_contact_add(
     return contact
 
 
-def employer_contact_remove(*, actor, contact: EmployerContact) -> None:
+def employer_contact_remove(*, actor: User, contact: EmployerContact) -> None:
     employer = contact.employer
     _require_may_change(actor, employer)
     with transaction.atomic():
@@ -473,7 +474,7 @@ def employer_contact_remove(*, actor, contact: EmployerContact) -> None:
 # --- joining: requests and invitations -----------------------------------------------------
 
 
-def employer_join_request_create(*, user, employer: Employer) -> EmployerJoinRequest:
+def employer_join_request_create(*, user: User, employer: Employer) -> EmployerJoinRequest:
     """Ask to join an organisation. Its owner decides (``selectors.join_request_owner``): the
     admins, else the partner working with it, else the coordinators; they are emailed."""
     from brokerage.employers.tasks import employer_join_request_email_task
@@ -496,7 +497,7 @@ def employer_join_request_create(*, user, employer: Employer) -> EmployerJoinReq
 
 
 def employer_join_request_decide(
-    *, actor, join_request: EmployerJoinRequest, approve: bool
+    *, actor: User, join_request: EmployerJoinRequest, approve: bool
 ) -> EmployerJoinRequest:
     from brokerage.employers.selectors import join_request_owner
 
@@ -532,7 +533,7 @@ def employer_join_request_decide(
 
 
 def employer_invitation_create(
-    *, actor, employer: Employer, email: str, role: str = MembershipRole.MEMBER
+    *, actor: User, employer: Employer, email: str, role: str = MembershipRole.MEMBER
 ) -> EmployerInvitation:
     """Invite a colleague by email; the email carries a signed link that expires."""
     from brokerage.employers.tasks import employer_invitation_email_task
@@ -587,7 +588,7 @@ def employer_invitation_from_token(token: str) -> EmployerInvitation:
     return invitation
 
 
-def employer_invitation_accept(*, user, invitation: EmployerInvitation) -> EmployerMembership:
+def employer_invitation_accept(*, user: User, invitation: EmployerInvitation) -> EmployerMembership:
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(
             f"This invitation was sent to {invitation.email}. "
@@ -615,7 +616,7 @@ def employer_invitation_accept(*, user, invitation: EmployerInvitation) -> Emplo
     return membership
 
 
-def employer_invitation_cancel(*, actor, invitation: EmployerInvitation) -> None:
+def employer_invitation_cancel(*, actor: User, invitation: EmployerInvitation) -> None:
     with transaction.atomic():
         if invitation.is_open:
             invitation.cancelled_at = timezone.now()
@@ -637,7 +638,7 @@ def _other_admins(membership: EmployerMembership) -> bool:
 
 
 def employer_membership_change_role(
-    *, actor, membership: EmployerMembership, role: str
+    *, actor: User, membership: EmployerMembership, role: str
 ) -> EmployerMembership:
     if role not in MembershipRole.values:
         raise ValidationError({"role": "Select a role"})
@@ -662,7 +663,7 @@ def employer_membership_change_role(
     return membership
 
 
-def employer_membership_remove(*, actor, membership: EmployerMembership) -> None:
+def employer_membership_remove(*, actor: User, membership: EmployerMembership) -> None:
     with transaction.atomic():
         membership = EmployerMembership.objects.select_for_update(of=("self",)).get(
             pk=membership.pk
@@ -692,7 +693,7 @@ def _relationship_email(relationship: PartnerRelationship, event: str) -> None:
     transaction.on_commit(lambda: partner_relationship_email_task.delay(relationship.pk, event))
 
 
-def _started_working(relationship: PartnerRelationship, *, actor, how: str) -> None:
+def _started_working(relationship: PartnerRelationship, *, actor: User, how: str) -> None:
     interaction_record(
         employer=relationship.employer,
         kind=InteractionKind.NOTE,
@@ -705,7 +706,7 @@ def _started_working(relationship: PartnerRelationship, *, actor, how: str) -> N
 
 
 def partner_relationship_request(
-    *, actor, partner, employer: Employer, requires_employer_signoff: bool,
+    *, actor: User, partner, employer: Employer, requires_employer_signoff: bool,
     started_at: datetime.date | None = None,
 ) -> PartnerRelationship:
     """``partner`` asks to work with ``employer`` and act for it (or changes its terms).
@@ -804,7 +805,7 @@ def _decidable(relationship: PartnerRelationship) -> PartnerRelationship:
 
 
 def partner_relationship_decide(
-    *, actor, relationship: PartnerRelationship, accept: bool, reason: str = ""
+    *, actor: User, relationship: PartnerRelationship, accept: bool, reason: str = ""
 ) -> PartnerRelationship:
     """One of the employer's admins accepts or declines a partner's request."""
     if not _is_admin(actor, relationship.employer):
@@ -834,7 +835,7 @@ def partner_relationship_decide(
 
 
 def partner_relationship_approve(
-    *, actor, relationship: PartnerRelationship, reason: str, approve: bool = True
+    *, actor: User, relationship: PartnerRelationship, reason: str, approve: bool = True
 ) -> PartnerRelationship:
     """A coordinator answers a partner's request for the employer, e.g. when nobody from the
     employer uses the portal. Approving needs a reason (shown to the employer)."""
@@ -870,7 +871,7 @@ def partner_relationship_approve(
     return relationship
 
 
-def partner_relationship_end(*, actor, relationship: PartnerRelationship) -> PartnerRelationship:
+def partner_relationship_end(*, actor: User, relationship: PartnerRelationship) -> PartnerRelationship:
     """The partner stops working with the employer (or withdraws its request), or one of the
     employer's admins stops the partner acting for it."""
     with transaction.atomic():
@@ -912,7 +913,7 @@ class PartnerEmployerResult:
 
 def partner_employer_add(
     *,
-    actor,
+    actor: User,
     name: str,
     postcode: str,
     email: str | None = None,
@@ -976,7 +977,7 @@ def partner_employer_add(
 # --- Companies House ----------------------------------------------------------------------
 
 
-def employer_companies_house_check(*, employer: Employer, actor=None) -> Employer | None:
+def employer_companies_house_check(*, employer: Employer, actor: User | None = None) -> Employer | None:
     """Ask Companies House about the employer (by its number, else by an exact name match) and
     keep its status, registered office and any mismatch with our record. ``None`` when
     Companies House is not set up or could not be asked (the record is left as it was)."""

@@ -211,7 +211,11 @@ def _demo_item(enquiry, partner, types, state, submitted, adviser, partners) -> 
         interaction_record(employer=enquiry.employer, kind=InteractionKind.PHONE, partner=partner,
                            actor=actor, happened_at=later, summary=f"About enquiry {enquiry.reference}: {note}")
     if state == "closed":
-        item.status, item.closed_at, item.outcome = ItemStatus.CLOSED, later + datetime.timedelta(days=2), Outcome.PLEDGE
+        item.status, item.closed_at, item.outcome = (
+            ItemStatus.CLOSED,
+            later + datetime.timedelta(days=2),
+            Outcome.PLEDGE,
+        )
         EnquiryItemEvent.objects.create(item=item, kind=EventKind.CLOSED, partner=partner, actor=actor,
                                         happened_at=item.closed_at, note=Outcome.PLEDGE.label)
     if state == "reassigned":

@@ -26,6 +26,7 @@ from brokerage.enquiries.routing import route_enquiry, working_days_for
 from brokerage.reference.dates import response_deadline
 from brokerage.reference.models import Area, Partner, PartnerStanding
 from brokerage.reference.postcodes import normalise_postcode
+from portal.accounts.models import User
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
 REMINDER_HOURS_BEFORE = 8  # the morning of the day an enquiry is due (deadlines are at 5pm)
@@ -137,7 +138,7 @@ def _require_open(item: EnquiryItem) -> None:
         raise ValidationError(f"Enquiry {item.enquiry.reference} is closed, so it cannot be changed")
 
 
-def enquiry_item_accept(*, item: EnquiryItem, actor) -> EnquiryItem:
+def enquiry_item_accept(*, item: EnquiryItem, actor: User) -> EnquiryItem:
     with transaction.atomic():
         item = _locked(item)
         _require_open(item)
@@ -159,7 +160,7 @@ def enquiry_item_accept(*, item: EnquiryItem, actor) -> EnquiryItem:
 
 
 def enquiry_item_contact_record(
-    *, item: EnquiryItem, actor, contact_kind: str, happened_at: datetime.datetime, summary: str
+    *, item: EnquiryItem, actor: User, contact_kind: str, happened_at: datetime.datetime, summary: str
 ) -> EnquiryItem:
     """Record a contact with the employer: the first one is the partner's response."""
     if contact_kind not in ContactKind.values:
@@ -202,7 +203,7 @@ def enquiry_item_contact_record(
     return item
 
 
-def enquiry_item_reassign(*, item: EnquiryItem, actor, to_partner: Partner, reason: str) -> EnquiryItem:
+def enquiry_item_reassign(*, item: EnquiryItem, actor: User, to_partner: Partner, reason: str) -> EnquiryItem:
     """Hand the item to another partner, who gets a fresh response deadline."""
     reason = (reason or "").strip()
     if not reason:
@@ -241,7 +242,7 @@ def enquiry_item_reassign(*, item: EnquiryItem, actor, to_partner: Partner, reas
     return item
 
 
-def enquiry_item_close(*, item: EnquiryItem, actor, outcome: str, notes: str = "") -> EnquiryItem:
+def enquiry_item_close(*, item: EnquiryItem, actor: User, outcome: str, notes: str = "") -> EnquiryItem:
     if outcome not in Outcome.values:
         raise ValidationError("Select the outcome of the enquiry")
     with transaction.atomic():

@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial, reduce
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -33,7 +34,6 @@ from brokerage.messaging.backends import SendError, backend_send
 from brokerage.messaging.models import (
     CHOOSABLE_KINDS,
     Channel,
-    ContactLimit,
     Frequency,
     InboundText,
     Message,
@@ -41,6 +41,10 @@ from brokerage.messaging.models import (
     MessageStatus,
     NotificationPreference,
 )
+from brokerage.messaging.selectors import contact_limit, employer_contacts_used
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +54,6 @@ REPLY_HANDLERS = {
     "checkpoint": "brokerage.pipeline.services.evidence.checkpoint_text_reply",
 }
 REPLY_WINDOW = datetime.timedelta(days=14)
-COUNTED_STATUSES = [MessageStatus.QUEUED, MessageStatus.SENT, MessageStatus.DELIVERED]
 
 
 # --- preferences --------------------------------------------------------------------------
@@ -75,17 +78,7 @@ def preferences_url(email: str) -> str:
     )
 
 
-def preferences_for(email: str) -> dict[str, str]:
-    """Each choosable kind → the person's frequency (straight away unless they chose)."""
-    chosen = dict(
-        NotificationPreference.objects.filter(email=email.strip().lower()).values_list(
-            "kind", "frequency"
-        )
-    )
-    return {kind.value: chosen.get(kind.value, Frequency.IMMEDIATELY) for kind in CHOOSABLE_KINDS}
-
-
-def preferences_update(*, actor, email: str, choices: dict[str, str]) -> None:
+def preferences_update(*, actor: User | None, email: str, choices: dict[str, str]) -> None:
     """Save one person's choices (kind → frequency). ``actor``: None when from the email link."""
     email = email.strip().lower()
     with transaction.atomic():
@@ -116,30 +109,6 @@ def _frequency(email: str, kind: str) -> str:
 
 
 # --- the contact limit --------------------------------------------------------------------
-
-
-def contact_limit() -> tuple[int, int]:
-    """(messages, days): how much partners together may contact one employer."""
-    row = ContactLimit.objects.first()
-    if row is not None:
-        return row.messages, row.days
-    messages, days = settings.MESSAGING_EMPLOYER_CONTACT_LIMIT
-    return int(messages), int(days)
-
-
-def employer_contacts_used(employer_id: int, *, now: datetime.datetime | None = None) -> int:
-    """Messages partners have sent (or queued) to the employer's people in the current period."""
-    _, days = contact_limit()
-    since = (now or timezone.now()) - datetime.timedelta(days=days)
-    return (
-        Message.objects.filter(
-            employer_id=employer_id, partner__isnull=False, created_at__gte=since,
-            status__in=COUNTED_STATUSES,
-        )
-        .values("about", "subject")
-        .distinct()
-        .count()
-    )
 
 
 def _over_contact_limit(employer, partner) -> bool:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from brokerage.messaging import services
+from brokerage.messaging import selectors, services
 from brokerage.messaging.forms import PreferencesForm
 from portal.core.http import AuthenticatedHttpRequest
 
@@ -59,7 +59,7 @@ def notify_inbound_text(request: HttpRequest) -> HttpResponse:
 def _preferences(request: HttpRequest, *, email: str, actor, done_url: str) -> HttpResponse:
     form = PreferencesForm(
         request.POST if request.method == "POST" else None,
-        initial_choices=services.preferences_for(email),
+        initial_choices=selectors.preferences_for(email),
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_update(actor=actor, email=email, choices=form.cleaned_data)

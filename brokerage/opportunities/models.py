@@ -256,6 +256,11 @@ class OpportunityEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    #: The reasons a coordinator picked when referring back or rejecting (kept as data; ``note``
+    #: holds them as text followed by their own words).
+    reasons = models.ManyToManyField(
+        "pipeline.DecisionReason", blank=True, related_name="opportunity_events"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

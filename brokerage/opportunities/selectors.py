@@ -132,11 +132,19 @@ def public_opportunity_find(pk: int) -> Opportunity | None:
     ).filter(pk=pk).first()
 
 
-def sitemap_opportunities() -> QuerySet:
-    """Live public opportunities for the sitemap, newest change first."""
-    return Opportunity.objects.filter(status=S.LIVE, public=True).only(
-        "pk", "updated_at"
-    ).order_by("-updated_at", "-pk")
+def closing_date_passed(opportunity: Opportunity, *, today: datetime.date | None = None) -> bool:
+    """Live, but its closing date has gone by (the nightly close has not run yet): closed."""
+    today = today or timezone.localdate()
+    return bool(not opportunity.rolling and opportunity.closing_date
+                and opportunity.closing_date < today)
+
+
+def sitemap_opportunities(*, today: datetime.date | None = None) -> QuerySet:
+    """Live public opportunities still open today for the sitemap, newest change first."""
+    today = today or timezone.localdate()
+    return Opportunity.objects.filter(status=S.LIVE, public=True).exclude(
+        rolling=False, closing_date__lt=today
+    ).only("pk", "updated_at").order_by("-updated_at", "-pk")
 
 
 @dataclass

@@ -6,6 +6,7 @@ transaction and writes an audit event; emails are sent after the transaction com
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,10 +28,12 @@ from brokerage.opportunities.models import (
     StrandRegistration,
 )
 from brokerage.opportunities.rules import automatic_check_findings, opportunity_errors
+from brokerage.pipeline.models import DecisionReason
 from brokerage.reference.apprenticeships import apprenticeship_standard
 from brokerage.reference.models import Area
 from brokerage.reference.postcodes import PostcodeError, centroid, normalise_postcode
 from brokerage.reference.vocabulary import licences_normalise, sector_normalise, skills_normalise
+from portal.accounts.models import User
 from portal.accounts.permissions import recorded_actor
 from portal.accounts.roles import Role
 from portal.core.exceptions import IllegalTransition
@@ -91,17 +94,17 @@ REMINDER_DAYS_BEFORE_CLOSING = 3
 # --- who may do what ---------------------------------------------------------------------
 
 
-def user_is_member(user, employer: Employer) -> bool:
+def user_is_member(user: User, employer: Employer) -> bool:
     return EmployerMembership.objects.filter(employer=employer, user=user).exists()
 
 
-def partner_relationship(user, employer: Employer) -> PartnerRelationship | None:
+def partner_relationship(user: User, employer: Employer) -> PartnerRelationship | None:
     """The user's partner's relationship with the employer, if the employer accepted it (or a
     coordinator approved it) and it has not ended; a mere request grants nothing."""
     return relationship_in_force(getattr(user, "partner_id", None), employer)
 
 
-def _require_can_edit(actor, employer: Employer) -> None:
+def _require_can_edit(actor: User, employer: Employer) -> None:
     if user_is_member(actor, employer):
         return
     if actor.has_role(Role.PARTNER_STAFF, Role.COORDINATOR) and partner_relationship(
@@ -111,12 +114,12 @@ def _require_can_edit(actor, employer: Employer) -> None:
     raise ValidationError("You cannot change this employer's opportunities")
 
 
-def _require_coordinator(actor) -> None:
+def _require_coordinator(actor: User) -> None:
     if not actor.has_role(Role.COORDINATOR):
         raise ValidationError("Only a coordinator can moderate opportunities")
 
 
-def _acting_for(actor, employer: Employer) -> str:
+def _acting_for(actor: User, employer: Employer) -> str:
     return "" if user_is_member(actor, employer) else employer.name
 
 
@@ -124,7 +127,7 @@ def _acting_for(actor, employer: Employer) -> str:
 
 
 def _transition(
-    opportunity: Opportunity, action: str, *, actor, note: str = ""
+    opportunity: Opportunity, action: str, *, actor: User | None, note: str = ""
 ) -> OpportunityEvent:
     allowed_from, to_status = TRANSITIONS[action]
     if opportunity.status not in allowed_from:
@@ -196,7 +199,7 @@ def _default_strand(opportunity: Opportunity) -> None:
 
 def opportunity_save_draft(
     *,
-    actor,
+    actor: User,
     employer: Employer,
     data: dict,
     opportunity: Opportunity | None = None,
@@ -229,7 +232,7 @@ def opportunity_save_draft(
 
 
 def _save_draft(
-    *, actor, employer: Employer, data: dict, opportunity: Opportunity | None, files: dict,
+    *, actor: User, employer: Employer, data: dict, opportunity: Opportunity | None, files: dict,
     stored: list[str],
 ) -> Opportunity:
     with transaction.atomic():
@@ -295,7 +298,7 @@ def _clean_skills(values) -> list[str]:
     return skills_normalise(values)
 
 
-def opportunity_duplicate(*, actor, opportunity: Opportunity) -> Opportunity:
+def opportunity_duplicate(*, actor: User, opportunity: Opportunity) -> Opportunity:
     """A new draft copying an earlier opportunity; dates are left for the employer to set."""
     data = {field: getattr(opportunity, field) for field in DRAFT_FIELDS}
     data.update(start_date=None, closing_date=None, public=False)
@@ -314,7 +317,7 @@ def opportunity_duplicate(*, actor, opportunity: Opportunity) -> Opportunity:
 # --- submission and moderation -------------------------------------------------------------
 
 
-def strand_registration_record(*, actor, employer: Employer, strand, at=None) -> StrandRegistration:
+def strand_registration_record(*, actor: User, employer: Employer, strand, at=None) -> StrandRegistration:
     """Register ``employer`` in ``strand`` (once; later calls return the same registration)."""
     with transaction.atomic():
         registration, created = StrandRegistration.objects.get_or_create(
@@ -334,7 +337,7 @@ def strand_registration_record(*, actor, employer: Employer, strand, at=None) ->
     return registration
 
 
-def opportunity_submit(*, actor, opportunity: Opportunity) -> Opportunity:
+def opportunity_submit(*, actor: User, opportunity: Opportunity) -> Opportunity:
     """Submit for moderation. Runs the automatic checks: any finding refers it straight back."""
     with transaction.atomic():
         opportunity = _locked(opportunity)
@@ -385,7 +388,7 @@ def opportunity_submit(*, actor, opportunity: Opportunity) -> Opportunity:
     return opportunity
 
 
-def opportunity_start_review(*, actor, opportunity: Opportunity) -> Opportunity:
+def opportunity_start_review(*, actor: User, opportunity: Opportunity) -> Opportunity:
     _require_coordinator(actor)
     with transaction.atomic():
         opportunity = _locked(opportunity)
@@ -399,7 +402,7 @@ def opportunity_start_review(*, actor, opportunity: Opportunity) -> Opportunity:
     return opportunity
 
 
-def opportunity_approve(*, actor, opportunity: Opportunity, note: str = "") -> Opportunity:
+def opportunity_approve(*, actor: User, opportunity: Opportunity, note: str = "") -> Opportunity:
     """Make it live. From now on its places count as opportunities created in its strand."""
     _require_coordinator(actor)
     with transaction.atomic():
@@ -428,9 +431,11 @@ def opportunity_approve(*, actor, opportunity: Opportunity, note: str = "") -> O
 
 
 def opportunity_refer_back(
-    *, actor, opportunity: Opportunity, comments: dict[str, str], note: str = ""
+    *, actor: User, opportunity: Opportunity, comments: dict[str, str], note: str = "",
+    reasons: Sequence[DecisionReason] = (),
 ) -> Opportunity:
-    """Send it back to the employer with a comment on each named field."""
+    """Send it back to the employer with a comment on each named field (``reasons``: the
+    picked ``DecisionReason`` rows, kept on the event; ``note`` reads them as text)."""
     _require_coordinator(actor)
     comments = {field: text.strip() for field, text in comments.items() if text and text.strip()}
     if not comments:
@@ -441,6 +446,8 @@ def opportunity_refer_back(
     with transaction.atomic():
         opportunity = _locked(opportunity)
         event = _transition(opportunity, "refer_back", actor=actor, note=note)
+        if reasons:
+            event.reasons.set(reasons)
         opportunity.reviewer = actor
         opportunity.save(update_fields=["status", "reviewer", "updated_at"])
         for field, text in comments.items():
@@ -456,13 +463,17 @@ def opportunity_refer_back(
     return opportunity
 
 
-def opportunity_reject(*, actor, opportunity: Opportunity, reason: str) -> Opportunity:
+def opportunity_reject(
+    *, actor: User, opportunity: Opportunity, reason: str, reasons: Sequence[DecisionReason] = ()
+) -> Opportunity:
     _require_coordinator(actor)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter the reason for rejecting the opportunity"})
     with transaction.atomic():
         opportunity = _locked(opportunity)
         event = _transition(opportunity, "reject", actor=actor, note=reason.strip())
+        if reasons:
+            event.reasons.set(reasons)
         opportunity.rejection_reason = reason.strip()
         opportunity.reviewer = actor
         opportunity.save()
@@ -477,7 +488,7 @@ def opportunity_reject(*, actor, opportunity: Opportunity, reason: str) -> Oppor
 # --- lifecycle -----------------------------------------------------------------------------
 
 
-def opportunity_withdraw(*, actor, opportunity: Opportunity, reason: str = "") -> Opportunity:
+def opportunity_withdraw(*, actor: User, opportunity: Opportunity, reason: str = "") -> Opportunity:
     with transaction.atomic():
         opportunity = _locked(opportunity)
         _require_can_edit(actor, opportunity.employer)
@@ -492,7 +503,7 @@ def opportunity_withdraw(*, actor, opportunity: Opportunity, reason: str = "") -
     return opportunity
 
 
-def opportunity_places_fill(*, actor, opportunity: Opportunity, places_filled: int) -> Opportunity:
+def opportunity_places_fill(*, actor: User, opportunity: Opportunity, places_filled: int) -> Opportunity:
     """Record how many places are taken; when all are, the opportunity is filled."""
     with transaction.atomic():
         opportunity = _locked(opportunity)
@@ -517,7 +528,7 @@ def opportunity_places_fill(*, actor, opportunity: Opportunity, places_filled: i
     return opportunity
 
 
-def opportunity_close(*, actor, opportunity: Opportunity, note: str = "") -> Opportunity:
+def opportunity_close(*, actor: User | None, opportunity: Opportunity, note: str = "") -> Opportunity:
     with transaction.atomic():
         opportunity = _locked(opportunity)
         _transition(opportunity, "close", actor=actor, note=note)
@@ -531,7 +542,7 @@ def opportunity_close(*, actor, opportunity: Opportunity, note: str = "") -> Opp
 
 
 def opportunity_reopen(
-    *, actor, opportunity: Opportunity, closing_date: datetime.date, places: int | None = None
+    *, actor: User, opportunity: Opportunity, closing_date: datetime.date, places: int | None = None
 ) -> Opportunity:
     """Reopen a closed or filled opportunity with a new closing date (and, if filled, more
     places)."""

@@ -1,9 +1,13 @@
 """schema.org ``JobPosting`` for a live public opportunity, so job search engines list it.
 
 Built from the opportunity as the public page shows it (the employer's name only when the
-employer agreed to show it). Google's required properties (title, description, datePosted,
-hiringOrganization, jobLocation or a remote job's applicantLocationRequirements) are always
-there; validThrough, baseSalary and employmentType when the opportunity has them.
+employer agreed to show it). Every page carries the properties in ``REQUIRED``, whatever the
+opportunity: Google's required ones (title, description, datePosted, hiringOrganization,
+jobLocation) and the recommended ones job search engines rank by (validThrough, baseSalary,
+employmentType). Where the opportunity has no value of its own, the value says so truthfully:
+a rolling opportunity is valid until the next re-check (``ROLLING_VALID_DAYS`` from today, so
+the page, re-rendered, keeps moving it on); an unpaid placement's pay is £0; a remote job's
+place is the country (with ``jobLocationType`` TELECOMMUTE).
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ FULL_TIME_HOURS = Decimal("30")
 
 _UNIT = {PayBasis.HOUR: "HOUR", PayBasis.WEEK: "WEEK", PayBasis.YEAR: "YEAR"}
 
-REQUIRED = ("@context", "@type", "title", "description", "datePosted", "hiringOrganization")
+#: A rolling opportunity (open until filled) is said to be valid this many days ahead.
+ROLLING_VALID_DAYS = 30
+
+REQUIRED = ("@context", "@type", "title", "description", "datePosted", "validThrough",
+            "hiringOrganization", "jobLocation", "baseSalary", "employmentType")
 
 
 def employment_types(opportunity: Opportunity) -> list[str]:
@@ -67,6 +75,10 @@ def job_posting(opportunity: Opportunity, *, url: str) -> dict:
         data["hiringOrganization"]["sameAs"] = opportunity.employer.website
     if opportunity.closing_date and not opportunity.rolling:
         data["validThrough"] = _end_of_day(opportunity.closing_date)
+    else:
+        data["validThrough"] = _end_of_day(
+            timezone.localdate() + datetime.timedelta(days=ROLLING_VALID_DAYS)
+        )
     if opportunity.start_date:
         data["jobStartDate"] = opportunity.start_date.isoformat()
     address = {"@type": "PostalAddress", "addressCountry": "GB"}
@@ -77,19 +89,26 @@ def job_posting(opportunity: Opportunity, *, url: str) -> dict:
     if opportunity.remote:
         data["jobLocationType"] = "TELECOMMUTE"
         data["applicantLocationRequirements"] = {"@type": "Country", "name": "GB"}
-    if not opportunity.remote or opportunity.postcode:
-        data["jobLocation"] = {"@type": "Place", "address": address}
-    if opportunity.paid and opportunity.pay_pence and opportunity.pay_basis in _UNIT:
-        data["baseSalary"] = {
-            "@type": "MonetaryAmount",
-            "currency": "GBP",
-            "value": {
-                "@type": "QuantitativeValue",
-                "value": float(Decimal(opportunity.pay_pence) / 100),
-                "unitText": _UNIT[opportunity.pay_basis],
-            },
-        }
+    data["jobLocation"] = {"@type": "Place", "address": address}
+    salary = _base_salary(opportunity)
+    if salary is not None:
+        data["baseSalary"] = salary
     return data
+
+
+def _base_salary(opportunity: Opportunity) -> dict | None:
+    """The pay as a MonetaryAmount; £0 an hour for an unpaid placement (it pays nothing)."""
+    if opportunity.paid and opportunity.pay_pence and opportunity.pay_basis in _UNIT:
+        value, unit = float(Decimal(opportunity.pay_pence) / 100), _UNIT[opportunity.pay_basis]
+    elif not opportunity.paid:
+        value, unit = 0.0, "HOUR"
+    else:  # paid, but the pay is not recorded (the rules refuse this before it goes live)
+        return None
+    return {
+        "@type": "MonetaryAmount",
+        "currency": "GBP",
+        "value": {"@type": "QuantitativeValue", "value": value, "unitText": unit},
+    }
 
 
 def json_ld(data: dict) -> SafeString:

@@ -8,7 +8,8 @@ urlpatterns = [
     # Employers (and partner staff acting for an employer)
     path("employer/opportunities/", views.employer_list, name="employer_list"),
     path("employer/opportunities/new/", views.employer_new, name="employer_new"),
-    path("employer/opportunities/new/<slug:opportunity_type>/", views.employer_new_details, name="employer_new_details"),
+    path("employer/opportunities/new/<slug:opportunity_type>/", views.employer_new_details,
+         name="employer_new_details"),
     path("employer/opportunities/<int:pk>/", views.employer_detail, name="employer_detail"),
     path("employer/opportunities/<int:pk>/edit/", views.employer_edit, name="employer_edit"),
     path("employer/opportunities/<int:pk>/check/", views.employer_check, name="employer_check"),
@@ -28,7 +29,8 @@ urlpatterns = [
     path("opportunities/moderation/<int:pk>/", views.moderation_detail, name="moderation_detail"),
     path("opportunities/moderation/<int:pk>/refer-back/", views.moderation_refer_back, name="moderation_refer_back"),
     path("opportunities/moderation/<int:pk>/reject/", views.moderation_reject, name="moderation_reject"),
-    path("opportunities/moderation/<int:pk>/evidence/<slug:kind>/", views.moderation_evidence, name="moderation_evidence"),
+    path("opportunities/moderation/<int:pk>/evidence/<slug:kind>/", views.moderation_evidence,
+         name="moderation_evidence"),
     path("opportunities/strands/", views.strand_reports, name="strand_reports"),
     path("opportunities/strands/<slug:slug>/", views.strand_report, name="strand_report"),
     # Public (no login)

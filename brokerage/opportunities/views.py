@@ -26,6 +26,7 @@ from brokerage.opportunities.forms import (
 )
 from brokerage.opportunities.models import Opportunity, OpportunityStatus, OpportunityType
 from brokerage.opportunities.rules import opportunity_errors
+from brokerage.pipeline.reasons import PICKED
 from portal.accounts.permissions import can_match, role_required
 from portal.accounts.roles import Role
 from portal.core import public_cache
@@ -268,7 +269,10 @@ def employer_duplicate(request, pk):
 
 def _lifecycle_form(request, pk, *, form_class, template, action, initial=None):
     opportunity = selectors.employer_opportunity_get(request.user, pk)
-    form = form_class(request.POST if request.method == "POST" else None, initial=(initial(opportunity) if initial else None))
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial=(initial(opportunity) if initial else None),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             action(opportunity, form.cleaned_data)
@@ -333,9 +337,15 @@ def _filtered(request, qs):
 @role_required(Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR)
 def staff_list(request):
     form, results = _filtered(request, selectors.staff_live_opportunities(request.user))
-    return render(request, "opportunities/staff_list.html", {
-        "form": form, "page_obj": _page(request, results), "count": len(results) if isinstance(results, list) else results.count(),
-    })
+    return render(
+        request,
+        "opportunities/staff_list.html",
+        {
+            "form": form,
+            "page_obj": _page(request, results),
+            "count": len(results) if isinstance(results, list) else results.count(),
+        },
+    )
 
 
 @role_required(Role.KEY_WORKER, Role.PARTNER_STAFF, Role.COORDINATOR)
@@ -408,7 +418,7 @@ def public_detail(request, pk):
     opportunity = selectors.public_opportunity_find(pk)
     if opportunity is None:
         raise Http404("No such opportunity")
-    if opportunity.status != S.LIVE:
+    if opportunity.status != S.LIVE or selectors.closing_date_passed(opportunity):
         # Published once, now closed: gone for good (410), so search engines drop it.
         return render(request, "opportunities/public_gone.html", {"opportunity": opportunity},
                       status=410)
@@ -479,7 +489,8 @@ def moderation_refer_back(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.opportunity_refer_back(actor=request.user, opportunity=opportunity,
-                                            comments=form.comments(), note=form.cleaned_data["note"])
+                                            comments=form.comments(), note=form.cleaned_data["note"],
+                                            reasons=form.cleaned_data.get(PICKED, ()))
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -497,7 +508,8 @@ def moderation_reject(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.opportunity_reject(actor=request.user, opportunity=opportunity,
-                                        reason=form.cleaned_data["reason"])
+                                        reason=form.cleaned_data["reason"],
+                                        reasons=form.cleaned_data.get(PICKED, ()))
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -25,6 +25,7 @@ from brokerage.participants.rules import key_worker_problem
 from brokerage.participants.selectors import likely_duplicates
 from brokerage.participants.services import DuplicateFound, ni_number_normalise, referral_create
 from brokerage.reference.postcodes import PostcodeError, validate_known_postcode
+from portal.accounts.models import User
 from portal.accounts.permissions import is_coordinator
 
 COLUMNS = [
@@ -184,7 +185,7 @@ def _validate_all(record: ReferralImport, rows: list[dict]) -> list[tuple[int, d
     return valid
 
 
-def referral_import_create(*, actor, programme, filename: str, content: str) -> ReferralImport:
+def referral_import_create(*, actor: User, programme, filename: str, content: str) -> ReferralImport:
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can import referrals")
     from brokerage.participants.tasks import referral_import_validate_task
@@ -225,7 +226,7 @@ def referral_import_validate(*, import_id: int) -> ReferralImport:
     return record
 
 
-def referral_import_start(*, record: ReferralImport, actor, only_valid: bool) -> ReferralImport:
+def referral_import_start(*, record: ReferralImport, actor: User, only_valid: bool) -> ReferralImport:
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can import referrals")
     from brokerage.participants.tasks import referral_import_run_task

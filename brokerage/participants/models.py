@@ -204,6 +204,10 @@ class Participant(models.Model):
     referral_source = models.CharField(max_length=20, choices=ReferralSource.choices)
     referral_source_detail = models.CharField(max_length=200, blank=True)
     referred_on = models.DateField(db_index=True)
+    referral_area = models.ForeignKey(
+        "reference.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The area the person lived in when referred (the funnel counts them there).",
+    )
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -280,6 +284,12 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["date_of_birth", "postcode"]),
             models.Index(fields=["programme", "readiness"]),
+            # The funnel report reads only these columns for the people referred in a period.
+            models.Index(
+                fields=["programme", "referred_on", "referral_area", "area", "readiness",
+                        "readiness_changed_on", "assessed_on"],
+                name="participant_funnel_covering",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -44,6 +44,7 @@ from brokerage.participants.selectors import (
 from brokerage.reference.models import Area, Programme
 from brokerage.reference.postcodes import centroid, outward_code, validate_known_postcode
 from brokerage.reference.vocabulary import licences_normalise, sectors_normalise, skills_normalise
+from portal.accounts.models import User
 from portal.accounts.permissions import is_coordinator, is_signed_in, recorded_actor
 
 ASSESSMENT_DUE_DAYS = 14
@@ -94,11 +95,20 @@ def _evaluate_rule(rule: EligibilityRule, participant: Participant) -> dict:
         )
         age = participant.age_on(participant.referred_on)
         if age is None:
-            return result | {"outcome": "unknown", "message": f"Date of birth not known: the programme is for people aged {wanted}"}
+            return result | {
+                "outcome": "unknown",
+                "message": f"Date of birth not known: the programme is for people aged {wanted}",
+            }
         ok = (lo is None or age >= lo) and (hi is None or age <= hi)
         if ok:
-            return result | {"outcome": "pass", "message": f"Aged {age} when referred: the programme is for people aged {wanted}"}
-        return result | {"outcome": "fail", "message": f"Aged {age} when referred, but the programme is for people aged {wanted}"}
+            return result | {
+                "outcome": "pass",
+                "message": f"Aged {age} when referred: the programme is for people aged {wanted}",
+            }
+        return result | {
+            "outcome": "fail",
+            "message": f"Aged {age} when referred, but the programme is for people aged {wanted}",
+        }
     if kind == RuleKind.RESIDENCE:
         areas = list(rule.programme.areas.all())
         names = _list_words([a.name for a in areas])
@@ -107,8 +117,14 @@ def _evaluate_rule(rule: EligibilityRule, participant: Participant) -> dict:
         if participant.area is None:
             return result | {"outcome": "fail", "message": f"Postcode {participant.postcode} is not in {names}"}
         if participant.area in areas:
-            return result | {"outcome": "pass", "message": f"Lives in {participant.area.name}, one of the programme's areas"}
-        return result | {"outcome": "fail", "message": f"Lives in {participant.area.name}, but the programme covers {names}"}
+            return result | {
+                "outcome": "pass",
+                "message": f"Lives in {participant.area.name}, one of the programme's areas",
+            }
+        return result | {
+            "outcome": "fail",
+            "message": f"Lives in {participant.area.name}, but the programme covers {names}",
+        }
     if kind == RuleKind.BENEFIT:
         labels = dict(BenefitType.choices)
         wanted = _list_words([labels.get(v, v) for v in rule.values])
@@ -122,10 +138,16 @@ def _evaluate_rule(rule: EligibilityRule, participant: Participant) -> dict:
         needed = rule.minimum or 0
         months = participant.months_out_of_work
         if months is None:
-            return result | {"outcome": "unknown", "message": f"Time out of work not recorded: the programme needs {needed} months or more"}
+            return result | {
+                "outcome": "unknown",
+                "message": f"Time out of work not recorded: the programme needs {needed} months or more",
+            }
         if months >= needed:
             return result | {"outcome": "pass", "message": f"Out of work for {months} months: {needed} or more needed"}
-        return result | {"outcome": "fail", "message": f"Out of work for {months} months, but the programme needs {needed} or more"}
+        return result | {
+            "outcome": "fail",
+            "message": f"Out of work for {months} months, but the programme needs {needed} or more",
+        }
     if kind == RuleKind.TARGET_GROUP:
         labels = dict(TargetGroup.choices)
         wanted = _list_words([labels.get(v, v) for v in rule.values])
@@ -158,7 +180,7 @@ def _apply_eligibility(participant: Participant) -> None:
         participant.status = ParticipantStatus.ACTIVE
 
 
-def eligibility_check(*, participant: Participant, actor) -> Participant:
+def eligibility_check(*, participant: Participant, actor: User) -> Participant:
     with transaction.atomic():
         participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         _apply_eligibility(participant)
@@ -171,7 +193,7 @@ def eligibility_check(*, participant: Participant, actor) -> Participant:
     return participant
 
 
-def eligibility_override(*, participant: Participant, actor, justification: str) -> Participant:
+def eligibility_override(*, participant: Participant, actor: User, justification: str) -> Participant:
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can override eligibility")
     justification = (justification or "").strip()
@@ -215,7 +237,7 @@ def _set_location(participant: Participant, postcode: str) -> None:
 
 def referral_create(
     *,
-    actor,
+    actor: User | None,
     programme: Programme,
     referral_source: str,
     first_name: str,
@@ -278,6 +300,7 @@ def referral_create(
         assessment_due_on=referred_on + datetime.timedelta(days=ASSESSMENT_DUE_DAYS),
     )
     _set_location(participant, postcode)
+    participant.referral_area_id = participant.area_id  # kept: the funnel counts them there
     try:
         with transaction.atomic():
             _apply_eligibility(participant)
@@ -297,7 +320,7 @@ def referral_create(
     return participant
 
 
-def participant_update_details(*, participant: Participant, actor, **fields) -> Participant:
+def participant_update_details(*, participant: Participant, actor: User, **fields) -> Participant:
     allowed = {
         "first_name", "last_name", "date_of_birth", "email", "phone", "address", "ni_number",
         "benefit_type", "months_out_of_work", "target_groups", "postcode",
@@ -309,9 +332,18 @@ def participant_update_details(*, participant: Participant, actor, **fields) -> 
         participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
         if "ni_number" in fields:
             fields["ni_number"] = ni_number_normalise(fields["ni_number"])
-            if fields["ni_number"] and Participant.objects.filter(ni_number=fields["ni_number"]).exclude(pk=participant.pk).exists():
-                raise ValidationError({"ni_number": "Another record already has this National Insurance number. "
-                                                     "Ask a coordinator to check it"})
+            if (
+                fields["ni_number"]
+                and Participant.objects.filter(ni_number=fields["ni_number"])
+                .exclude(pk=participant.pk)
+                .exists()
+            ):
+                raise ValidationError(
+                    {
+                        "ni_number": "Another record already has this National Insurance number. "
+                        "Ask a coordinator to check it"
+                    }
+                )
         if "email" in fields:
             fields["email"] = (fields["email"] or "").strip().lower()  # as at referral
         postcode = fields.pop("postcode", None)
@@ -322,15 +354,18 @@ def participant_update_details(*, participant: Participant, actor, **fields) -> 
         _apply_eligibility(participant)
         participant.save()
         audit_event_record(
-            actor=actor, action="participant.updated", obj=participant,
-            summary="Personal details updated", data={"fields": sorted(list(fields) + (["postcode"] if postcode else []))},
+            actor=actor,
+            action="participant.updated",
+            obj=participant,
+            summary="Personal details updated",
+            data={"fields": sorted(list(fields) + (["postcode"] if postcode else []))},
         )
     return participant
 
 
 # --- duplicates: transfer and shared care -----------------------------------------------------
 
-def care_request_create(*, participant: Participant, actor, kind: str, reason: str) -> CareRequest:
+def care_request_create(*, participant: Participant, actor: User, kind: str, reason: str) -> CareRequest:
     care_requester_check(user=actor)
     reason = (reason or "").strip()
     if not reason:
@@ -352,11 +387,15 @@ def care_request_create(*, participant: Participant, actor, kind: str, reason: s
     return request
 
 
-def care_request_decide(*, care_request: CareRequest, actor, approve: bool) -> CareRequest:
+def care_request_decide(*, care_request: CareRequest, actor: User, approve: bool) -> CareRequest:
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can decide")
     with transaction.atomic():
-        care_request = CareRequest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=care_request.pk)
+        care_request = (
+            CareRequest.objects.select_for_update(of=("self",))
+            .select_related("participant")
+            .get(pk=care_request.pk)
+        )
         if care_request.status != CareRequestStatus.PENDING:
             raise ValidationError("This request has already been decided")
         participant = care_request.participant
@@ -383,7 +422,7 @@ def care_request_decide(*, care_request: CareRequest, actor, approve: bool) -> C
     return care_request
 
 
-def participant_assign(*, participant: Participant, actor, key_worker) -> Participant:
+def participant_assign(*, participant: Participant, actor: User, key_worker) -> Participant:
     """A coordinator gives the record to a key worker on the participant's programme."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can assign caseloads")
@@ -419,7 +458,7 @@ def _sync_consent_flags(participant: Participant) -> None:
 
 
 def consent_record(
-    *, participant: Participant, actor, scopes: list[str], given_on: datetime.date, method: str,
+    *, participant: Participant, actor: User, scopes: list[str], given_on: datetime.date, method: str,
     partners=None,
 ) -> list[Consent]:
     if not scopes:
@@ -462,7 +501,7 @@ def consent_record(
     return created
 
 
-def consent_withdraw(*, consent: Consent, actor, note: str = "") -> Consent:
+def consent_withdraw(*, consent: Consent, actor: User, note: str = "") -> Consent:
     """Withdrawal takes effect at once: the participant's flags are cleared in the same transaction,
     so their profile disappears from employers and search immediately."""
     with transaction.atomic():
@@ -511,7 +550,7 @@ def _require_eligible(participant: Participant) -> None:
         )
 
 
-def _readiness_change(participant: Participant, readiness: str, actor, on: datetime.date, note: str = "") -> None:
+def _readiness_change(participant: Participant, readiness: str, actor: User, on: datetime.date, note: str = "") -> None:
     if participant.readiness == readiness and participant.readiness_changed_on:
         return
     ReadinessChange.objects.create(
@@ -522,7 +561,7 @@ def _readiness_change(participant: Participant, readiness: str, actor, on: datet
     participant.readiness_changed_on = on
 
 
-def assessment_record(*, participant: Participant, actor, assessed_on: datetime.date, **data) -> Assessment:
+def assessment_record(*, participant: Participant, actor: User, assessed_on: datetime.date, **data) -> Assessment:
     _require_eligible(participant)
     if assessed_on > timezone.localdate():
         raise ValidationError("The assessment date must be today or in the past")
@@ -558,7 +597,7 @@ def assessment_record(*, participant: Participant, actor, assessed_on: datetime.
     return assessment
 
 
-def readiness_set(*, participant: Participant, actor, readiness: str, note: str = "") -> Participant:
+def readiness_set(*, participant: Participant, actor: User, readiness: str, note: str = "") -> Participant:
     _require_eligible(participant)
     if readiness not in Readiness.values:
         raise ValidationError("Choose a readiness")
@@ -582,7 +621,7 @@ def readiness_set(*, participant: Participant, actor, readiness: str, note: str 
 
 
 def action_add(
-    *, participant: Participant, actor, kind: str, description: str, due_on: datetime.date,
+    *, participant: Participant, actor: User, kind: str, description: str, due_on: datetime.date,
     measure: str = "", barrier: str = "",
 ) -> ActionItem:
     _require_eligible(participant)
@@ -600,7 +639,7 @@ def action_add(
     return action
 
 
-def action_set_status(*, action: ActionItem, actor, status: str) -> ActionItem:
+def action_set_status(*, action: ActionItem, actor: User, status: str) -> ActionItem:
     if status not in ActionStatus.values:
         raise ValidationError("Choose a status")
     with transaction.atomic():
@@ -616,7 +655,7 @@ def action_set_status(*, action: ActionItem, actor, status: str) -> ActionItem:
 
 
 def plan_review_record(
-    *, participant: Participant, actor, reviewed_on: datetime.date, summary: str,
+    *, participant: Participant, actor: User, reviewed_on: datetime.date, summary: str,
     next_review_on: datetime.date | None = None,
 ) -> PlanReview:
     _require_eligible(participant)
@@ -629,14 +668,19 @@ def plan_review_record(
             participant=participant, reviewed_on=reviewed_on, reviewed_by=actor, summary=summary.strip(),
             next_review_on=next_review_on,
         )
-        audit_event_record(actor=actor, action="participant.plan_reviewed", obj=participant, summary="Action plan reviewed")
+        audit_event_record(
+            actor=actor,
+            action="participant.plan_reviewed",
+            obj=participant,
+            summary="Action plan reviewed",
+        )
     return review
 
 
 # --- contact and access log -------------------------------------------------------------------
 
 def contact_record(
-    *, participant: Participant, actor, happened_at: datetime.datetime, method: str, summary: str
+    *, participant: Participant, actor: User, happened_at: datetime.datetime, method: str, summary: str
 ) -> ContactLog:
     if happened_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError("The contact date must be today or in the past")
@@ -656,7 +700,7 @@ def contact_record(
     return contact
 
 
-def access_log_record(*, participant: Participant, user, page: str, path: str = "") -> AccessLogEntry:
+def access_log_record(*, participant: Participant, user: User, page: str, path: str = "") -> AccessLogEntry:
     """Record one staff view of a participant's record (who, when, which page)."""
     return AccessLogEntry.objects.create(
         participant=participant,
@@ -672,11 +716,11 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def _person(user) -> str | None:
+def _person(user: User | None) -> str | None:
     return str(user) if user else None
 
 
-def subject_access_export(*, participant: Participant, actor) -> dict:
+def subject_access_export(*, participant: Participant, actor: User) -> dict:
     """Everything held on one person, for a subject access request. Audited."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can export a person's data")
@@ -820,7 +864,7 @@ def participant_personal_data_remove(*, participant: Participant) -> Participant
     return participant
 
 
-def participant_erase(*, participant: Participant, actor, reason: str) -> Participant:
+def participant_erase(*, participant: Participant, actor: User, reason: str) -> Participant:
     """Erase a person's record on request (status "Erased"); see ``participant_personal_data_remove``."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a coordinator can erase a person's record")

@@ -115,6 +115,11 @@ class ProposalEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(blank=True)
+    #: The reasons picked from the list coordinators keep (``DecisionReason``), kept as data;
+    #: ``reason`` holds them as text followed by the person's own words.
+    reasons = models.ManyToManyField(
+        "pipeline.DecisionReason", blank=True, related_name="proposal_events"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,17 +3,23 @@ your own words, and the decision carries both as one reason the other side reads
 
 A form calls ``reasons_field_add(form, context=..., text_field=...)`` in ``__init__`` and
 ``reasons_clean(form, cleaned)`` in ``clean()``: the text field then holds the picked reasons
-followed by the person's words, so the services that record the decision, and the pages that
-show it to the key worker or the employer, need nothing new.
+followed by the person's words (what the key worker or the employer reads), and
+``cleaned["decision_reasons"]`` holds the picked ``DecisionReason`` rows, which the service that
+records the decision keeps as data (``ProposalEvent.reasons``). ``reasons_parse`` splits such a
+text back into the picked labels and the words.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django import forms
 
 from brokerage.pipeline.models import DecisionReason
 
 REASONS_FIELD = "reasons"
+#: The cleaned-data key that holds the picked ``DecisionReason`` rows.
+PICKED = "decision_reasons"
 
 
 def reasons_for(context: str) -> list[DecisionReason]:
@@ -27,6 +33,31 @@ def reasons_text(labels: list[str], words: str) -> str:
     if picked and words:
         return f"{picked}. {words}"
     return picked or words
+
+
+def reasons_parse(text: str, labels: Iterable[str]) -> tuple[list[str], str]:
+    """Split a ``reasons_text`` answer into the labels it starts with and the words after them.
+
+    Only ``labels`` are recognised (so a label renamed since, or words that merely look like a
+    label, stay in the words).
+    """
+    text = (text or "").strip()
+    known = sorted(set(labels), key=len, reverse=True)  # the longest match first
+    found: list[str] = []
+    rest = text
+    while rest:
+        for label in known:
+            if rest == label:
+                return [*found, label], ""
+            if rest.startswith(label + "; ") and label not in found:
+                found.append(label)
+                rest = rest[len(label) + 2:]
+                break
+            if rest.startswith(label + ". ") and label not in found:
+                return [*found, label], rest[len(label) + 2:].strip()
+        else:
+            break
+    return [], text  # no labels, or labels not followed by words as we write them
 
 
 def reasons_field_add(form: forms.Form, *, context: str, text_field: str,
@@ -65,4 +96,5 @@ def reasons_clean(form: forms.Form, cleaned: dict, *, needed: bool = True) -> di
         elif any(r.needs_explanation for r in picked) and not words:
             form.add_error(text_field, "Say what the other reason is")
     cleaned[text_field] = reasons_text([r.label for r in picked], words)
+    cleaned[PICKED] = picked
     return cleaned

@@ -9,6 +9,7 @@ Anything else is a 404, so its existence is not revealed.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -26,9 +27,11 @@ from brokerage.pipeline.models import (
     Placement,
     PlacementStatus,
     Proposal,
+    ProposalEvent,
     ProposalStatus,
     RouteWay,
 )
+from brokerage.pipeline.reasons import reasons_parse
 from portal.accounts.permissions import can_use_caseload, is_signed_in
 
 S = ProposalStatus
@@ -61,6 +64,52 @@ def proposal_for_key_worker_or_404(user, pk: int) -> Proposal:
 
 def proposals_for_participant(participant) -> QuerySet[Proposal]:
     return _proposals().filter(participant=participant).order_by("-created_at", "-id")
+
+
+#: Decisions against the candidate, whose reasons the participant's record shows.
+DECIDED_STATUSES = (S.DECLINED, S.NO_SHOW)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why a proposal ended: the picked reasons' labels and the decider's own words."""
+
+    labels: list[str]
+    words: str
+
+
+def _decision(event: ProposalEvent) -> Decision:
+    labels = [reason.label for reason in event.reasons.all()]
+    picked, words = reasons_parse(event.reason, labels)
+    return Decision(labels=labels, words=words if picked else event.reason)
+
+
+def proposals_for_participant_record(participant) -> list[Proposal]:
+    """The participant's proposals, each with ``decision`` (a ``Decision`` or None): why it was
+    declined or marked as not attended, from the event that recorded it.
+
+    Screening: the rule the project keeps for free text (``participants.anonymity``) protects
+    the participant from the employer, not the other way round, and nothing an employer writes
+    about a candidate is withheld from the candidate's key worker. So the reasons picked from
+    the list are shown always, and the decider's own words are shown in full: this is only
+    ever read through ``participant_for_user_or_404`` (people who may see the participant).
+    """
+    decisions = ProposalEvent.objects.filter(to_status__in=DECIDED_STATUSES).prefetch_related(
+        "reasons"
+    )
+    proposals: list[Proposal] = list(
+        proposals_for_participant(participant).prefetch_related(
+            Prefetch("events", queryset=decisions, to_attr="decision_events")
+        )
+    )
+    for proposal in proposals:
+        event = next(
+            (e for e in reversed(proposal.decision_events)  # type: ignore[attr-defined]
+             if e.to_status == proposal.status),
+            None,
+        )
+        proposal.decision = _decision(event) if event is not None else None  # type: ignore[attr-defined]
+    return proposals
 
 
 #: A proposal in one of these stands: the person cannot be proposed for the same opportunity again.

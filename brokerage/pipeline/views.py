@@ -33,6 +33,7 @@ from brokerage.pipeline.models import (
     ProposalQuestion,
     ProposalStatus,
 )
+from brokerage.pipeline.reasons import PICKED
 from brokerage.pipeline.services import (
     in_work,
     links,
@@ -118,7 +119,7 @@ def participant_pipeline(request: HttpRequest, reference: str) -> HttpResponse:
         _record_context(
             request,
             participant,
-            proposals=selectors.proposals_for_participant(participant),
+            proposals=selectors.proposals_for_participant_record(participant),
             placements=participant.placements.select_related("employer").order_by("-start_date"),
             agreements=participant.mentoring_agreements.select_related(
                 "mentor__user", "mentor__employer"
@@ -129,7 +130,7 @@ def participant_pipeline(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_required
-def propose(request: HttpRequest, reference: str) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     participant = participant_for_user_or_404(request.user, reference)
     opportunities = selectors.proposable_opportunities(participant)
     standing = list(selectors.standing_proposals(participant))
@@ -205,7 +206,7 @@ def _proposal_page(
 
 @staff_required
 @require_POST
-def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_key_worker_or_404(request.user, pk)
     form = forms.KeyWorkerDecisionForm(request.POST, allowed=_key_worker_actions(proposal))
     if form.is_valid():
@@ -243,7 +244,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def question_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(
         ProposalQuestion.objects.filter(
             proposal__in=selectors.proposals_for_key_worker(request.user)
@@ -267,7 +268,7 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def placement_start(request: HttpRequest, pk: int) -> HttpResponse:
+def placement_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_key_worker_or_404(request.user, pk)
     if proposal.status != S.ACCEPTED:
         messages.error(request, "You can record a start once the offer has been accepted")
@@ -344,7 +345,7 @@ def _placement_form_view(request, pk, form_class, template, call, success):
 
 
 @staff_required
-def progression(request: HttpRequest, pk: int) -> HttpResponse:
+def progression(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _placement_form_view(
         request, pk, forms.ProgressionForm, "pipeline/progression.html",
         lambda p, d: in_work.progression_record(actor=request.user, placement=p, **d),
@@ -353,7 +354,7 @@ def progression(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def support(request: HttpRequest, pk: int) -> HttpResponse:
+def support(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _placement_form_view(
         request, pk, forms.SupportForm, "pipeline/support.html",
         lambda p, d: in_work.support_contact_record(actor=request.user, placement=p, **d),
@@ -362,7 +363,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def leaver(request: HttpRequest, pk: int) -> HttpResponse:
+def leaver(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _placement_form_view(
         request, pk, forms.LeaverForm, "pipeline/leaver.html",
         lambda p, d: placements.placement_leave(actor=request.user, placement=p, **d),
@@ -381,7 +382,7 @@ def _confirm_kwargs(data) -> dict:
 
 
 @staff_required
-def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def checkpoint_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.key_worker_checkpoint_or_404(request.user, pk)
     form = forms.CheckpointEvidenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -415,7 +416,7 @@ def checkpoint_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def checkpoint_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def checkpoint_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.key_worker_checkpoint_or_404(request.user, pk)
     try:
         sent = links.checkpoint_link_resend(actor=request.user, checkpoint=checkpoint)
@@ -431,7 +432,7 @@ def checkpoint_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def route_way(request: HttpRequest, reference: str) -> HttpResponse:
+def route_way(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     participant = participant_for_user_or_404(request.user, reference)
     available = selectors.route_ways_available()
     form = forms.RouteWayForm(request.POST or None, route_ways=available)
@@ -467,7 +468,7 @@ def mentor_choose(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_required
-def mentoring_agree(request: HttpRequest, reference: str, mentor_pk: int) -> HttpResponse:
+def mentoring_agree(request: AuthenticatedHttpRequest, reference: str, mentor_pk: int) -> HttpResponse:
     participant = participant_for_user_or_404(request.user, reference)
     mentor = selectors.mentor_for_mentee_or_404(participant, mentor_pk)
     wanted = set(participant.sector_interests or []) & set(mentor.sectors) or set(mentor.sectors)
@@ -499,7 +500,7 @@ def mentors(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mentoring_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def mentoring_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.mentoring_agreement_or_404(request.user, pk)
     form = forms.MentoringContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -614,7 +615,7 @@ def _candidate_page(request, proposal, *, question_form=None, decision_form=None
 
 
 @employer_required
-def employer_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_candidate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_employer_or_404(request.user, pk)
     proposal = proposals.proposal_open(actor=request.user, proposal=proposal)
     return _candidate_page(request, proposal)
@@ -622,7 +623,7 @@ def employer_candidate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @employer_required
 @require_POST
-def employer_question(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_question(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_employer_or_404(request.user, pk)
     form = forms.QuestionForm(request.POST)
     if form.is_valid():
@@ -640,7 +641,7 @@ def employer_question(request: HttpRequest, pk: int) -> HttpResponse:
 
 @employer_required
 @require_POST
-def employer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_employer_or_404(request.user, pk)
     form = forms.EmployerDecisionForm(request.POST, allowed=_employer_actions(proposal))
     if form.is_valid():
@@ -650,6 +651,7 @@ def employer_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal=proposal,
                 action=form.cleaned_data["action"],
                 reason=form.cleaned_data["reason"],
+                reasons=form.cleaned_data.get(PICKED, ()),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -661,7 +663,7 @@ def employer_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @employer_required
-def employer_interview(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_interview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_employer_or_404(request.user, pk)
     adjustments = ""
     try:
@@ -689,7 +691,7 @@ def employer_interview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @employer_required
-def employer_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_employer_or_404(request.user, pk)
     form = forms.DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -699,6 +701,7 @@ def employer_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal=proposal,
                 action="decline",
                 reason=form.cleaned_data["reason"],
+                reasons=form.cleaned_data.get(PICKED, ()),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -709,7 +712,7 @@ def employer_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @employer_required
-def employer_checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_checkpoint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.employer_checkpoint_or_404(request.user, pk)
     form = forms.CheckpointConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

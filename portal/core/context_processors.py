@@ -14,6 +14,7 @@ _NAVIGATION = [
     ("Opportunities", "opportunities:employer_list", {Role.EMPLOYER}),
     ("Candidates", "pipeline:employer_candidates", {Role.EMPLOYER}),
     ("Incentives and payments", "payments:employer_incentives", {Role.EMPLOYER}),
+    ("Payout account", "payments:employer_payouts", {Role.EMPLOYER}),
     ("Enquiries", "enquiries:inbox", {Role.PARTNER_STAFF, Role.COORDINATOR}),
     ("Caseload", "participants:caseload", {Role.KEY_WORKER, Role.COORDINATOR}),
     (

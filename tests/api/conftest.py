@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from brokerage.api.services import api_token_create
-from brokerage.pipeline.models import OutcomeKind, OutcomeRecord, Placement, ProposalStatus
+from brokerage.pipeline.models import OutcomeKind, Placement, ProposalStatus
+from brokerage.pipeline.services.outcomes import outcome_write
 from portal.accounts.roles import Role
 from tests.factories.employers import EmployerSiteFactory, PartnerRelationshipFactory
 from tests.factories.enquiries import EnquiryItemFactory
@@ -80,10 +81,10 @@ def _side(programme, name: str) -> Side:
         programme=programme, job_title="Warehouse operative", start_date=start,
         hours_per_week=Decimal("30"), contract_type="permanent", created_by=admin,
     )
-    outcome = OutcomeRecord.objects.create(
+    # As the pipeline writes it: with its context (enrolment, area, opportunity type).
+    outcome = outcome_write(
         key=f"start:{placement.pk}", kind=OutcomeKind.START, measure="starts",
-        participant=participant, programme=programme, area=participant.area, employer=employer,
-        opportunity=live, placement=placement, occurred_on=start, hours_per_week=Decimal("30"),
+        placement=placement, occurred_on=start, hours_per_week=Decimal("30"),
     )
     return Side(partner, admin, employer, site, opportunity, item, participant, outcome,
                 rw=issue(admin), ro=issue(admin, scope="read"))

@@ -72,6 +72,7 @@ def test_a_new_employer_signs_up_from_an_offer_page(page, cms_pages):
     page.wait_for_load_state()
     page.goto("/employer/")
     page.get_by_role("heading", name="Set up your organisation").wait_for()
+    assert "Create your organisation" in page.locator("#first-steps").inner_text()
     assert_accessible(page, context="employer home before the organisation exists")
 
 

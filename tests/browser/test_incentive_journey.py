@@ -1,6 +1,7 @@
 """M1: a start leads to a validated stage; a second finance officer approves the run; Stripe
-(the stub) records exactly one transfer; the webhook marks it paid; the employer sees "Paid". Then finance claws the stage back (its
-checkpoint was wrong) and blocks the employer. axe-core on every page."""
+(the stub) records exactly one transfer; the webhook marks it paid; the employer sees "Paid".
+Then finance claws the stage back (its checkpoint was wrong) and blocks the employer. axe-core
+on every page."""
 
 import pytest
 from django.test import Client

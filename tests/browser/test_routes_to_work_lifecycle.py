@@ -7,10 +7,11 @@ offers the job; the key worker records the acceptance and the start; the 4, 13 a
 checks are confirmed through the employer's signed link (time moved with time-machine); both
 incentive stages fall due, one finance officer proposes the payment run and the other approves
 it, the transfers happen in the Stripe stand-in and the webhook marks them paid; the Routes to
-Work outcome report counts the start and the sustained job in Stockton-on-Tees. Every page is
-checked with axe-core."""
+Work outcome report counts the start and the sustained job in Stockton-on-Tees, and the money
+report shows the bus pass spend and the incentive paid. Every page is checked with axe-core."""
 
 import datetime
+import json
 from decimal import Decimal
 from urllib.parse import urlparse
 
@@ -193,6 +194,20 @@ def test_routes_to_work_vacancy_to_sustained_job_paid_and_reported(
     assert len(stripe_stub.cards) == 1
     assert_accessible(page, context="card issued")
 
+    # Jordan buys the bus pass with the card; Stripe (test mode) tells the portal by webhook.
+    stripe_stub.purchase(card_id=fund_request.card_id, amount_pence=4_500,
+                         merchant_name="Arriva North East")
+    for event in stripe_stub.events:
+        if event["type"].startswith(("issuing_authorization.", "issuing_transaction.")):
+            payload = json.dumps(event).encode()
+            response = Client().post("/stripe/webhook/", data=payload,
+                                     content_type="application/json",
+                                     HTTP_STRIPE_SIGNATURE=sign(payload))
+            assert response.status_code == 200
+    page.reload()
+    assert page.get_by_text("Spent so far: £45.00.").is_visible()
+    assert_accessible(page, context="card spent")
+
     # The employer reads the anonymised profile and books an interview for Thursday.
     browser_login(boss)
     page.goto(f"{live_server.url}/employer/candidates/")
@@ -300,6 +315,9 @@ def test_routes_to_work_vacancy_to_sustained_job_paid_and_reported(
     browser_login(boss)
     page.goto(f"{live_server.url}/employer/incentives/")
     assert page.get_by_text("Paid", exact=True).count() == 2
+    paid_stages = page.locator("tbody tr").filter(has_text="£750.00").filter(has_text="Paid")
+    assert paid_stages.count() == 2
+    assert "total £1,500.00" in page.locator("main").inner_text()
     assert_accessible(page, context="employer incentives paid")
 
     # The Routes to Work outcome report counts the start and the sustained job in Stockton.
@@ -322,4 +340,21 @@ def test_routes_to_work_vacancy_to_sustained_job_paid_and_reported(
     assert table_cell(page, "outcomes", "Starts", actual) == "1"
     assert table_cell(page, "outcomes", "Sustained 26 weeks", actual) == "1"
     assert_accessible(page, context="Routes to Work outcome report for Stockton-on-Tees")
+
+    # The money report shows the bus pass as travel spend in Stockton-on-Tees in January, and
+    # the £1,500.00 incentive (both £750.00 stages, paid in one run) in August.
+    page.goto(f"{live_server.url}/reports/")
+    page.get_by_role("link", name="Money for Routes to Work").click()
+    assert page.get_by_role("heading", name="Flexible fund spend by category").is_visible()
+    assert table_cell(page, "money-categories", "Travel", "Spent") == "£45.00"
+    assert table_cell(page, "money-categories", "Total", "Spent") == "£45.00"
+    assert table_cell(page, "money-areas", "Stockton-on-Tees", "Spent") == "£45.00"
+    assert table_cell(page, "money-months", "January 2027", "Spent") == "£45.00"
+    assert table_cell(page, "money-incentives", "August 2027", "Paid to employers") == "£1,500.00"
+    assert table_cell(page, "money-incentives", "Total", "Net") == "£1,500.00"
+    assert table_cell(page, "money-cost", "Starts (jobs and placements)", "Spent in the period") == (
+        "£1,545.00"
+    )
+    assert table_cell(page, "money-cost", "Jobs sustained 26 weeks", "Cost each") == "£1,545.00"
+    assert_accessible(page, context="Routes to Work money report")
     assert Decimal(proposal.placement.hours_per_week) == Decimal("37.5")

@@ -9,12 +9,13 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template
 
-from portal.core.templatetags.govuk_format import (
+from portal.core.formats import (
     govuk_date,
     govuk_date_short,
     govuk_datetime,
     govuk_hours,
     govuk_money,
+    govuk_month,
     govuk_time,
     govuk_weekday_date,
 )
@@ -76,19 +77,22 @@ def test_weekday_dates():
     assert govuk_weekday_date(None) == ""
 
 
-#: Being restructured by another engineer (issue 18); switched when that lands.
-NOT_YET_SWITCHED = ("payments",)
+def test_months():
+    assert govuk_month(datetime.date(2026, 12, 1)) == "December 2026"
+    # 23:30 UTC on 30 June is already July in London.
+    assert govuk_month(datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)) == "July 2026"
+    assert govuk_month(None) == ""
 
 
 def test_templates_format_dates_and_times_only_through_the_govuk_filters():
     """Django's ``|date`` and ``|time`` write "3 Dec 2026" and "14:05"; every template uses the
-    GOV.UK filters instead ("3 December 2026", "2:05pm")."""
+    GOV.UK filters instead ("3 December 2026", "2:05pm"), payments included."""
     root = Path(settings.BASE_DIR) / "templates"
     pattern = re.compile(r"\|\s*(date|time)\b")
     offenders = [
         f"{path.relative_to(root)}:{number}"
         for path in sorted(root.rglob("*"))
-        if path.suffix in {".html", ".txt"} and path.relative_to(root).parts[0] not in NOT_YET_SWITCHED
+        if path.suffix in {".html", ".txt"}
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if pattern.search(line)
     ]

@@ -157,6 +157,8 @@ def test_the_home_reads_the_same_number_of_queries_for_more_rows(client):
                                      participant=ParticipantFactory(programme=programme))
             Interview.objects.create(proposal=booked, date=days_ago(1),
                                      time=datetime.time(10), format="in_person")
+            ProposalFactory(opportunity=opportunity, status=ProposalStatus.OFFERED,
+                            participant=ParticipantFactory(programme=programme))
         return membership.user
 
     counts = []
@@ -168,3 +170,59 @@ def test_the_home_reads_the_same_number_of_queries_for_more_rows(client):
             assert client.get(HOME).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_brand_new_employer_without_an_organisation_is_told_what_to_do_first(client):
+    user = UserFactory(role=Role.EMPLOYER, email="new@nowhere-yet.example")
+    client.force_login(user)
+    body = client.get(HOME).content.decode()
+    assert "What to do first" in body
+    assert reverse("employers:organisation_create") in body
+    assert "Offer an opportunity" in body and "Set up the payout account" in body
+    assert "Cannot start yet" in body  # they need an organisation first
+
+
+def test_incentives_and_the_payout_account_are_in_the_employer_navigation(client):
+    body = _home(client, _member().user)
+    nav = body.split('class="govuk-service-navigation__list"', 1)[-1].split("</ul>", 1)[0]
+    assert reverse("payments:employer_incentives") in nav
+    assert reverse("payments:employer_payouts") in nav
+
+
+def test_what_partners_did_for_the_employer_is_listed_with_their_name(client):
+    from brokerage.audit.services import audit_event_record
+    from tests.factories.reference import PartnerFactory
+
+    membership = _member()
+    partner = PartnerFactory(name="Stockton Works")
+    staff = UserFactory(role=Role.PARTNER_STAFF, partner=partner, first_name="Priya",
+                        last_name="Shah")
+    audit_event_record(actor=staff, action="employers.edit", obj=membership.employer,
+                       summary="Updated the address of Norton Bakery Ltd")
+    body = _home(client, membership.user)
+    assert "Updated the address of Norton Bakery Ltd" in body
+    assert "Stockton Works" in body
+    assert reverse("employers:activity", args=[membership.employer.pk]) in body
+
+
+def test_after_the_interview_and_after_offered_the_employer_sees_the_next_step(client):
+    membership = _member()
+    programme = tees_programme()
+    opportunity = OpportunityFactory(employer=membership.employer, programme=programme,
+                                     status="live", title="Bakery assistant")
+
+    def proposal(status):
+        return ProposalFactory(opportunity=opportunity, status=status,
+                               participant=ParticipantFactory(programme=programme))
+
+    interviewed = proposal(ProposalStatus.INTERVIEWED)
+    offered, accepted = proposal(ProposalStatus.OFFERED), proposal(ProposalStatus.ACCEPTED)
+    body = _home(client, membership.user)
+    assert "1 outcome to record" in body
+    assert reverse("pipeline:employer_candidate", args=[interviewed.pk]) in body
+    assert "Next: offer the job or decline" in body
+    assert "Jobs offered" in body
+    assert reverse("pipeline:employer_candidate", args=[offered.pk]) in body
+    assert "the candidate answers through their key worker" in body
+    assert reverse("pipeline:employer_candidate", args=[accepted.pk]) in body
+    assert "Next: agree a start date with their key worker" in body

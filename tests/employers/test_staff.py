@@ -36,7 +36,12 @@ class TestScope:
         membership = EmployerMembershipFactory()
         assert login(membership.user).get(reverse("employers:staff_list")).status_code == 403
         key_worker = UserFactory(role=Role.KEY_WORKER)
-        assert login(key_worker).get(reverse("employers:staff_detail", args=[membership.employer.pk])).status_code == 403
+        assert (
+            login(key_worker)
+            .get(reverse("employers:staff_detail", args=[membership.employer.pk]))
+            .status_code
+            == 403
+        )
 
     def test_an_employer_outside_scope_is_404_for_staff(self, login, partner_user):
         elsewhere = EmployerFactory(name="Elsewhere Ltd", area=AreaFactory(name="Swindon"))
@@ -79,8 +84,16 @@ def test_recording_a_contact_adds_to_the_timeline_with_the_partner(login, partne
     employer = EmployerFactory(area=stockton)
     client = login(partner_user)
     url = reverse("employers:interaction_add", args=[employer.pk])
-    response = client.post(url, {"kind": "phone", "happened_on_day": "1", "happened_on_month": "1", "happened_on_year": "2099",
-                                 "summary": "Rang about vacancies"})
+    response = client.post(
+        url,
+        {
+            "kind": "phone",
+            "happened_on_day": "1",
+            "happened_on_month": "1",
+            "happened_on_year": "2099",
+            "summary": "Rang about vacancies",
+        },
+    )
     assert "The date must be today or in the past" in response.content.decode()
     assert not Interaction.objects.exists()
     client.post(url, {"kind": "phone", "happened_on_day": "2", "happened_on_month": "3", "happened_on_year": "2026",

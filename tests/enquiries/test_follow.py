@@ -98,3 +98,9 @@ def test_guessing_is_rate_limited(client, sent):
     response = client.post(reverse("enquiries:follow"),
                            {"reference": sent.reference, "email": CONTACT["email"]})
     assert response.status_code == 429
+
+
+def test_the_start_page_leads_to_check_your_enquiry_without_an_account(client):
+    body = client.get(reverse("enquiries:start")).content.decode()
+    assert f'href="{reverse("enquiries:follow")}"' in body and "Check your enquiry" in body
+    assert f'href="{reverse("account_signup")}"' in body

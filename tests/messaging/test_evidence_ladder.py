@@ -176,3 +176,46 @@ def test_without_a_phone_number_the_text_is_skipped(
     check.refresh_from_db()
     assert check.evidence_rung == EvidenceRung.KEY_WORKER_CALL
     assert notify.sent("sms") == []
+
+
+def test_the_employer_answers_the_signed_link_and_no_text_is_sent(
+    check, notify, client, employer_user, django_capture_on_commit_callbacks,  # noqa: F811
+):
+    import re
+
+    climb(check.due_on, django_capture_on_commit_callbacks)
+    [link_email] = [n for n in notify.sent("email") if n["email_address"] == employer_user.email]
+    path = re.search(r"https?://[^/\s]+(/checkpoints/confirm/[^\s]+/)", link_email["body"]).group(1)
+    assert client.get(path).status_code == 200
+    response = client.post(path, {"still_employed": "yes", "hours_per_week": "30"})
+    assert response.status_code in (200, 302)
+    check.refresh_from_db()
+    assert (check.status, check.confirmed_via) == (CheckpointStatus.MET, ConfirmedVia.EMAIL_LINK)
+    assert check.confirmed_by is None  # the link needs no sign-in: the employer, by email
+    climb(check.due_on + 3 * WAIT, django_capture_on_commit_callbacks)
+    assert notify.sent("sms") == []
+
+
+def test_the_key_worker_reaches_them_and_records_the_call(
+    check, notify, client, key_worker, django_capture_on_commit_callbacks,  # noqa: F811
+):
+    for days in (0, 3, 6):
+        climb(check.due_on + datetime.timedelta(days=days), django_capture_on_commit_callbacks)
+    check.refresh_from_db()
+    assert check.evidence_rung == EvidenceRung.KEY_WORKER_CALL
+    call_url = reverse("pipeline:checkpoint_call", args=[check.pk])
+    client.force_login(key_worker)
+    bad = client.post(call_url, {"reached": "yes"})
+    assert "Choose yes if they are still in this job" in bad.content.decode()
+    check.refresh_from_db()
+    assert check.status == CheckpointStatus.SCHEDULED
+    response = client.post(call_url, {
+        "reached": "yes", "still_employed": "yes", "hours_per_week": "30",
+        "notes": "Loves the job",
+    })
+    assert response.status_code == 302
+    check.refresh_from_db()
+    assert check.status == CheckpointStatus.MET
+    assert (check.confirmed_via, check.confirmed_by) == (ConfirmedVia.KEY_WORKER_CALL, key_worker)
+    assert "Loves the job" in check.evidence
+    assert check.evidence_rung == EvidenceRung.KEY_WORKER_CALL  # no payslip asked for

@@ -1,6 +1,7 @@
 """Published where jobseekers look: schema.org JobPosting on every live public opportunity page,
 a sitemap of live opportunities, and 410 Gone with a friendly page once one has closed."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from brokerage.opportunities.models import OpportunityStatus as S
 from brokerage.opportunities.models import OpportunityType
+from brokerage.opportunities.structured_data import REQUIRED, ROLLING_VALID_DAYS
 from tests.factories.employers import EmployerFactory
 from tests.factories.opportunities import OpportunityFactory
 
@@ -41,7 +43,7 @@ JOB_POSTING_SCHEMA = {
             "type": "object", "required": ["@type", "address"],
             "properties": {
                 "@type": {"const": "Place"},
-                "address": {"type": "object", "required": ["@type", "addressCountry", "postalCode"],
+                "address": {"type": "object", "required": ["@type", "addressCountry"],
                             "properties": {"@type": {"const": "PostalAddress"},
                                            "addressCountry": {"const": "GB"}}},
             },
@@ -53,7 +55,7 @@ JOB_POSTING_SCHEMA = {
                 "currency": {"const": "GBP"},
                 "value": {"type": "object", "required": ["@type", "value", "unitText"],
                           "properties": {"@type": {"const": "QuantitativeValue"},
-                                         "value": {"type": "number", "exclusiveMinimum": 0},
+                                         "value": {"type": "number", "minimum": 0},
                                          "unitText": {"enum": ["HOUR", "DAY", "WEEK", "MONTH", "YEAR"]}}},
             },
         },
@@ -117,7 +119,8 @@ def test_a_hidden_employer_name_stays_hidden_and_work_experience_is_an_internshi
     assert opportunity.employer.name not in json.dumps(data)
     assert data["hiringOrganization"]["name"] == "An employer in the partnership"
     assert data["employmentType"] == ["INTERN"]
-    assert "baseSalary" not in data  # unpaid: no salary is claimed
+    # unpaid: the pay is said as it is, nothing an hour
+    assert data["baseSalary"]["value"] == {"@type": "QuantitativeValue", "value": 0.0, "unitText": "HOUR"}
 
 
 def test_a_remote_part_time_job_is_marked_as_remote(client):
@@ -125,6 +128,39 @@ def test_a_remote_part_time_job_is_marked_as_remote(client):
     assert data["jobLocationType"] == "TELECOMMUTE"
     assert data["applicantLocationRequirements"] == {"@type": "Country", "name": "GB"}
     assert data["employmentType"] == ["PART_TIME"]
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    {"rolling": True, "closing_date": None},
+    {"opportunity_type": OpportunityType.WORK_EXPERIENCE, "paid": False, "pay_pence": None,
+     "pay_basis": "", "hours_per_week": 20},
+    {"opportunity_type": OpportunityType.VOLUNTEERING, "paid": False, "pay_pence": None,
+     "pay_basis": ""},
+    {"remote": True, "postcode": "", "hours_per_week": 16},
+    {"pay_pence": 2500000, "pay_basis": "year", "show_employer_name": False},
+    {"hours_per_week": None, "duration_weeks": 12},
+])
+def test_every_live_public_opportunity_carries_every_job_posting_property(client, kwargs):
+    data = _job_posting(client, _live(**kwargs))
+    jsonschema.validate(data, JOB_POSTING_SCHEMA)
+    assert set(REQUIRED) <= set(data)
+
+
+def test_a_rolling_opportunity_is_valid_until_the_next_check(client):
+    data = _job_posting(client, _live(rolling=True, closing_date=None))
+    horizon = timezone.localdate() + datetime.timedelta(days=ROLLING_VALID_DAYS)
+    assert data["validThrough"].startswith(horizon.isoformat())
+
+
+def test_a_live_opportunity_past_its_closing_date_is_gone_and_out_of_the_sitemap(client):
+    opportunity = _live(title="Forklift driver",
+                        closing_date=timezone.localdate() - datetime.timedelta(days=1))
+    response = client.get(reverse("opportunities:public_detail", args=[opportunity.pk]))
+    assert response.status_code == 410
+    assert "This opportunity has closed" in response.content.decode()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert reverse("opportunities:public_detail", args=[opportunity.pk]) not in sitemap
 
 
 @pytest.mark.parametrize("status", [S.CLOSED, S.FILLED, S.WITHDRAWN])

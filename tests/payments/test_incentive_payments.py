@@ -337,18 +337,31 @@ def test_a_lost_webhook_is_made_up_for_by_asking_stripe(stripe_stub, django_capt
     assert len(stripe_stub.transfers) == 1, "asking never pays again"
 
 
-def test_a_reversal_in_stripe_is_recorded_as_a_recovered_clawback(client, stripe_stub, django_capture_on_commit_callbacks):
+def test_a_reversal_in_stripe_is_recorded_as_a_recovered_clawback(
+    client, stripe_stub, django_capture_on_commit_callbacks
+):
     w = world(stub=stripe_stub)
     _, payment = _approved_run(w, stripe_stub, django_capture_on_commit_callbacks)
     from brokerage.payments.stripe import gateway
 
     gateway.transfer_reversal_create(transfer_id=payment.transfer_id, idempotency_key="dashboard-1")
-    _deliver(client, django_capture_on_commit_callbacks, "transfer.reversed", stripe_stub.transfers[payment.transfer_id])
+    _deliver(
+        client,
+        django_capture_on_commit_callbacks,
+        "transfer.reversed",
+        stripe_stub.transfers[payment.transfer_id],
+    )
     payment.refresh_from_db()
     clawback = payment.clawback
     assert (clawback.reason, clawback.status, clawback.amount_pence) == (
-        ClawbackReason.STRIPE_REVERSAL, ClawbackStatus.RECOVERED, payment.amount_pence)
-    assert LedgerEntry.objects.get(kind=LedgerKind.TRANSFER_REVERSAL).amount_pence == -payment.amount_pence
+        ClawbackReason.STRIPE_REVERSAL,
+        ClawbackStatus.RECOVERED,
+        payment.amount_pence,
+    )
+    assert (
+        LedgerEntry.objects.get(kind=LedgerKind.TRANSFER_REVERSAL).amount_pence
+        == -payment.amount_pence
+    )
 
 
 # --- clawbacks and commands -------------------------------------------------------------------

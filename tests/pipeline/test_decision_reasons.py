@@ -1,11 +1,20 @@
 """Decisions come with reasons: picked from the list coordinators keep (DecisionReason) plus the
 person's own words, and shown to the key worker (candidates) or the employer (opportunities)."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from brokerage.opportunities.models import OpportunityStatus
-from brokerage.pipeline.models import DecisionContext, DecisionReason, ProposalStatus
+from brokerage.pipeline.models import (
+    DecisionContext,
+    DecisionReason,
+    ProposalEvent,
+    ProposalStatus,
+)
+from brokerage.pipeline.reasons import reasons_parse
 from portal.accounts.roles import Role
 from tests.factories.opportunities import OpportunityFactory
 from tests.factories.reference import UserFactory
@@ -99,6 +108,7 @@ def test_a_rejected_opportunity_carries_the_picked_reason_to_the_employer(login)
     opportunity.refresh_from_db()
     assert opportunity.status == OpportunityStatus.REJECTED
     assert opportunity.rejection_reason == "Pay is below the minimum wage. £9 an hour for a 30 year old"
+    assert list(opportunity.events.get(to_status=OpportunityStatus.REJECTED).reasons.all()) == [low]
 
 
 def test_referring_back_keeps_the_picked_reason_in_the_note(login):
@@ -110,4 +120,102 @@ def test_referring_back_keeps_the_picked_reason_in_the_note(login):
     assert response.status_code == 302
     opportunity.refresh_from_db()
     assert opportunity.status == OpportunityStatus.REFERRED_BACK
-    assert opportunity.events.order_by("-pk").first().note == "Dates need changing"
+    event = opportunity.events.order_by("-pk").first()
+    assert event.note == "Dates need changing"
+    assert list(event.reasons.all()) == [dates]
+
+
+def test_opportunity_decisions_recorded_before_are_filled_from_their_note():
+    opportunity = OpportunityFactory(status=OpportunityStatus.REJECTED)
+    low = _reason(DecisionContext.OPPORTUNITY_REJECTED, "Pay is below the minimum wage")
+    event = opportunity.events.create(from_status="submitted", to_status="rejected",
+                                      note="Pay is below the minimum wage. £9 an hour")
+    fill = importlib.import_module(
+        "brokerage.opportunities.migrations.0006_opportunity_event_decision_reasons").fill
+    fill(apps, None)
+    assert list(event.reasons.all()) == [low]
+
+
+# --- the picked reasons kept as data, and shown on the participant's record ------------------------
+
+
+def _decline(login, proposal, employer_user, reasons, words):
+    response = login(employer_user).post(
+        reverse("pipeline:employer_decline", args=[proposal.pk]),
+        {"reasons": [r.pk for r in reasons], "reason": words},
+    )
+    assert response.status_code == 302
+
+
+def test_the_picked_reasons_are_kept_as_data_on_the_decision(login, proposal, employer_user):
+    far = _reason(DecisionContext.CANDIDATE_DECLINED, "Too far to travel")
+    hours = _reason(DecisionContext.CANDIDATE_DECLINED, "Cannot work the hours or shifts")
+    _decline(login, proposal, employer_user, [far, hours], "No early bus")
+    event = ProposalEvent.objects.get(proposal=proposal, to_status=ProposalStatus.DECLINED)
+    assert set(event.reasons.all()) == {far, hours}
+    # and can be counted: how often "too far to travel" was a reason to decline
+    assert DecisionReason.objects.filter(
+        proposal_events__to_status=ProposalStatus.DECLINED, label="Too far to travel"
+    ).count() == 1
+
+
+def test_an_interview_outcome_keeps_its_reason_as_data(login, proposal, employer_user, key_worker):
+    proposal = advance(proposal, key_worker=key_worker, employer_user=employer_user, to="interviewed")
+    better = _reason(DecisionContext.INTERVIEW_OUTCOME, "Another candidate was a better fit")
+    login(employer_user).post(reverse("pipeline:employer_decide", args=[proposal.pk]),
+                              {"action": "decline", "reasons": [better.pk]})
+    event = proposal.events.get(to_status=ProposalStatus.DECLINED)
+    assert list(event.reasons.all()) == [better]
+
+
+def test_words_alone_keep_no_reasons(login, proposal, employer_user):
+    _decline(login, proposal, employer_user, [], "The role has been filled")
+    assert not proposal.events.get(to_status=ProposalStatus.DECLINED).reasons.exists()
+
+
+def test_the_participants_record_shows_the_reasons_and_words(login, proposal, employer_user,
+                                                              key_worker, participant):
+    far = _reason(DecisionContext.CANDIDATE_DECLINED, "Too far to travel")
+    hours = _reason(DecisionContext.CANDIDATE_DECLINED, "Cannot work the hours or shifts")
+    _decline(login, proposal, employer_user, [far, hours], "Lives 20 miles away, no early bus")
+    url = reverse("pipeline:participant", args=[participant.reference])
+    page = login(key_worker).get(url).content.decode()
+    assert "Declined by employer" in page
+    assert "<li>Too far to travel</li>" in page and "<li>Cannot work the hours or shifts</li>" in page
+    assert "More detail:</strong> Lives 20 miles away, no early bus" in page
+    # the labels are not repeated inside the words
+    assert "Too far to travel. Lives" not in page
+    other = login(UserFactory(role=Role.KEY_WORKER))
+    assert other.get(url).status_code == 404
+
+
+def test_the_participants_record_shows_no_reasons_for_an_open_proposal(login, proposal, key_worker,
+                                                                       participant):
+    page = login(key_worker).get(reverse("pipeline:participant", args=[participant.reference]))
+    assert "More detail:" not in page.content.decode()
+    assert "Reasons:" not in page.content.decode()
+
+
+def test_reasons_parse_splits_labels_from_words():
+    labels = ["Too far to travel", "Cannot work the hours or shifts"]
+    assert reasons_parse("Cannot work the hours or shifts; Too far to travel. Bus", labels) == (
+        ["Cannot work the hours or shifts", "Too far to travel"], "Bus")
+    assert reasons_parse("Too far to travel", labels) == (["Too far to travel"], "")
+    assert reasons_parse("Too far. Really", labels) == ([], "Too far. Really")
+    assert reasons_parse("Too far to travel; and more", labels) == ([], "Too far to travel; and more")
+
+
+def test_decisions_recorded_before_are_filled_from_their_text(proposal):
+    far = _reason(DecisionContext.CANDIDATE_DECLINED, "Too far to travel")
+    hours = _reason(DecisionContext.CANDIDATE_DECLINED, "Cannot work the hours or shifts")
+    parsed = ProposalEvent.objects.create(
+        proposal=proposal, from_status="with_employer", to_status="declined",
+        reason="Cannot work the hours or shifts; Too far to travel. No early bus")
+    words_only = ProposalEvent.objects.create(
+        proposal=proposal, from_status="with_employer", to_status="declined",
+        reason="Role filled")
+    fill = importlib.import_module(
+        "brokerage.pipeline.migrations.0009_fill_proposal_event_decision_reasons").fill
+    fill(apps, None)
+    assert set(parsed.reasons.all()) == {far, hours}
+    assert not words_only.reasons.exists()

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from brokerage.reference.choices import Barrier
 from portal.core.files import PrivateFileField
+from portal.core.formats import govuk_date
 
 
 class FundCategory(models.TextChoices):
@@ -100,21 +101,25 @@ class FundBudget(models.Model):
             models.CheckConstraint(
                 condition=Q(committed_pence__lte=models.F("amount_pence")),
                 name="fund_budget_never_overcommitted",
-                violation_error_message="The budget cannot be less than the amount already committed to approved requests.",
+                violation_error_message=(
+                    "The budget cannot be less than the amount already committed to approved requests."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="fund_budget_period_valid",
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="fund_budget_period_valid",
                 violation_error_message="The budget must end on or after the day it starts.",
             ),
             models.UniqueConstraint(
-                fields=["programme", "area", "starts_on"], name="fund_budget_one_per_start",
+                fields=["programme", "area", "starts_on"],
+                name="fund_budget_one_per_start",
                 violation_error_message="There is already a budget for this programme and area starting that day.",
             ),
         ]
 
     def __str__(self) -> str:
         where = self.area.name if self.area_id else "all areas"
-        return f"{self.programme} ({where}) {self.starts_on:%d %b %Y} to {self.ends_on:%d %b %Y}"
+        return f"{self.programme} ({where}) {govuk_date(self.starts_on)} to {govuk_date(self.ends_on)}"
 
     @property
     def remaining_pence(self) -> int:
@@ -176,6 +181,11 @@ class FundRequest(models.Model):
     action = models.ForeignKey(
         "participants.ActionItem", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="fund_requests", help_text="The barrier action in the action plan.",
+    )
+    area = models.ForeignKey(
+        "reference.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The area the participant lived in when the request was made (reports "
+        "count the spend there).",
     )
     barrier = models.CharField(max_length=20, choices=Barrier.choices)
     category = models.CharField(max_length=20, choices=FundCategory.choices)

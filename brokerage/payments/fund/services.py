@@ -50,6 +50,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.outbox import services as outbox
 from brokerage.payments.stripe import gateway
+from portal.accounts.models import User
 from portal.accounts.permissions import is_signed_in, recorded_actor
 from portal.accounts.roles import Role
 from portal.core import money
@@ -98,7 +99,7 @@ def auto_approve_limit_pence(programme) -> int:
     return settings_row.auto_approve_limit_pence if settings_row else DEFAULT_AUTO_APPROVE_LIMIT_PENCE
 
 
-def fund_approves_at_once(*, actor, programme, amount_pence: int) -> bool:
+def fund_approves_at_once(*, actor: User, programme, amount_pence: int) -> bool:
     """A request is approved at once when it is within the programme's limit, unless the person
     asking could decide requests themselves (a coordinator): nobody approves their own request,
     by the limit or otherwise, so a coordinator's request always goes to another coordinator."""
@@ -135,12 +136,12 @@ def _too_little_message(budget: FundBudget, amount_pence: int) -> str:
     )
 
 
-def _can_request(actor) -> bool:
+def _can_request(actor: User) -> bool:
     return bool(is_signed_in(actor) and actor.has_role(Role.KEY_WORKER, Role.COORDINATOR))
 
 
 def fund_request_problems(
-    *, participant, actor, category, item, barrier, action, amount_pence, description,
+    *, participant, actor: User, category, item, barrier, action, amount_pence, description,
     justification, not_available_elsewhere, payment_method, supplier,
 ) -> dict[str, list[str]]:
     """Every rule a new request breaks, by field (empty when none)."""
@@ -197,7 +198,7 @@ def fund_request_problems(
 def fund_request_submit(
     *,
     participant: Participant,
-    actor,
+    actor: User,
     category: str,
     barrier: str,
     description: str,
@@ -250,7 +251,7 @@ def fund_request_submit(
 
 
 def _submit(
-    *, participant, actor, category, barrier, description, amount_pence, not_available_elsewhere,
+    *, participant, actor: User, category, barrier, description, amount_pence, not_available_elsewhere,
     payment_method, item, action, justification, supplier, submission_key, quote,
     stored: list[str],
 ) -> FundRequest:
@@ -274,7 +275,8 @@ def _submit(
             actor=actor, programme=participant.programme, amount_pence=amount_pence
         )
         request = FundRequest.objects.create(
-            participant=participant, budget=budget, action=action, barrier=barrier,
+            participant=participant, area_id=participant.area_id, budget=budget, action=action,
+            barrier=barrier,
             category=category, item=item, description=description.strip()[:300],
             amount_pence=amount_pence, justification=(justification or "").strip(),
             not_available_elsewhere=not_available_elsewhere.strip(),
@@ -301,7 +303,7 @@ def _submit(
     return request
 
 
-def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, note: str = "") -> None:
+def _approve(request: FundRequest, budget: FundBudget, *, actor: User | None, auto: bool, note: str = "") -> None:
     """Commit the budget and approve. The budget row must be locked by the caller."""
     if request.amount_pence > budget.remaining_pence:
         raise ValidationError(
@@ -332,7 +334,7 @@ def _approve(request: FundRequest, budget: FundBudget, *, actor, auto: bool, not
     )
 
 
-def _decider_checks(request: FundRequest, actor) -> None:
+def _decider_checks(request: FundRequest, actor: User) -> None:
     if not (is_signed_in(actor) and actor.has_role(Role.COORDINATOR)):
         raise ValidationError("Only a coordinator can approve or refuse a fund request.")
     if request.requested_by_id == actor.pk:
@@ -345,7 +347,7 @@ def _decider_checks(request: FundRequest, actor) -> None:
         )
 
 
-def fund_request_approve(*, fund_request: FundRequest, actor, note: str = "") -> FundRequest:
+def fund_request_approve(*, fund_request: FundRequest, actor: User, note: str = "") -> FundRequest:
     """A coordinator approves a request over the limit, committing the budget (row locked)."""
     with transaction.atomic():
         request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
@@ -355,7 +357,7 @@ def fund_request_approve(*, fund_request: FundRequest, actor, note: str = "") ->
     return request
 
 
-def fund_request_refuse(*, fund_request: FundRequest, actor, reason: str) -> FundRequest:
+def fund_request_refuse(*, fund_request: FundRequest, actor: User, reason: str) -> FundRequest:
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Enter why the request is refused"]})
     with transaction.atomic():
@@ -373,7 +375,7 @@ def fund_request_refuse(*, fund_request: FundRequest, actor, reason: str) -> Fun
     return request
 
 
-def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -> FundRequest:
+def fund_request_cancel(*, fund_request: FundRequest, actor: User, reason: str = "") -> FundRequest:
     """Withdraw a request not yet paid; the budget committed to it is released."""
     with transaction.atomic():
         request = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
@@ -401,7 +403,7 @@ def fund_request_cancel(*, fund_request: FundRequest, actor, reason: str = "") -
 # --- budget and limit changes (a second person confirms) ---------------------------------------
 
 
-def _can_propose_fund_change(actor, programme) -> bool:
+def _can_propose_fund_change(actor: User, programme) -> bool:
     from brokerage.reference.models import Programme
     from brokerage.reference.programme_admin import for_programmes_of
 
@@ -413,7 +415,7 @@ def _can_propose_fund_change(actor, programme) -> bool:
         actor, Programme.objects.filter(pk=programme.pk), "pk").exists()
 
 
-def _is_finance_officer(actor) -> bool:
+def _is_finance_officer(actor: User) -> bool:
     return bool(is_signed_in(actor) and actor.has_role(Role.FINANCE_OFFICER))
 
 
@@ -423,7 +425,7 @@ def _already_decided(change: FundChange) -> ValidationError:
 
 
 def fund_change_propose(
-    *, actor, new_pence: int, budget: FundBudget | None = None, programme=None, note: str = ""
+    *, actor: User, new_pence: int, budget: FundBudget | None = None, programme=None, note: str = ""
 ) -> FundChange:
     """Propose a new amount for ``budget``, or a new "approved at once" limit for ``programme``.
 
@@ -478,7 +480,7 @@ def fund_change_propose(
     return change
 
 
-def fund_change_confirm(*, change: FundChange, actor) -> FundChange:
+def fund_change_confirm(*, change: FundChange, actor: User) -> FundChange:
     """A finance officer who did not propose the change confirms it, and it takes effect: the
     budget's amount (never below what is committed) or the programme's limit, row locked."""
     if not _is_finance_officer(actor):
@@ -517,7 +519,7 @@ def fund_change_confirm(*, change: FundChange, actor) -> FundChange:
     return change
 
 
-def fund_change_reject(*, change: FundChange, actor, reason: str) -> FundChange:
+def fund_change_reject(*, change: FundChange, actor: User, reason: str) -> FundChange:
     """A finance officer turns a proposed change down; nothing changes."""
     if not _is_finance_officer(actor):
         raise ValidationError("Only a finance officer can reject a change to a budget or a limit.")
@@ -541,7 +543,7 @@ def fund_change_reject(*, change: FundChange, actor, reason: str) -> FundChange:
     return change
 
 
-def fund_budget_admin_save(*, actor, budget: FundBudget | None, programme, area, starts_on, ends_on,
+def fund_budget_admin_save(*, actor: User, budget: FundBudget | None, programme, area, starts_on, ends_on,
                            amount_pence: int) -> tuple[FundBudget, FundChange | None]:
     """What saving a budget in the admin does: the period and place are written (those columns
     only, row locked: never ``committed_pence``); a new amount becomes a change waiting for
@@ -564,7 +566,7 @@ def fund_budget_admin_save(*, actor, budget: FundBudget | None, programme, area,
     return budget, change
 
 
-def fund_settings_admin_save(*, actor, settings_row: FundSettings | None, programme,
+def fund_settings_admin_save(*, actor: User, settings_row: FundSettings | None, programme,
                              limit_pence: int) -> tuple[FundSettings, FundChange | None]:
     """What saving a programme's fund settings in the admin does: a new limit becomes a change
     waiting for finance (a new row starts at the default limit)."""
@@ -586,7 +588,7 @@ def fund_settings_admin_save(*, actor, settings_row: FundSettings | None, progra
 # --- payment ----------------------------------------------------------------------------------
 
 
-def _cardholder_for(user) -> str:
+def _cardholder_for(user: User) -> str:
     """The key worker's Issuing cardholder, created in Stripe once (key derived from the user)."""
     existing = FundCardholder.objects.filter(user=user).first()
     if existing is not None:
@@ -599,7 +601,7 @@ def _cardholder_for(user) -> str:
     return holder.cardholder_id
 
 
-def fund_request_pay(*, fund_request: FundRequest, actor=None) -> FundRequest:
+def fund_request_pay(*, fund_request: FundRequest, actor: User | None = None) -> FundRequest:
     """Issue the card or make the transfer for an approved request. Safe to run twice.
 
     The request row is locked while Stripe is asked, and the Stripe call carries a key derived
@@ -615,7 +617,7 @@ def fund_request_pay(*, fund_request: FundRequest, actor=None) -> FundRequest:
         raise
 
 
-def _pay(fund_request: FundRequest, actor) -> FundRequest:
+def _pay(fund_request: FundRequest, actor: User | None) -> FundRequest:
     with transaction.atomic():
         request = (
             FundRequest.objects.select_for_update(of=("self",))
@@ -661,7 +663,7 @@ def receipt_validate(upload) -> None:
     private_file_validate(upload, rule=RECEIPT_RULE)
 
 
-def fund_receipt_record(*, fund_request: FundRequest, actor, upload) -> FundRequest:
+def fund_receipt_record(*, fund_request: FundRequest, actor: User, upload) -> FundRequest:
     """Store the receipt (checked, scanned, under an unguessable name); a receipt it replaces is
     deleted once the change is committed."""
     receipt_validate(upload)
@@ -697,7 +699,7 @@ def quote_validate(upload) -> None:
     private_file_validate(upload, rule=QUOTE_RULE)
 
 
-def fund_quote_record(*, fund_request: FundRequest, actor, upload) -> FundRequest:
+def fund_quote_record(*, fund_request: FundRequest, actor: User, upload) -> FundRequest:
     """Attach (or replace) the quote while the request waits for a decision or for payment."""
     quote_validate(upload)
     stored = None

@@ -70,7 +70,10 @@ def _pay(request, fund_request) -> None:
         messages.error(request, f"The request is approved but not yet paid. {exc}")
         return
     if paid.card_id:
-        messages.success(request, f"Virtual card ending {paid.card_last4} issued for {pence_display(paid.amount_pence)}")
+        messages.success(
+            request,
+            f"Virtual card ending {paid.card_last4} issued for {pence_display(paid.amount_pence)}",
+        )
     elif paid.transfer_id:
         messages.success(request, f"{pence_display(paid.amount_pence)} paid to {paid.supplier}")
 
@@ -212,7 +215,11 @@ def fund_request_detail(request: HttpRequest, reference: str, pk: int) -> HttpRe
             form = ReceiptForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    fund.fund_receipt_record(fund_request=fund_request, actor=request.user, upload=form.cleaned_data["receipt"])
+                    fund.fund_receipt_record(
+                        fund_request=fund_request,
+                        actor=request.user,
+                        upload=form.cleaned_data["receipt"],
+                    )
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
@@ -252,7 +259,8 @@ def fund_receipt(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     participant = _participant(request, reference, "Flexible fund receipt")
     fund_request = fund_selectors.fund_request_for_user_or_404(request.user, participant, pk)
     return private_file_response(
-        fund_request.receipt, download_name=f"{fund_request.reference}-receipt{safe_extension(fund_request.receipt.name)}"
+        fund_request.receipt,
+        download_name=f"{fund_request.reference}-receipt{safe_extension(fund_request.receipt.name)}",
     )
 
 
@@ -274,7 +282,9 @@ def fund_quote(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 @coordinator_required
 @require_GET
 def fund_approvals(request: HttpRequest) -> HttpResponse:
-    page_obj = Paginator(fund_selectors.fund_approvals_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(fund_selectors.fund_approvals_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "payments/fund/approvals.html", {"page_obj": page_obj})
 
 
@@ -285,11 +295,15 @@ def fund_approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "approve":
-                approved = fund.fund_request_approve(fund_request=fund_request, actor=request.user, note=form.cleaned_data["note"])
+                approved = fund.fund_request_approve(
+                    fund_request=fund_request, actor=request.user, note=form.cleaned_data["note"]
+                )
                 messages.success(request, f"{fund_request.reference} approved")
                 _pay(request, approved)
             else:
-                fund.fund_request_refuse(fund_request=fund_request, actor=request.user, reason=form.cleaned_data["note"])
+                fund.fund_request_refuse(
+                    fund_request=fund_request, actor=request.user, reason=form.cleaned_data["note"]
+                )
                 messages.success(request, f"{fund_request.reference} refused")
         except fund.FundRequestAlreadyDecided as exc:
             messages.info(request, exc.messages[0])

@@ -32,7 +32,9 @@ from brokerage.payments.models import (
     StripeAccount,
     ValidationMoment,
 )
+from portal.accounts.models import User
 from portal.accounts.permissions import recorded_actor
+from portal.core.formats import govuk_datetime
 from portal.core.money import pence_display
 
 logger = logging.getLogger(__name__)
@@ -205,9 +207,8 @@ def _run_expiry_result(payment: IncentivePayment, now) -> dict | None:
     run = payment.run if payment.run_id else None
     if payment.status != PaymentStatus.APPROVED or run is None or not run.expired_at(now):
         return None
-    when = timezone.localtime(run.expires_at)
     return {"check": "run_not_expired", "label": "Run's approval still valid", "passed": False,
-            "detail": f"The approval of {run.reference} expired on {when:%-d %B %Y at %H:%M} "
+            "detail": f"The approval of {run.reference} expired on {govuk_datetime(run.expires_at)} "
                       "before this payment was sent; it needs a new run and approval"}
 
 
@@ -226,7 +227,7 @@ def incentive_payment_still_payable(
 
 
 def _hold(
-    payment: IncentivePayment, *, results: list[dict], moment: str, actor=None
+    payment: IncentivePayment, *, results: list[dict], moment: str, actor: User | None = None
 ) -> IncentiveValidation:
     """Take a payment that may not be paid now out of its run, keeping why (row locked by the
     caller). It is due again: it goes into a later run once the cause is fixed."""
@@ -255,7 +256,7 @@ def _hold(
 
 
 def incentive_payment_hold_if_unpayable(
-    payment: IncentivePayment, *, moment: str = ValidationMoment.SENDING, actor=None, now=None
+    payment: IncentivePayment, *, moment: str = ValidationMoment.SENDING, actor: User | None = None, now=None
 ) -> bool:
     """Check an approved (or about to be approved) payment again, just before money moves; when it
     fails, hold it (see ``_hold``) and return True. The caller holds the payment row locked.
@@ -284,7 +285,7 @@ def incentive_payment_hold_if_unpayable(
     return True
 
 
-def _validate(payment: IncentivePayment, *, run: PaymentRun | None, actor, today) -> IncentiveValidation:
+def _validate(payment: IncentivePayment, *, run: PaymentRun | None, actor: User | None, today) -> IncentiveValidation:
     results = incentive_payment_checks(payment, today=today)
     failed = [r for r in results if not r.passed]
     validation = IncentiveValidation.objects.create(
@@ -298,7 +299,7 @@ def _validate(payment: IncentivePayment, *, run: PaymentRun | None, actor, today
 
 
 def incentive_payment_validate(
-    *, payment: IncentivePayment, actor=None, today: datetime.date | None = None
+    *, payment: IncentivePayment, actor: User | None = None, today: datetime.date | None = None
 ) -> IncentiveValidation:
     """Check one payment now and store the result (outside any run)."""
     with transaction.atomic():

@@ -275,7 +275,12 @@ def claims_for_finance(user) -> QuerySet[IncentiveClaim]:
 def claim_for_finance_or_404(user, pk: int) -> IncentiveClaim:
     if not can_see_finance(user):
         raise Http404
-    claim = for_programmes_of(user, _claims(), "scheme__programme").prefetch_related("commands__actor").filter(pk=pk).first()
+    claim = (
+        for_programmes_of(user, _claims(), "scheme__programme")
+        .prefetch_related("commands__actor")
+        .filter(pk=pk)
+        .first()
+    )
     if claim is None:
         raise Http404
     return claim

@@ -53,6 +53,7 @@ from brokerage.payments.models import (
 )
 from brokerage.payments.stripe import events, gateway
 from brokerage.reference.dates import incentive_stage_due_on
+from portal.accounts.models import User
 from portal.accounts.permissions import is_signed_in, recorded_actor
 from portal.accounts.roles import Role
 from portal.core.money import pence_display
@@ -161,7 +162,7 @@ def schemes_for_start(*, programme_id: int, start_date: datetime.date):
     )
 
 
-def incentive_claim_for_placement(*, placement, actor=None) -> list[IncentiveClaim]:
+def incentive_claim_for_placement(*, placement, actor: User | None = None) -> list[IncentiveClaim]:
     """The placement's claims under every active scheme it qualifies for; made once each.
 
     A start qualifies when it is a job start (not an unpaid placement) in the scheme's window,
@@ -272,12 +273,12 @@ def incentive_payments_check_due(*, today: datetime.date | None = None) -> int:
     return len(ids)
 
 
-def _require_finance(actor) -> None:
+def _require_finance(actor: User) -> None:
     if not is_finance_officer(actor):
         raise ValidationError("Only a finance officer can do this.")
 
 
-def _fill_run(run: PaymentRun, *, actor, today, proposal: bool = False) -> None:
+def _fill_run(run: PaymentRun, *, actor: User | None, today, proposal: bool = False) -> None:
     """Check the run's payments and every due payment; keep those that pass. Rows locked."""
     candidates = _locked_payments(
         IncentivePayment.objects.filter(
@@ -314,7 +315,7 @@ EMPTY_RUN_REFUSAL = (
 )
 
 
-def payment_run_propose(*, actor=None, today: datetime.date | None = None) -> PaymentRun | None:
+def payment_run_propose(*, actor: User | None = None, today: datetime.date | None = None) -> PaymentRun | None:
     """Put every due payment that passes its checks in a new run waiting for approval.
 
     ``actor`` is None when the weekly task proposes the run. There is at most one run waiting.
@@ -355,7 +356,7 @@ def payment_run_propose(*, actor=None, today: datetime.date | None = None) -> Pa
     return run
 
 
-def payment_run_revalidate(*, run: PaymentRun, actor, today: datetime.date | None = None) -> PaymentRun:
+def payment_run_revalidate(*, run: PaymentRun, actor: User, today: datetime.date | None = None) -> PaymentRun:
     """Check the run again (e.g. after an employer finished setting up payouts)."""
     _require_finance(actor)
     with transaction.atomic():
@@ -371,7 +372,7 @@ def payment_run_revalidate(*, run: PaymentRun, actor, today: datetime.date | Non
     return run
 
 
-def payment_run_cancel(*, run: PaymentRun, actor) -> PaymentRun:
+def payment_run_cancel(*, run: PaymentRun, actor: User) -> PaymentRun:
     _require_finance(actor)
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
@@ -397,7 +398,7 @@ def run_checkers(run: PaymentRun) -> set[int]:
     )
 
 
-def recheck_refusal(run: PaymentRun, actor) -> str:
+def recheck_refusal(run: PaymentRun, actor: User) -> str:
     """Why ``actor`` may not check ``run`` again ("" when they may): the proposer, each person
     who checks it and the approver are different people."""
     if not is_finance_officer(actor):
@@ -407,7 +408,7 @@ def recheck_refusal(run: PaymentRun, actor) -> str:
     return ""
 
 
-def approval_refusal(run: PaymentRun, actor) -> str:
+def approval_refusal(run: PaymentRun, actor: User) -> str:
     """Why ``actor`` may not approve ``run`` ("" when they may).
 
     The proposer, everyone who checked the run and the approver are different people; a run the
@@ -428,7 +429,7 @@ def approval_refusal(run: PaymentRun, actor) -> str:
     return ""
 
 
-def payment_run_approve(*, run: PaymentRun, actor, seen_total_pence: int | None = None) -> PaymentRun:
+def payment_run_approve(*, run: PaymentRun, actor: User, seen_total_pence: int | None = None) -> PaymentRun:
     """Approve a run and queue its transfers. Approving an approved run again does nothing.
 
     ``seen_total_pence`` is the total the approver was shown: if the run has changed since (it
@@ -528,7 +529,7 @@ def payment_runs_expire(*, now=None) -> int:
     return held
 
 
-def incentive_payment_retry(*, payment: IncentivePayment, actor, reason: str, reference: str,
+def incentive_payment_retry(*, payment: IncentivePayment, actor: User, reason: str, reference: str,
                             today: datetime.date | None = None) -> IncentivePayment:
     """Finance send a failed payment again once its cause is fixed (e.g. the platform balance was
     topped up, or the employer finished their payout account).
@@ -670,7 +671,7 @@ def _reversal_seen(payment: IncentivePayment, snapshot: gateway.Transfer) -> Non
 # --- clawbacks --------------------------------------------------------------------------------
 
 
-def _clawback_create(payment, *, reason: str, detail: str, actor) -> IncentiveClawback | None:
+def _clawback_create(payment, *, reason: str, detail: str, actor: User | None) -> IncentiveClawback | None:
     clawback, created = IncentiveClawback.objects.get_or_create(
         payment=payment,
         defaults={"reason": reason, "detail": detail[:2000], "amount_pence": payment.amount_pence,
@@ -678,14 +679,19 @@ def _clawback_create(payment, *, reason: str, detail: str, actor) -> IncentiveCl
     )
     if created:
         audit_event_record(
-            actor=actor, action="payments.clawback_created", obj=clawback,
-            summary=f"Clawback of {payment.amount_pence} pence for {payment.reference}: {clawback.get_reason_display()}",
+            actor=actor,
+            action="payments.clawback_created",
+            obj=clawback,
+            summary=(
+                f"Clawback of {payment.amount_pence} pence for {payment.reference}: "
+                f"{clawback.get_reason_display()}"
+            ),
             data={"payment": payment.pk, "detail": detail},
         )
     return clawback if created else None
 
 
-def incentive_leaver_apply(*, placement, actor=None) -> list[IncentiveClawback]:
+def incentive_leaver_apply(*, placement, actor: User | None = None) -> list[IncentiveClawback]:
     """A leaver before a paid stage's date: a clawback for each such payment (made once)."""
     if placement.left_on is None:
         return []
@@ -718,16 +724,22 @@ def incentive_leavers_sync(*, limit: int = 500) -> int:
     return made
 
 
-def incentive_checkpoint_reverse(*, payment: IncentivePayment, actor, reason: str, reference: str) -> IncentiveClawback:
+def incentive_checkpoint_reverse(
+    *, payment: IncentivePayment, actor: User, reason: str, reference: str
+) -> IncentiveClawback:
     """The checkpoint a paid stage relied on turned out to be wrong: claw the payment back."""
     _require_finance_or_coordinator(actor)
     _require_reason(reason, reference)
     with transaction.atomic():
         payment = _locked_payments(IncentivePayment.objects.filter(pk=payment.pk)).get()
         if not payment.money_sent:
-            raise ValidationError("Only a paid payment can be clawed back. Pause or withdraw the claim instead.")
+            raise ValidationError(
+                "Only a paid payment can be clawed back. Pause or withdraw the claim instead."
+            )
         clawback = _clawback_create(
-            payment, reason=ClawbackReason.CHECKPOINT_REVERSED, actor=actor,
+            payment,
+            reason=ClawbackReason.CHECKPOINT_REVERSED,
+            actor=actor,
             detail=f"{reason.strip()} (reference {reference.strip()})",
         )
         if clawback is None:
@@ -735,11 +747,15 @@ def incentive_checkpoint_reverse(*, payment: IncentivePayment, actor, reason: st
     return clawback
 
 
-def incentive_clawback_recover(*, clawback: IncentiveClawback, actor) -> IncentiveClawback:
+def incentive_clawback_recover(*, clawback: IncentiveClawback, actor: User) -> IncentiveClawback:
     """Take the money back by reversing the payment's transfer, once."""
     _require_finance(actor)
     with transaction.atomic():
-        clawback = IncentiveClawback.objects.select_for_update(of=("self",)).select_related("payment").get(pk=clawback.pk)
+        clawback = (
+            IncentiveClawback.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .get(pk=clawback.pk)
+        )
         if clawback.status != ClawbackStatus.PENDING:
             return clawback
         payment = clawback.payment
@@ -763,7 +779,7 @@ def incentive_clawback_recover(*, clawback: IncentiveClawback, actor) -> Incenti
     return clawback
 
 
-def incentive_clawback_write_off(*, clawback: IncentiveClawback, actor, reason: str) -> IncentiveClawback:
+def incentive_clawback_write_off(*, clawback: IncentiveClawback, actor: User, reason: str) -> IncentiveClawback:
     _require_finance(actor)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the money will not be recovered"})
@@ -784,7 +800,7 @@ def incentive_clawback_write_off(*, clawback: IncentiveClawback, actor, reason: 
 # --- claim commands ---------------------------------------------------------------------------
 
 
-def _require_finance_or_coordinator(actor) -> None:
+def _require_finance_or_coordinator(actor: User) -> None:
     if not (is_signed_in(actor) and actor.has_role(Role.FINANCE_OFFICER, Role.COORDINATOR)):
         raise ValidationError("Only a finance officer or coordinator can do this.")
 
@@ -822,7 +838,7 @@ _REFUSALS = {
 
 
 def incentive_claim_command(
-    *, claim: IncentiveClaim, action: str, actor, reason: str, reference: str, today: datetime.date | None = None
+    *, claim: IncentiveClaim, action: str, actor: User, reason: str, reference: str, today: datetime.date | None = None
 ) -> IncentiveClaimCommand:
     """Pause, resume, withdraw or reinstate a claim. Payments already approved or paid are
     never touched; unpaid ones follow the claim (and leave a run waiting for approval)."""
@@ -864,7 +880,7 @@ def incentive_claim_command(
     return command
 
 
-def incentive_employer_block(*, employer, actor, reason: str, reference: str) -> IncentiveEmployerBlock:
+def incentive_employer_block(*, employer, actor: User, reason: str, reference: str) -> IncentiveEmployerBlock:
     """Stop incentive payments to an employer until the block is lifted."""
     _require_finance_or_coordinator(actor)
     _require_reason(reason, reference)
@@ -884,7 +900,7 @@ def incentive_employer_block(*, employer, actor, reason: str, reference: str) ->
     return block
 
 
-def incentive_employer_unblock(*, employer, actor, reason: str) -> IncentiveEmployerBlock:
+def incentive_employer_unblock(*, employer, actor: User, reason: str) -> IncentiveEmployerBlock:
     _require_finance_or_coordinator(actor)
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason"})

@@ -17,6 +17,7 @@ from brokerage.payments.models import (
     LedgerEntry,
     LedgerKind,
 )
+from portal.accounts.models import User
 from portal.accounts.permissions import recorded_actor
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def ledger_entry_record(
     stripe_object_id: str = "",
     stripe_parent_id: str = "",
     description: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> LedgerEntry:
     """Record one money movement. Payments out are positive; money coming back is negative.
 

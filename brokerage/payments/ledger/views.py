@@ -14,6 +14,7 @@ from brokerage.payments.access import finance_required, is_finance_officer
 from brokerage.payments.ledger import selectors
 from brokerage.payments.ledger.forms import LedgerFilterForm, ReconciliationForm
 from brokerage.payments.outbox.selectors import attention_open_count
+from portal.core.money import pence_as_pounds
 
 LEDGER_PAGE_SIZE = 50
 
@@ -77,8 +78,6 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
         "stripe_parent_id", "recorded_by",
     ])
     for entry in entries.iterator(chunk_size=2000):
-        sign = "-" if entry.amount_pence < 0 else ""
-        pounds, pennies = divmod(abs(entry.amount_pence), 100)
         writer.writerow([
             entry.pk,
             timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
@@ -86,7 +85,7 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
             entry.get_kind_display(),
             _csv_text(entry.description),
             entry.amount_pence,
-            f"{sign}{pounds}.{pennies:02d}",
+            pence_as_pounds(entry.amount_pence),
             entry.currency.upper(),
             entry.source_type,
             entry.source_id,

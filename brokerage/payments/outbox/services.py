@@ -71,6 +71,7 @@ from brokerage.payments.models import (
     StripeTransfer,
 )
 from brokerage.payments.stripe import gateway
+from portal.accounts.models import User
 from portal.accounts.permissions import is_signed_in
 from portal.core.money import pence_display
 
@@ -252,7 +253,7 @@ def _wanted(intent: MoneyIntent, subject) -> bool:
 
 
 def money_intent_send(
-    *, intent_id: int, actor=None, now: datetime.datetime | None = None
+    *, intent_id: int, actor: User | None = None, now: datetime.datetime | None = None
 ) -> MoneyIntent | None:
     """Ask Stripe for what the intent records, once, and record the answer.
 
@@ -370,7 +371,7 @@ def _retrieve(intent: MoneyIntent):
     return gateway.issuing_card_retrieve(intent.stripe_object_id or intent.destination)
 
 
-def _record_again(intent: MoneyIntent, subject, actor) -> None:
+def _record_again(intent: MoneyIntent, subject, actor: User | None) -> None:
     """A confirmed intent whose record does not show its object (e.g. put back by hand)."""
     shown = {
         IntentKind.INCENTIVE_TRANSFER: lambda: subject.transfer_id == intent.stripe_object_id,
@@ -430,7 +431,7 @@ def _fail(intent: MoneyIntent, subject, exc: gateway.PaymentProviderError) -> No
                            data={"idempotency_key": intent.idempotency_key})
 
 
-def _apply(intent: MoneyIntent, subject, obj, *, actor=None) -> None:
+def _apply(intent: MoneyIntent, subject, obj, *, actor: User | None = None) -> None:
     if intent.kind == IntentKind.INCENTIVE_TRANSFER:
         _incentive_transfer_record(subject, intent, obj, actor=actor)
     elif intent.kind == IntentKind.FUND_TRANSFER:
@@ -450,7 +451,7 @@ def _apply(intent: MoneyIntent, subject, obj, *, actor=None) -> None:
 
 
 def _incentive_transfer_record(
-    payment: IncentivePayment, intent: MoneyIntent, transfer: gateway.Transfer, *, actor=None
+    payment: IncentivePayment, intent: MoneyIntent, transfer: gateway.Transfer, *, actor: User | None = None
 ) -> None:
     """The payment's transfer and its one ledger entry (payment and intent rows locked)."""
     _confirm(intent, transfer.id)
@@ -495,7 +496,7 @@ def _incentive_transfer_record(
 
 
 def _fund_transfer_record(request: FundRequest, intent: MoneyIntent, transfer: gateway.Transfer,
-                          *, actor=None) -> None:
+                          *, actor: User | None = None) -> None:
     _confirm(intent, transfer.id)
     new = request.transfer_id != transfer.id
     if new:
@@ -525,7 +526,7 @@ def _fund_transfer_record(request: FundRequest, intent: MoneyIntent, transfer: g
 
 
 def _fund_card_record(
-    request: FundRequest, intent: MoneyIntent, card: gateway.IssuingCard, *, actor=None
+    request: FundRequest, intent: MoneyIntent, card: gateway.IssuingCard, *, actor: User | None = None
 ) -> None:
     _confirm(intent, card.id)
     if not request.card_id:
@@ -545,7 +546,7 @@ def _fund_card_record(
         fund_card_cancel_ensure(fund_request=request, card_id=card.id)
 
 
-def _fund_paid(request: FundRequest, actor, summary: str) -> None:
+def _fund_paid(request: FundRequest, actor: User | None, summary: str) -> None:
     request.status = FundRequestStatus.PAID
     request.paid_at = request.paid_at or timezone.now()
     request.payment_error = ""
@@ -860,7 +861,7 @@ def attention_flag_event(
                           fund_request=fund_request)
 
 
-def money_attention_resolve(*, item: MoneyAttention, actor, note: str) -> MoneyAttention:
+def money_attention_resolve(*, item: MoneyAttention, actor: User, note: str) -> MoneyAttention:
     """A finance officer has looked into it and says what they did."""
 
     if not is_finance_officer(actor):

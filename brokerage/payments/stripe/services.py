@@ -16,6 +16,7 @@ from brokerage.payments.models import (
     Supplier,
 )
 from brokerage.payments.stripe import gateway
+from portal.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def _apply_account_status(
     return True
 
 
-def employer_payout_account_start(*, employer: Employer, actor) -> StripeAccount:
+def employer_payout_account_start(*, employer: Employer, actor: User | None) -> StripeAccount:
     """The employer's connected account, created in Stripe the first time only.
 
     The employer row is locked while we look, and the Stripe call carries a key derived from
@@ -70,7 +71,7 @@ def employer_payout_account_start(*, employer: Employer, actor) -> StripeAccount
     return account
 
 
-def supplier_payout_account_start(*, supplier: Supplier, actor) -> StripeAccount:
+def supplier_payout_account_start(*, supplier: Supplier, actor: User | None) -> StripeAccount:
     """A registered supplier's connected account, created once (as for employers)."""
     with transaction.atomic():
         Supplier.objects.select_for_update(of=("self",)).filter(pk=supplier.pk).first()
@@ -104,7 +105,7 @@ def payout_account_link(*, account: StripeAccount, refresh_url: str, return_url:
     )
 
 
-def payout_account_refresh(*, account: StripeAccount, actor=None) -> StripeAccount:
+def payout_account_refresh(*, account: StripeAccount, actor: User | None = None) -> StripeAccount:
     """Ask Stripe for the account's status now (e.g. when its owner comes back from Stripe)."""
     status = gateway.connected_account_retrieve(account.account_id)
     with transaction.atomic():

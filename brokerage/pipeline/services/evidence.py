@@ -36,7 +36,9 @@ from brokerage.pipeline.models import Checkpoint, CheckpointStatus, ConfirmedVia
 from brokerage.pipeline.services.access import require_key_worker
 from brokerage.pipeline.services.emails import email_after_commit, key_worker_emails
 from brokerage.pipeline.services.placements import checkpoint_confirm, locked_checkpoint
+from portal.accounts.models import User
 from portal.core.files import FileRule, private_file_delete, private_file_replace
+from portal.core.formats import govuk_datetime
 
 LADDER: list[str] = [
     EvidenceRung.EMPLOYER_LINK,
@@ -162,7 +164,6 @@ def checkpoint_text_reply(*, inbound, message) -> str:
     if checkpoint is None or checkpoint.status != CheckpointStatus.SCHEDULED:
         return "The check was already recorded"
     words = inbound.content.strip().lower()
-    received = timezone.localtime(inbound.received_at)
     if words.startswith(("yes", "y ")) or words == "y":
         try:
             checkpoint_confirm(
@@ -170,7 +171,7 @@ def checkpoint_text_reply(*, inbound, message) -> str:
                 hours_per_week=checkpoint.placement.hours_per_week,
                 via=ConfirmedVia.PARTICIPANT_TEXT,
                 evidence=f"Text reply “{inbound.content.strip()[:100]}” from "
-                f"{inbound.source_number} on {received:%-d %B %Y %H:%M}",
+                f"{inbound.source_number} on {govuk_datetime(inbound.received_at)}",
             )
         except ValidationError as exc:
             return "Not recorded: " + " ".join(exc.messages)
@@ -187,7 +188,7 @@ def checkpoint_text_reply(*, inbound, message) -> str:
 
 
 def checkpoint_call_record(
-    *, actor, checkpoint: Checkpoint, reached: bool, still_employed: bool | None = None,
+    *, actor: User, checkpoint: Checkpoint, reached: bool, still_employed: bool | None = None,
     hours_per_week: Decimal | None = None, left_on: datetime.date | None = None,
     leaving_reason: str = "", notes: str = "",
 ) -> Checkpoint:
@@ -220,7 +221,7 @@ def checkpoint_call_record(
 
 
 def checkpoint_payslip_record(
-    *, actor, checkpoint: Checkpoint, upload, hours_per_week: Decimal | None
+    *, actor: User, checkpoint: Checkpoint, upload, hours_per_week: Decimal | None
 ) -> Checkpoint:
     """Confirm a check with a payslip the key worker uploads (kept as a private file)."""
     require_key_worker(actor, checkpoint.placement.participant)

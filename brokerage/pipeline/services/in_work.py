@@ -11,11 +11,12 @@ from brokerage.pipeline.models import OutcomeKind, Placement, Progression, Suppo
 from brokerage.pipeline.services.access import require_key_worker
 from brokerage.pipeline.services.outcomes import outcome_write
 from brokerage.reference import dates
+from portal.accounts.models import User
 
 
 def progression_record(
     *,
-    actor,
+    actor: User,
     placement: Placement,
     kind: str,
     occurred_on: datetime.date,
@@ -66,7 +67,7 @@ def progression_record(
 
 
 def support_contact_record(
-    *, actor, placement: Placement, happened_on: datetime.date, with_whom: str, method: str,
+    *, actor: User, placement: Placement, happened_on: datetime.date, with_whom: str, method: str,
     issues: str = "", actions: str = "",
 ) -> SupportContact:
     """In-work support for up to 12 months after the start."""

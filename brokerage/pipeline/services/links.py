@@ -20,6 +20,7 @@ from brokerage.pipeline.models import Checkpoint, CheckpointLink, CheckpointStat
 from brokerage.pipeline.services.access import require_key_worker
 from brokerage.pipeline.services.emails import email_after_commit, employer_contact_emails
 from brokerage.pipeline.services.placements import checkpoint_confirm, locked_checkpoint
+from portal.accounts.models import User
 from portal.core.exceptions import IllegalTransition
 
 LINK_SALT = "pipeline.checkpoint-confirm"
@@ -109,7 +110,7 @@ def checkpoint_confirm_from_link(
         )
 
 
-def checkpoint_link_resend(*, actor, checkpoint: Checkpoint) -> int:
+def checkpoint_link_resend(*, actor: User, checkpoint: Checkpoint) -> int:
     """The key worker sends the employer a fresh confirmation link (e.g. the first expired).
 
     Earlier unused links stop working, so only the newest can be used. Returns emails sent.

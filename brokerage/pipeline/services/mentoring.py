@@ -24,12 +24,13 @@ from brokerage.pipeline.services.access import (
 )
 from brokerage.pipeline.services.emails import email_after_commit
 from brokerage.reference import dates
+from portal.accounts.models import User
 from portal.accounts.permissions import is_signed_in
 from portal.core.exceptions import IllegalTransition
 
 
 def mentor_profile_save(
-    *, actor, employer, sectors: list[str], about: str, trained_on=None
+    *, actor: User, employer, sectors: list[str], about: str, trained_on=None
 ) -> MentorProfile:
     """An employer user volunteers (or updates their profile) as a mentor."""
     if not is_employer_member(actor, employer.pk):
@@ -65,7 +66,7 @@ def mentor_profile_save(
 
 def mentoring_agreement_create(
     *,
-    actor,
+    actor: User,
     mentee,
     mentor: MentorProfile,
     sector: str,
@@ -150,7 +151,7 @@ def mentoring_agreement_create(
     return agreement
 
 
-def _mentoring_side(actor, agreement: MentoringAgreement) -> set[str]:
+def _mentoring_side(actor: User, agreement: MentoringAgreement) -> set[str]:
     sides = set()
     if is_signed_in(actor) and agreement.mentor.user_id == actor.pk:
         sides.add("mentor")
@@ -160,7 +161,7 @@ def _mentoring_side(actor, agreement: MentoringAgreement) -> set[str]:
 
 
 def mentoring_contact_record(
-    *, actor, agreement: MentoringAgreement, happened_on: datetime.date, method: str, summary: str,
+    *, actor: User, agreement: MentoringAgreement, happened_on: datetime.date, method: str, summary: str,
 ) -> MentoringContact:
     if not _mentoring_side(actor, agreement):
         raise ValidationError("You cannot record contact for this agreement")
@@ -194,7 +195,7 @@ def mentoring_contact_record(
 
 
 def mentoring_agreement_close(
-    *, actor, agreement: MentoringAgreement, outcomes: list[str], notes: str = "", closed_on=None,
+    *, actor: User, agreement: MentoringAgreement, outcomes: list[str], notes: str = "", closed_on=None,
 ) -> MentoringAgreement:
     """The mentor closes the agreement and reports the outcomes."""
     if "mentor" not in _mentoring_side(actor, agreement):

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from brokerage.audit.models import AuditEvent
 from brokerage.participants.models import Participant
 from brokerage.pipeline.models import OutcomeContext, OutcomeRecord, Placement
+from portal.accounts.models import User
 from portal.accounts.permissions import recorded_actor
 
 UK = ZoneInfo("Europe/London")
@@ -69,7 +70,7 @@ def outcome_context(participant: Participant, on: datetime.date) -> dict:
 
 
 def outcome_write(
-    *, key: str, kind: str, placement: Placement, occurred_on, actor=None, **extra
+    *, key: str, kind: str, placement: Placement, occurred_on, actor: User | None = None, **extra
 ) -> OutcomeRecord:
     """Write a fact once, with its context at the time it happened (``outcome_context``)."""
     existing = OutcomeRecord.objects.filter(key=key).first()

@@ -25,8 +25,10 @@ from brokerage.pipeline.services.access import is_employer_member, require_key_w
 from brokerage.pipeline.services.outcomes import outcome_write
 from brokerage.pipeline.services.transitions import locked_proposal, transition_apply
 from brokerage.reference import dates
+from portal.accounts.models import User
 from portal.accounts.permissions import recorded_actor
 from portal.core.exceptions import IllegalTransition
+from portal.core.formats import govuk_date
 
 # Opportunity types that are jobs: a start is a "job start"; anything else is a "placement".
 JOB_TYPES = frozenset({OpportunityType.VACANCY, OpportunityType.APPRENTICESHIP})
@@ -34,7 +36,7 @@ JOB_TYPES = frozenset({OpportunityType.VACANCY, OpportunityType.APPRENTICESHIP})
 
 def placement_start(
     *,
-    actor,
+    actor: User,
     proposal: Proposal,
     job_title: str,
     start_date: datetime.date,
@@ -59,8 +61,6 @@ def placement_start(
         and start_date < opportunity_starts
         and not confirm_before_opportunity_start
     ):
-        from portal.core.templatetags.govuk_format import govuk_date
-
         errors["start_date"] = ValidationError(
             f"The start date is before the opportunity starts ({govuk_date(opportunity_starts)}). "
             "Check the date, or confirm that the person started early",
@@ -120,7 +120,7 @@ def placement_start(
     return placement
 
 
-def _queue_incentives(placement: Placement, actor, *, leaver: bool) -> None:
+def _queue_incentives(placement: Placement, actor: User | None, *, leaver: bool) -> None:
     """Once the start (an incentive claim, if a scheme covers it) or the leaving date (clawbacks
     of stages paid for time not worked) is committed, the payments app works out what follows,
     in a task: a problem there never undoes or fails what was recorded here, and the beat sweeps
@@ -134,7 +134,7 @@ def _queue_incentives(placement: Placement, actor, *, leaver: bool) -> None:
     transaction.on_commit(partial(task.delay, placement.pk, actor.pk if actor else None))
 
 
-def _fill_place(actor, opportunity) -> None:
+def _fill_place(actor: User, opportunity) -> None:
     from brokerage.opportunities.services import opportunity_places_fill
 
     if (
@@ -176,7 +176,7 @@ def locked_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
 
 
 def checkpoint_confirm(
-    *, actor, checkpoint: Checkpoint, still_employed: bool, hours_per_week: Decimal | None = None,
+    *, actor: User | None, checkpoint: Checkpoint, still_employed: bool, hours_per_week: Decimal | None = None,
     left_on: datetime.date | None = None, leaving_reason: str = "", via: str, evidence: str = "",
 ) -> Checkpoint:
     """Confirm a checkpoint: still employed at N hours a week (met if N is enough), or left.
@@ -263,7 +263,7 @@ def checkpoint_confirm(
 
 
 def _placement_leave(
-    *, actor, placement: Placement, left_on: datetime.date, reason: str
+    *, actor: User | None, placement: Placement, left_on: datetime.date, reason: str
 ) -> Placement:
     placement = (
         Placement.objects.select_for_update(of=("self",))
@@ -297,7 +297,7 @@ def _placement_leave(
 
 
 def placement_leave(
-    *, actor, placement: Placement, left_on: datetime.date, reason: str
+    *, actor: User, placement: Placement, left_on: datetime.date, reason: str
 ) -> Placement:
     """Record a leaver: later checkpoints are cancelled and a leaver outcome is written."""
     require_key_worker(actor, placement.participant)

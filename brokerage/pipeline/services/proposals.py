@@ -2,6 +2,7 @@
 offers or declines; the key worker answers, accepts or withdraws."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from brokerage.participants.anonymity import anonymity_check
 from brokerage.participants.selectors import profile_is_shareable
 from brokerage.pipeline.models import (
     OPEN_STATUSES,
+    DecisionReason,
     Interview,
     Proposal,
     ProposalEvent,
@@ -28,13 +30,15 @@ from brokerage.pipeline.services.emails import (
     key_worker_emails,
 )
 from brokerage.pipeline.services.transitions import TRANSITIONS, locked_proposal, transition_apply
+from portal.accounts.models import User
 from portal.core.exceptions import IllegalTransition
+from portal.core.formats import govuk_date, govuk_time
 
 S = ProposalStatus
 
 
 def proposal_create(
-    *, actor, participant, opportunity, note: str, share_details_at_interview: bool,
+    *, actor: User, participant, opportunity, note: str, share_details_at_interview: bool,
     guaranteed_interview: bool = False,
 ) -> Proposal:
     """A key worker puts a consenting participant forward for a live opportunity."""
@@ -86,7 +90,7 @@ def proposal_create(
     return proposal
 
 
-def proposal_open(*, actor, proposal: Proposal) -> Proposal:
+def proposal_open(*, actor: User, proposal: Proposal) -> Proposal:
     """The employer opens a new proposal: it is now with the employer. Safe to call again."""
     if proposal.status != S.PROPOSED:
         return proposal
@@ -104,8 +108,15 @@ def proposal_open(*, actor, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str = "") -> Proposal:
-    """Decline, record interviewed or no-show, offer, accept, refuse an offer or withdraw."""
+def proposal_transition(
+    *, actor: User, proposal: Proposal, action: str, reason: str = "",
+    reasons: Sequence[DecisionReason] = (),
+) -> Proposal:
+    """Decline, record interviewed or no-show, offer, accept, refuse an offer or withdraw.
+
+    ``reasons`` are the picked ``DecisionReason`` rows (``reason`` already reads them as text):
+    they are kept on the decision's ``ProposalEvent``.
+    """
     if action not in TRANSITIONS or action in ("open", "book_interview", "start"):
         raise ValidationError("Choose what happened")
     with transaction.atomic():
@@ -121,14 +132,17 @@ def proposal_transition(*, actor, proposal: Proposal, action: str, reason: str =
             )
         if action in ("interviewed", "no_show"):
             _interview_has_happened(proposal)
-        event = transition_apply(proposal, action, actor=actor, reason=reason)
+        event = transition_apply(proposal, action, actor=actor, reason=reason, reasons=reasons)
         if action == "interviewed":
             _count_pledge_interview(proposal)
         audit_event_record(
             actor=actor, action=f"pipeline.{action}", obj=proposal,
             summary=f"{proposal.participant.reference}: {event.get_from_status_display()} → "
             f"{event.get_to_status_display()}",
-            data={"reason": event.reason} if event.reason else None,
+            data=(
+                {"reason": event.reason, "reason_ids": [r.pk for r in reasons]}
+                if event.reason else None
+            ),
         )
         # Tell the other side.
         recipients = (
@@ -154,8 +168,6 @@ def _interview_has_happened(proposal: Proposal) -> None:
         datetime.datetime.combine(interview.date, interview.time), timezone.get_current_timezone()
     )
     if starts > timezone.now():
-        from portal.core.templatetags.govuk_format import govuk_date, govuk_time
-
         raise IllegalTransition(
             f"The interview is on {govuk_date(interview.date)} at {govuk_time(interview.time)}. "
             "Record what happened once it has taken place"
@@ -175,7 +187,7 @@ def _count_pledge_interview(proposal: Proposal) -> None:
 
 
 def interview_book(
-    *, actor, proposal: Proposal, date: datetime.date, time: datetime.time, format: str,
+    *, actor: User, proposal: Proposal, date: datetime.date, time: datetime.time, format: str,
     location: str = "", adjustments: str = "",
 ) -> Interview:
     """The employer books (or moves) an interview. The key worker is told after commit."""
@@ -206,7 +218,7 @@ def interview_book(
             obj=proposal,
             summary=(
                 f"Interview for {proposal.participant.reference} "
-                f"on {date:%-d %B %Y} at {time:%H:%M}"
+                f"on {govuk_date(date)} at {govuk_time(time)}"
             ),
         )
         email_after_commit(
@@ -241,7 +253,7 @@ def identity_revealed(proposal: Proposal) -> bool:
     )
 
 
-def question_ask(*, actor, proposal: Proposal, question: str) -> ProposalQuestion:
+def question_ask(*, actor: User, proposal: Proposal, question: str) -> ProposalQuestion:
     if EMPLOYER not in actor_sides(actor, proposal):
         raise ValidationError("You cannot ask about this candidate")
     if not proposal.is_open:
@@ -263,7 +275,7 @@ def question_ask(*, actor, proposal: Proposal, question: str) -> ProposalQuestio
     return q
 
 
-def question_answer(*, actor, question: ProposalQuestion, answer: str) -> ProposalQuestion:
+def question_answer(*, actor: User, question: ProposalQuestion, answer: str) -> ProposalQuestion:
     if KEY_WORKER not in actor_sides(actor, question.proposal):
         raise ValidationError("You cannot answer for this candidate")
     if not answer.strip():

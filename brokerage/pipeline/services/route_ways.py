@@ -10,10 +10,11 @@ from brokerage.audit.services import audit_event_record
 from brokerage.pipeline.models import OPEN_STATUSES, Proposal, RouteWayCompletion
 from brokerage.pipeline.services.access import require_key_worker
 from brokerage.pipeline.services.proposals import proposal_create
+from portal.accounts.models import User
 
 
 def route_way_completion_record(
-    *, actor, participant, route_way, completed_on: datetime.date
+    *, actor: User, participant, route_way, completed_on: datetime.date
 ) -> RouteWayCompletion:
     """Completing a linked course earns the employer's guaranteed interview: a proposal the
     employer cannot decline before interviewing."""

@@ -4,10 +4,13 @@ A status moves only through ``TRANSITIONS``: anything else raises ``IllegalTrans
 message a person can read, whatever the page showed.
 """
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 
-from brokerage.pipeline.models import Proposal, ProposalEvent, ProposalStatus
+from brokerage.pipeline.models import DecisionReason, Proposal, ProposalEvent, ProposalStatus
 from brokerage.pipeline.services.access import EMPLOYER, KEY_WORKER, actor_sides
+from portal.accounts.models import User
 from portal.accounts.permissions import recorded_actor
 from portal.core.exceptions import IllegalTransition
 
@@ -78,7 +81,8 @@ def locked_proposal(proposal: Proposal) -> Proposal:
 
 
 def transition_apply(
-    proposal: Proposal, action: str, *, actor, reason: str = "", system: bool = False
+    proposal: Proposal, action: str, *, actor: User, reason: str = "", system: bool = False,
+    reasons: Sequence[DecisionReason] = (),
 ) -> ProposalEvent:
     allowed_from, to_status, who, reason_required = TRANSITIONS[action]
     if not system and not (actor_sides(actor, proposal) & who):
@@ -96,7 +100,10 @@ def transition_apply(
     if reason:
         proposal.status_reason = reason
     proposal.save(update_fields=["status", "status_reason", "updated_at"])
-    return ProposalEvent.objects.create(
+    event = ProposalEvent.objects.create(
         proposal=proposal, from_status=from_status, to_status=to_status,
         actor=recorded_actor(actor), reason=reason,
     )
+    if reasons:  # the picked reasons, kept as data beside the text
+        event.reasons.set(reasons)
+    return event
