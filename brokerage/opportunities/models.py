@@ -4,6 +4,8 @@ Rules that change (minimum wage rates, per-programme rules for each type of oppo
 banned phrases) are data, edited by coordinators in the Wagtail admin.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
@@ -76,6 +78,13 @@ class SchoolActivity(models.TextChoices):
     DIPLOMA_SUPPORT = "diploma_support", "Diploma support"
     ENTERPRISE = "enterprise", "Enterprise activity"
     MOCK_INTERVIEWS = "mock_interviews", "Mock interviews"
+
+
+def past_closing_date(today: datetime.date) -> models.Q:
+    """Opportunities whose closing date has gone by: closed to applicants from the next day,
+    whether or not the nightly close (``opportunities_close_expired``) has run yet. A rolling
+    opportunity has no closing date to pass."""
+    return models.Q(rolling=False, closing_date__lt=today)
 
 
 class Opportunity(models.Model):
@@ -236,6 +245,10 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_past_closing_date(self, today: datetime.date) -> bool:
+        """This opportunity's answer to ``past_closing_date``."""
+        return not self.rolling and self.closing_date is not None and self.closing_date < today
 
     @property
     def places_left(self) -> int:

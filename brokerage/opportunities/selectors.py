@@ -14,6 +14,7 @@ from brokerage.opportunities.models import (
     Opportunity,
     OpportunityStatus,
     StrandRegistration,
+    past_closing_date,
 )
 from brokerage.reference.geometry import bounding_box, haversine_miles
 from brokerage.reference.models import Measure, Programme, Strand, Target
@@ -109,10 +110,12 @@ def staff_opportunity_get(user, pk: int) -> Opportunity:
     return get_object_or_404(staff_live_opportunities(user), pk=pk)
 
 
-def public_opportunities() -> QuerySet:
-    return _with_related(Opportunity.objects.filter(status=S.LIVE, public=True)).order_by(
-        "closing_date", "title"
-    )
+def public_opportunities(*, today: datetime.date | None = None) -> QuerySet:
+    """Live public opportunities still open today (not past their closing date)."""
+    today = today or timezone.localdate()
+    return _with_related(
+        Opportunity.objects.filter(status=S.LIVE, public=True).exclude(past_closing_date(today))
+    ).order_by("closing_date", "title")
 
 
 def public_opportunity_get(pk: int) -> Opportunity:
@@ -132,18 +135,11 @@ def public_opportunity_find(pk: int) -> Opportunity | None:
     ).filter(pk=pk).first()
 
 
-def closing_date_passed(opportunity: Opportunity, *, today: datetime.date | None = None) -> bool:
-    """Live, but its closing date has gone by (the nightly close has not run yet): closed."""
-    today = today or timezone.localdate()
-    return bool(not opportunity.rolling and opportunity.closing_date
-                and opportunity.closing_date < today)
-
-
 def sitemap_opportunities(*, today: datetime.date | None = None) -> QuerySet:
     """Live public opportunities still open today for the sitemap, newest change first."""
     today = today or timezone.localdate()
     return Opportunity.objects.filter(status=S.LIVE, public=True).exclude(
-        rolling=False, closing_date__lt=today
+        past_closing_date(today)
     ).only("pk", "updated_at").order_by("-updated_at", "-pk")
 
 

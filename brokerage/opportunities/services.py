@@ -26,6 +26,7 @@ from brokerage.opportunities.models import (
     OpportunityType,
     PledgeInterview,
     StrandRegistration,
+    past_closing_date,
 )
 from brokerage.opportunities.rules import automatic_check_findings, opportunity_errors
 from brokerage.pipeline.models import DecisionReason
@@ -590,9 +591,9 @@ def opportunities_close_expired(*, today: datetime.date | None = None) -> list[i
     """Close every live opportunity whose closing date has passed. Safe to run twice."""
     today = today or timezone.localdate()
     closed = []
-    ids = Opportunity.objects.filter(
-        status=S.LIVE, rolling=False, closing_date__lt=today
-    ).values_list("pk", flat=True)
+    ids = Opportunity.objects.filter(past_closing_date(today), status=S.LIVE).values_list(
+        "pk", flat=True
+    )
     for pk in list(ids):
         opportunity = Opportunity.objects.get(pk=pk)
         try:

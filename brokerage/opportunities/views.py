@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from brokerage.opportunities import selectors, services, structured_data
@@ -418,7 +419,7 @@ def public_detail(request, pk):
     opportunity = selectors.public_opportunity_find(pk)
     if opportunity is None:
         raise Http404("No such opportunity")
-    if opportunity.status != S.LIVE or selectors.closing_date_passed(opportunity):
+    if opportunity.status != S.LIVE or opportunity.is_past_closing_date(timezone.localdate()):
         # Published once, now closed: gone for good (410), so search engines drop it.
         return render(request, "opportunities/public_gone.html", {"opportunity": opportunity},
                       status=410)

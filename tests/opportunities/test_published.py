@@ -156,11 +156,17 @@ def test_a_rolling_opportunity_is_valid_until_the_next_check(client):
 def test_a_live_opportunity_past_its_closing_date_is_gone_and_out_of_the_sitemap(client):
     opportunity = _live(title="Forklift driver",
                         closing_date=timezone.localdate() - datetime.timedelta(days=1))
+    still_open = _live(title="Warehouse operative", closing_date=timezone.localdate())
     response = client.get(reverse("opportunities:public_detail", args=[opportunity.pk]))
     assert response.status_code == 410
     assert "This opportunity has closed" in response.content.decode()
     sitemap = client.get("/sitemap.xml").content.decode()
     assert reverse("opportunities:public_detail", args=[opportunity.pk]) not in sitemap
+    assert reverse("opportunities:public_detail", args=[still_open.pk]) in sitemap
+    # nor is it offered on the public listing, while one closing today still is
+    listing = client.get(reverse("opportunities:public_list")).content.decode()
+    assert "Forklift driver" not in listing
+    assert "Warehouse operative" in listing
 
 
 @pytest.mark.parametrize("status", [S.CLOSED, S.FILLED, S.WITHDRAWN])

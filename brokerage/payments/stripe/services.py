@@ -45,55 +45,44 @@ def employer_payout_account_start(*, employer: Employer, actor: User | None) -> 
     The employer row is locked while we look, and the Stripe call carries a key derived from
     the employer, so a double click or two tabs still make one account.
     """
-    with transaction.atomic():
-        Employer.objects.select_for_update(of=("self",)).filter(pk=employer.pk).first()
-        existing = StripeAccount.objects.filter(employer=employer).first()
-        if existing is not None:
-            return existing
-        created = gateway.connected_account_create(
-            email=getattr(actor, "email", ""),
-            business_name=employer.name,
-            metadata={"portal_employer_id": str(employer.pk)},
-            idempotency_key=f"portal-employer-{employer.pk}-connect-account",
-        )
-        account, _ = StripeAccount.objects.get_or_create(
-            employer=employer, defaults={"account_id": created.id}
-        )
-        _apply_account_status(account, created, timezone.now())
-        audit_event_record(
-            actor=actor,
-            action="payments.payout_account_created",
-            obj=account,
-            summary=f"Stripe payout account created for {employer.name}",
-            data={"account_id": created.id},
-            acting_for=employer.name,
-        )
-    return account
+    return _payout_account_start(
+        owner=employer, kind="employer", email=getattr(actor, "email", ""), actor=actor,
+        summary=f"Stripe payout account created for {employer.name}", acting_for=employer.name,
+    )
 
 
 def supplier_payout_account_start(*, supplier: Supplier, actor: User | None) -> StripeAccount:
     """A registered supplier's connected account, created once (as for employers)."""
+    return _payout_account_start(
+        owner=supplier, kind="supplier", email=supplier.email, actor=actor,
+        summary=f"Stripe payout account created for supplier {supplier.name}",
+    )
+
+
+def _payout_account_start(
+    *, owner: Employer | Supplier, kind: str, email: str, actor: User | None, summary: str,
+    acting_for: str = "",
+) -> StripeAccount:
+    """One connected account per owner (``kind`` is the ``StripeAccount`` field that holds it):
+    the owner's row locked while we look, the Stripe call keyed by the owner."""
     with transaction.atomic():
-        Supplier.objects.select_for_update(of=("self",)).filter(pk=supplier.pk).first()
-        existing = StripeAccount.objects.filter(supplier=supplier).first()
+        type(owner).objects.select_for_update(of=("self",)).filter(pk=owner.pk).first()
+        existing = StripeAccount.objects.filter(**{kind: owner}).first()
         if existing is not None:
             return existing
         created = gateway.connected_account_create(
-            email=supplier.email,
-            business_name=supplier.name,
-            metadata={"portal_supplier_id": str(supplier.pk)},
-            idempotency_key=f"portal-supplier-{supplier.pk}-connect-account",
+            email=email,
+            business_name=owner.name,
+            metadata={f"portal_{kind}_id": str(owner.pk)},
+            idempotency_key=f"portal-{kind}-{owner.pk}-connect-account",
         )
         account, _ = StripeAccount.objects.get_or_create(
-            supplier=supplier, defaults={"account_id": created.id}
+            **{kind: owner}, defaults={"account_id": created.id}
         )
         _apply_account_status(account, created, timezone.now())
         audit_event_record(
-            actor=actor,
-            action="payments.payout_account_created",
-            obj=account,
-            summary=f"Stripe payout account created for supplier {supplier.name}",
-            data={"account_id": created.id},
+            actor=actor, action="payments.payout_account_created", obj=account, summary=summary,
+            data={"account_id": created.id}, acting_for=acting_for,
         )
     return account
 
